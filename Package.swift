@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Rotation",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rotation", targets: ["rotation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: each has a module map and a shim header.
+        .systemLibrary(
+            name: "CNcursesw", pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(
+            name: "CLibpq", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CHiredis", pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]),
+
+        // Clients for the two shared tiers.
+        .target(name: "Postgres", dependencies: ["CLibpq"]),
+        .target(name: "Redis", dependencies: ["CHiredis"]),
+
+        // Pure matching logic: Discogs models, normalisation, scoring, policy, evaluation. No I/O.
+        .target(name: "Matching"),
+
+        // The domain and the service: migrations, local servers, tiers, review actions, queue, stats, importers.
+        .target(name: "Rotation", dependencies: ["Postgres", "Redis", "Matching"]),
+
+        // Cell buffer, diff, sanitizer, keys, themes, the ncursesw backend and a memory backend.
+        .target(name: "Terminal", dependencies: ["CNcursesw"]),
+
+        // The review console: state, update(event) -> effects, views.
+        .target(name: "Console", dependencies: ["Terminal", "Rotation", "Matching"]),
+
+        .executableTarget(
+            name: "rotation",
+            dependencies: [
+                "Rotation", "Console", "Terminal", "Matching",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "rotation-bench",
+            dependencies: ["Rotation", "Postgres", "Redis", "Terminal", "Console", "Matching", "CLibpq", "CHiredis"]),
+
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Rotation"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "Rotation"]),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
+        .testTarget(name: "RotationTests", dependencies: ["Rotation", "Postgres", "Redis", "Matching"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Terminal", "Rotation"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

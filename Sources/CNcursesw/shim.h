@@ -1,0 +1,36 @@
+#ifndef ROTATION_CNCURSESW_SHIM_H
+#define ROTATION_CNCURSESW_SHIM_H
+// SwiftPM drops pkg-config's ncursesw defines ("prohibited flags"), so set them here.
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <locale.h>
+#include <wchar.h>
+#include <ncursesw/ncurses.h>
+
+// C globals and function-like macros do not import into Swift: wrap them.
+static inline WINDOW *rotation_stdscr(void) { return stdscr; }
+static inline int rotation_lines(void) { return LINES; }
+static inline int rotation_cols(void) { return COLS; }
+static inline int rotation_colors(void) { return COLORS; }
+static inline int rotation_color_pairs(void) { return COLOR_PAIRS; }
+static inline attr_t rotation_color_pair(int n) { return (attr_t)COLOR_PAIR(n); }
+static inline attr_t rotation_a_bold(void) { return A_BOLD; }
+static inline attr_t rotation_a_dim(void) { return A_DIM; }
+static inline attr_t rotation_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t rotation_a_reverse(void) { return A_REVERSE; }
+static inline attr_t rotation_a_italic(void) { return A_ITALIC; }
+static inline attr_t rotation_a_normal(void) { return A_NORMAL; }
+static inline int rotation_key_resize(void) { return KEY_RESIZE; }
+static inline int rotation_err(void) { return ERR; }
+
+/// Puts one wide character with attributes and a colour pair at (y, x).
+static inline int rotation_put_wide(int y, int x, const wchar_t *wch, attr_t attrs, short pair) {
+    cchar_t cell;
+    setcchar(&cell, wch, attrs, pair, NULL);
+    return mvadd_wch(y, x, &cell);
+}
+#endif
