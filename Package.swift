@@ -3,12 +3,12 @@ import PackageDescription
 
 let package = Package(
     name: "Rotation",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rotation", targets: ["rotation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // System libraries: each has a module map and a shim header.
@@ -26,11 +26,19 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibpq"]),
         .target(name: "Redis", dependencies: ["CHiredis"]),
 
+        // Private Postgres and Redis started from the installed binaries, for the demo and the tests.
+        .target(name: "LocalServers"),
+
         // Pure matching logic: Discogs models, normalisation, scoring, policy, evaluation. No I/O.
         .target(name: "Matching"),
 
         // The domain and the service: migrations, local servers, tiers, review actions, queue, stats, importers.
-        .target(name: "Rotation", dependencies: ["Postgres", "Redis", "Matching"]),
+        .target(
+            name: "Rotation",
+            dependencies: [
+                "Postgres", "Redis", "Matching", "LocalServers",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
 
         // Cell buffer, diff, sanitizer, keys, themes, the ncursesw backend and a memory backend.
         .target(name: "Terminal", dependencies: ["CNcursesw"]),
@@ -41,17 +49,17 @@ let package = Package(
         .executableTarget(
             name: "rotation",
             dependencies: [
-                "Rotation", "Console", "Terminal", "Matching",
+                "Rotation", "Console", "Terminal", "Matching", "LocalServers", "Postgres", "Redis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "rotation-bench",
             dependencies: ["Rotation", "Postgres", "Redis", "Terminal", "Console", "Matching", "CLibpq", "CHiredis"]),
 
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Rotation"]),
-        .testTarget(name: "RedisTests", dependencies: ["Redis", "Rotation"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "LocalServers"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "LocalServers"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
-        .testTarget(name: "RotationTests", dependencies: ["Rotation", "Postgres", "Redis", "Matching"]),
+        .testTarget(name: "RotationTests", dependencies: ["Rotation", "Postgres", "Redis", "Matching", "LocalServers"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Terminal", "Rotation"]),
     ],

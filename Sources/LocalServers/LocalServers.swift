@@ -1,0 +1,361 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private Postgres and Redis started from the installed binaries, in a private directory, on free loopback
+/// ports, with random passwords. Used by `rotation demo` and by the test suite.
+///
+/// The servers never outlive their parent: `stop()` runs on exit, and a detached watchdog shell stops them
+/// (and removes a temporary directory) if the parent dies in any other way, even by SIGKILL.
+public final class LocalServers: @unchecked Sendable {
+    public let directory: URL
+    public let keepData: Bool
+    public private(set) var postgresURL: String?
+    public private(set) var redisURL: String?
+
+    private let binaries: ServerBinaries
+    private let lock = NSLock()
+    private var postgres: Process?
+    private var redis: Process?
+    private var postgresPort: Int = 0
+    private var redisPort: Int = 0
+    private var postgresPassword = ""
+    private var redisPassword = ""
+    private var watchdog: Process?
+    private var stopped = false
+
+    private static let runsAsRoot = getuid() == 0
+    private static let unprivilegedUser = "postgres"
+
+    /// Starts the servers asked for. `directory` nil means a fresh temporary directory, removed on stop;
+    /// a given directory keeps its data between runs when `keepData` is true.
+    public static func start(
+        postgres: Bool = true, redis: Bool = true, directory: URL? = nil, keepData: Bool = false,
+        log: (String) -> Void = { _ in }
+    ) throws -> LocalServers {
+        let servers = try LocalServers(directory: directory, keepData: keepData)
+        do {
+            if postgres { log("starting Postgres…"); try servers.startPostgres() }
+            if redis { log("starting Redis…"); try servers.startRedis() }
+        } catch {
+            servers.stop()
+            throw error
+        }
+        return servers
+    }
+
+    private init(directory: URL?, keepData: Bool) throws {
+        binaries = try ServerBinaries.locate()
+        let fm = FileManager.default
+        if let directory {
+            self.directory = directory
+            self.keepData = keepData
+        } else {
+            let base = URL(fileURLWithPath: NSTemporaryDirectory())
+                .appendingPathComponent("rotation-servers-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            self.directory = base
+            self.keepData = false
+        }
+        try fm.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        // Postgres runs as an unprivileged user when we are root: it must be able to reach its data directory.
+        _ = chmod(self.directory.path, 0o755)
+        try startWatchdog()
+    }
+
+    deinit { stop() }
+
+    // MARK: Postgres
+
+    private var postgresData: URL { directory.appendingPathComponent("postgres") }
+    private var postgresSockets: URL { directory.appendingPathComponent("postgres-sockets") }
+    private var secretsFile: URL { directory.appendingPathComponent("secrets") }
+
+    /// Starts Postgres (initialising its cluster the first time) on the port it had before, or a free one.
+    public func startPostgres() throws {
+        lock.lock(); defer { lock.unlock() }
+        guard postgres == nil else { return }
+        let fm = FileManager.default
+        loadOrCreateSecrets()
+        if !fm.fileExists(atPath: postgresData.appendingPathComponent("PG_VERSION").path) {
+            try fm.createDirectory(at: postgresData, withIntermediateDirectories: true)
+            let pwfile = directory.appendingPathComponent("pwfile")
+            try postgresPassword.write(to: pwfile, atomically: true, encoding: .utf8)
+            try giveToServerUser(postgresData, pwfile)
+            defer { try? fm.removeItem(at: pwfile) }
+            try run(binaries.postgresBin.appendingPathComponent("initdb"), [
+                "-D", postgresData.path, "-U", "rotation", "--pwfile", pwfile.path, "-E", "UTF8",
+                "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256",
+            ], asServerUser: true)
+        }
+        try fm.createDirectory(at: postgresSockets, withIntermediateDirectories: true)
+        try giveToServerUser(postgresSockets)
+        if postgresPort == 0 { postgresPort = try Self.freePort() }
+        let logFile = directory.appendingPathComponent("postgres.log")
+        let process = try launch(binaries.postgresBin.appendingPathComponent("postgres"), [
+            "-D", postgresData.path, "-p", String(postgresPort),
+            "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=\(postgresSockets.path)",
+            // A private, disposable server: durability across an OS crash is not worth the fsyncs.
+            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+            "-c", "max_connections=200", "-c", "shared_buffers=256MB",
+        ], log: logFile, asServerUser: true)
+        postgres = process
+        try writePID(process.processIdentifier, name: "postgres.pid")
+        let url = "postgres://rotation:\(postgresPassword)@127.0.0.1:\(postgresPort)/rotation?sslmode=disable"
+        try waitUntilReady("Postgres", process: process, log: logFile) {
+            self.succeeds(URL(fileURLWithPath: "/usr/bin/pg_isready"),
+                          ["-q", "-h", "127.0.0.1", "-p", String(self.postgresPort), "-d", "postgres", "-U", "rotation"])
+        }
+        try ensureDatabase()
+        postgresURL = url
+    }
+
+    /// Stops Postgres (fast shutdown), keeping its data and port for `startPostgres()`.
+    public func stopPostgres() {
+        lock.lock(); defer { lock.unlock() }
+        if let process = postgres { Self.terminate(process, signal: SIGINT) }
+        postgres = nil
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("postgres.pid"))
+    }
+
+    private func ensureDatabase() throws {
+        let psql = ServerBinaries.which("psql") ?? binaries.postgresBin.appendingPathComponent("psql")
+        let args = ["-h", postgresSockets.path, "-p", String(postgresPort), "-U", "rotation", "-d", "postgres",
+                    "-tAc", "SELECT 1 FROM pg_database WHERE datname = 'rotation'"]
+        let exists = try capture(psql, args).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+        if !exists {
+            _ = try capture(psql, ["-h", postgresSockets.path, "-p", String(postgresPort), "-U", "rotation",
+                                   "-d", "postgres", "-c", "CREATE DATABASE rotation"])
+        }
+    }
+
+    // MARK: Redis
+
+    /// Starts Redis on the port it had before, or a free one.
+    public func startRedis() throws {
+        lock.lock(); defer { lock.unlock() }
+        guard redis == nil else { return }
+        loadOrCreateSecrets()
+        if redisPort == 0 { redisPort = try Self.freePort() }
+        let logFile = directory.appendingPathComponent("redis.log")
+        let redisDir = directory.appendingPathComponent("redis")
+        try FileManager.default.createDirectory(at: redisDir, withIntermediateDirectories: true)
+        let process = try launch(binaries.redisServer, [
+            "--port", String(redisPort), "--bind", "127.0.0.1", "--daemonize", "no",
+            "--dir", redisDir.path, "--requirepass", redisPassword,
+            // Kept data survives a restart through an RDB snapshot written at shutdown.
+            "--save", keepData ? "3600 1" : "", "--appendonly", "no",
+        ], log: logFile, asServerUser: false)
+        redis = process
+        try writePID(process.processIdentifier, name: "redis.pid")
+        try waitUntilReady("Redis", process: process, log: logFile) {
+            (try? self.capture(self.binaries.redisCLI, ["-h", "127.0.0.1", "-p", String(self.redisPort),
+                                                         "--no-auth-warning", "-a", self.redisPassword, "ping"]))?
+                .contains("PONG") == true
+        }
+        redisURL = "redis://:\(redisPassword)@127.0.0.1:\(redisPort)/0"
+    }
+
+    /// Stops Redis, keeping its port for `startRedis()`.
+    public func stopRedis() {
+        lock.lock(); defer { lock.unlock() }
+        if let process = redis { Self.terminate(process, signal: SIGTERM) }
+        redis = nil
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("redis.pid"))
+    }
+
+    // MARK: Lifecycle
+
+    /// Stops both servers; removes the directory unless its data is kept.
+    public func stop() {
+        lock.lock()
+        if stopped { lock.unlock(); return }
+        stopped = true
+        lock.unlock()
+        stopPostgres()
+        stopRedis()
+        if let watchdog { watchdog.terminate() }
+        if !keepData { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    /// A shell that outlives us only to clean up: when our pid is gone it stops whatever the pid files name.
+    private func startWatchdog() throws {
+        let dir = directory.path
+        let cleanup = keepData ? "" : "rm -rf '\(dir)'"
+        let script = """
+            trap '' INT HUP; trap 'exit 0' TERM
+            while kill -0 \(getpid()) 2>/dev/null; do sleep 0.5; done
+            for f in postgres redis; do [ -f '\(dir)'/$f.pid ] && kill -INT $(cat '\(dir)'/$f.pid) 2>/dev/null; done
+            sleep 3
+            for f in postgres redis; do [ -f '\(dir)'/$f.pid ] && kill -KILL $(cat '\(dir)'/$f.pid) 2>/dev/null; done
+            \(cleanup)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        watchdog = process
+    }
+
+    // MARK: Helpers
+
+    private func loadOrCreateSecrets() {
+        if !postgresPassword.isEmpty { return }
+        if let saved = try? String(contentsOf: secretsFile, encoding: .utf8) {
+            let parts = saved.split(separator: "\n").map(String.init)
+            if parts.count >= 4 {
+                postgresPassword = parts[0]; redisPassword = parts[1]
+                postgresPort = Int(parts[2]) ?? 0; redisPort = Int(parts[3]) ?? 0
+                if !Self.portIsFree(postgresPort) { postgresPort = 0 }
+                if !Self.portIsFree(redisPort) { redisPort = 0 }
+                return
+            }
+        }
+        postgresPassword = Self.randomSecret()
+        redisPassword = Self.randomSecret()
+        saveSecrets()
+    }
+
+    private func saveSecrets() {
+        let text = [postgresPassword, redisPassword, String(postgresPort), String(redisPort)].joined(separator: "\n")
+        _ = FileManager.default.createFile(atPath: secretsFile.path, contents: Data(text.utf8),
+                                       attributes: [.posixPermissions: 0o600])
+    }
+
+    private func writePID(_ pid: Int32, name: String) throws {
+        saveSecrets()  // the ports are chosen by now
+        try String(pid).write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    private static func randomSecret() -> String {
+        (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined()
+    }
+
+    private func giveToServerUser(_ urls: URL...) throws {
+        guard Self.runsAsRoot else { return }
+        for url in urls {
+            try run(URL(fileURLWithPath: "/bin/chown"), ["-R", "\(Self.unprivilegedUser):", url.path],
+                    asServerUser: false)
+        }
+    }
+
+    private func command(_ executable: URL, _ arguments: [String], asServerUser: Bool) -> (URL, [String]) {
+        guard asServerUser && Self.runsAsRoot else { return (executable, arguments) }
+        // setpriv execs in place (no extra process), so the pid we hold is the server's own.
+        return (URL(fileURLWithPath: "/usr/bin/setpriv"),
+                ["--reuid=\(Self.unprivilegedUser)", "--regid=\(Self.unprivilegedUser)", "--clear-groups", "--",
+                 executable.path] + arguments)
+    }
+
+    private func launch(_ executable: URL, _ arguments: [String], log: URL, asServerUser: Bool) throws -> Process {
+        let (exe, args) = command(executable, arguments, asServerUser: asServerUser)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        if Self.runsAsRoot && asServerUser { _ = chown(log.path, Self.serverUserID().uid, Self.serverUserID().gid) }
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = exe
+        process.arguments = args
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        process.currentDirectoryURL = directory
+        try process.run()
+        return process
+    }
+
+    private static func serverUserID() -> (uid: uid_t, gid: gid_t) {
+        guard let pw = getpwnam(unprivilegedUser) else { return (0, 0) }
+        return (pw.pointee.pw_uid, pw.pointee.pw_gid)
+    }
+
+    private func run(_ executable: URL, _ arguments: [String], asServerUser: Bool) throws {
+        let (exe, args) = command(executable, arguments, asServerUser: asServerUser)
+        _ = try capture(exe, args)
+    }
+
+    @discardableResult
+    private func capture(_ executable: URL, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        process.currentDirectoryURL = directory
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw LocalServerError.commandFailed(executable.lastPathComponent, output: output)
+        }
+        return output
+    }
+
+    private func succeeds(_ executable: URL, _ arguments: [String]) -> Bool {
+        (try? capture(executable, arguments)) != nil
+    }
+
+    private func waitUntilReady(_ name: String, process: Process, log: URL, probe: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if !process.isRunning { break }
+            if probe() { return }
+            usleep(50_000)
+        }
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let tail = text.split(separator: "\n").suffix(15).joined(separator: "\n")
+        throw LocalServerError.notReady(name, log: tail)
+    }
+
+    private static func terminate(_ process: Process, signal: Int32) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// A port the kernel just handed out for 127.0.0.1; the short race until the server binds it is acceptable
+    /// for private servers and is retried by callers on failure.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LocalServerError.commandFailed("socket()", output: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { ptr -> Bool in
+                bind(fd, ptr, length) == 0 && getsockname(fd, ptr, &length) == 0
+            }
+        }
+        guard bound else { throw LocalServerError.commandFailed("bind()", output: String(cString: strerror(errno))) }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    static func portIsFree(_ port: Int) -> Bool {
+        guard port > 0 else { return false }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}

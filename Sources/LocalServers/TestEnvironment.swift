@@ -1,0 +1,34 @@
+import Foundation
+
+extension LocalServers {
+    private static let sharedLock = NSLock()
+    nonisolated(unsafe) private static var sharedInstance: LocalServers?
+
+    /// One pair of private servers for the whole process, started on first use and stopped at exit.
+    public static func shared() throws -> LocalServers {
+        sharedLock.lock(); defer { sharedLock.unlock() }
+        if let sharedInstance { return sharedInstance }
+        let servers = try LocalServers.start()
+        sharedInstance = servers
+        atexit { LocalServers.stopShared() }
+        return servers
+    }
+
+    static func stopShared() {
+        sharedLock.lock(); let servers = sharedInstance; sharedInstance = nil; sharedLock.unlock()
+        servers?.stop()
+    }
+}
+
+/// The servers a test talks to: `DATABASE_URL` / `REDIS_URL` when set, otherwise the shared private servers.
+public enum TestEnvironment {
+    public static func postgresURL() throws -> String {
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty { return url }
+        return try LocalServers.shared().postgresURL!
+    }
+
+    public static func redisURL() throws -> String {
+        if let url = ProcessInfo.processInfo.environment["REDIS_URL"], !url.isEmpty { return url }
+        return try LocalServers.shared().redisURL!
+    }
+}

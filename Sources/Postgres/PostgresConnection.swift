@@ -1,0 +1,371 @@
+import CLibpq
+import Foundation
+
+/// One libpq connection: parameterized queries, transactions, COPY, LISTEN/NOTIFY.
+///
+/// Calls are serialized by a lock, so a connection may be shared between threads, one call at a time. A broken
+/// connection (server restarted, network lost) is re-established by the next call; channels being listened to are
+/// listened to again, and `generation` increases so that listeners know they may have missed notifications.
+public final class PostgresConnection: @unchecked Sendable {
+    public let configuration: PostgresConfiguration
+    private var connection: OpaquePointer?
+    private let lock = NSRecursiveLock()
+    private var channels: Set<String> = []
+    private var transactionDepth = 0
+    /// How many times this object has (re)connected; a change means notifications may have been missed.
+    public private(set) var generation = 0
+
+    public init(_ configuration: PostgresConfiguration) throws {
+        self.configuration = configuration
+        try connect()
+    }
+
+    public convenience init(url: String) throws {
+        try self.init(PostgresConfiguration(url))
+    }
+
+    deinit {
+        if let connection { PQfinish(connection) }
+    }
+
+    /// Closes the connection; a later call opens a new one.
+    public func close() {
+        lock.lock(); defer { lock.unlock() }
+        if let connection { PQfinish(connection) }
+        connection = nil
+    }
+
+    public var isConnected: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return connection.map { PQstatus($0) == CONNECTION_OK } ?? false
+    }
+
+    /// The server's version, e.g. "15.18".
+    public var serverVersion: String {
+        lock.lock(); defer { lock.unlock() }
+        guard let connection else { return "?" }
+        let number = Int(PQserverVersion(connection))
+        return number >= 100_000 ? "\(number / 10_000).\(number % 10_000)" : "\(number / 10_000).\(number / 100 % 100)"
+    }
+
+    // MARK: Connecting
+
+    private func connect() throws {
+        if let connection { PQfinish(connection) }
+        connection = nil
+        var options = "-c TimeZone=UTC -c DateStyle=ISO -c client_min_messages=warning"
+        if let timeout = configuration.statementTimeout { options += " -c statement_timeout=\(timeout)" }
+        if configuration.readOnly { options += " -c default_transaction_read_only=on" }
+        // dbname comes first: libpq expands the URL or conninfo there, and the later keywords override it.
+        let parameters: [(String, String)] = [
+            ("dbname", configuration.connectionString),
+            ("connect_timeout", String(configuration.connectTimeout)),
+            ("application_name", configuration.applicationName),
+            ("client_encoding", "UTF8"),
+            ("options", options),
+            ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3"),
+        ]
+        let keywords = parameters.map { strdup($0.0) } + [nil]
+        let values = parameters.map { strdup($0.1) } + [nil]
+        defer {
+            keywords.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let conn = keywords.map { UnsafePointer($0) }.withUnsafeBufferPointer { keys in
+            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { vals in
+                PQconnectdbParams(keys.baseAddress, vals.baseAddress, 1)
+            }
+        }
+        guard let conn, PQstatus(conn) == CONNECTION_OK else {
+            let message = conn.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            if let conn { PQfinish(conn) }  // PQfinish even after a failed connect
+            throw PostgresError(.connectionFailed,
+                                message: "cannot connect to \(configuration.redacted): \(scrub(message))")
+        }
+        // libpq prints notices to stderr by default, which would scribble over a full-screen terminal.
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+        connection = conn
+        generation += 1
+        for channel in channels {
+            _ = try execute("LISTEN \(quoteIdentifier(channel))", [])
+        }
+    }
+
+    private func ensureConnected() throws -> OpaquePointer {
+        if let connection, PQstatus(connection) == CONNECTION_OK { return connection }
+        if transactionDepth > 0 {
+            throw PostgresError(.connectionLost, message: "the connection was lost inside a transaction")
+        }
+        try connect()
+        return connection!
+    }
+
+    // MARK: Queries
+
+    /// Runs one statement with parameters `$1`, `$2`, … bound from `parameters`. Nothing is ever interpolated.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
+        lock.lock(); defer { lock.unlock() }
+        return try execute(sql, parameters)
+    }
+
+    @discardableResult
+    public func query(_ sql: String, _ parameters: any PostgresEncodable...) throws -> PostgresResult {
+        try query(sql, parameters)
+    }
+
+    @discardableResult
+    private func execute(_ sql: String, _ parameters: [any PostgresEncodable]) throws -> PostgresResult {
+        let conn = try ensureConnected()
+        var texts: [UnsafeMutablePointer<CChar>?] = []
+        texts.reserveCapacity(parameters.count)
+        defer { texts.forEach { free($0) } }
+        var types: [Oid] = []
+        types.reserveCapacity(parameters.count)
+        for (i, parameter) in parameters.enumerated() {
+            types.append(Oid(type(of: parameter).postgresType))
+            guard let text = parameter.postgresText else { texts.append(nil); continue }
+            if text.utf8.contains(0) {
+                throw PostgresError(.invalidParameter,
+                                    message: "parameter $\(i + 1) contains a NUL byte, which Postgres text cannot hold")
+            }
+            texts.append(strdup(text))
+        }
+        let result = texts.map { UnsafePointer($0) }.withUnsafeBufferPointer { values in
+            types.withUnsafeBufferPointer { oids in
+                PQexecParams(conn, sql, Int32(parameters.count), oids.baseAddress, values.baseAddress,
+                             nil, nil, 0)
+            }
+        }
+        return try consume(result, connection: conn)
+    }
+
+    private func consume(_ result: OpaquePointer?, connection conn: OpaquePointer) throws -> PostgresResult {
+        guard let result else {
+            throw connectionError(conn, fallback: "no result from the server")
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return read(result)
+        default:
+            throw error(from: result, connection: conn)
+        }
+    }
+
+    private func read(_ result: OpaquePointer) -> PostgresResult {
+        let columnCount = Int(PQnfields(result))
+        let rowCount = Int(PQntuples(result))
+        var names: [String] = []
+        var types: [UInt32] = []
+        for c in 0..<columnCount {
+            names.append(String(cString: PQfname(result, Int32(c))))
+            types.append(UInt32(PQftype(result, Int32(c))))
+        }
+        let columns = PostgresColumns(names: names, types: types)
+        var rows: [PostgresRow] = []
+        rows.reserveCapacity(rowCount)
+        for r in 0..<rowCount {
+            var values: [String?] = []
+            values.reserveCapacity(columnCount)
+            for c in 0..<columnCount {
+                if PQgetisnull(result, Int32(r), Int32(c)) == 1 {
+                    values.append(nil)
+                } else {
+                    values.append(String(cString: PQgetvalue(result, Int32(r), Int32(c))))
+                }
+            }
+            rows.append(PostgresRow(columns: columns, values: values))
+        }
+        let tag = PQcmdStatus(result).map { String(cString: $0) } ?? ""
+        let affected = PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? rowCount
+        return PostgresResult(columns: columns, rows: rows, affectedRows: affected, commandTag: tag)
+    }
+
+    private func error(from result: OpaquePointer, connection conn: OpaquePointer) -> PostgresError {
+        func field(_ code: Character) -> String? {
+            guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+            return scrub(String(cString: value))
+        }
+        let state = field("C")
+        if PQstatus(conn) != CONNECTION_OK {
+            return connectionError(conn, fallback: field("M") ?? "connection lost")
+        }
+        let message = field("M") ?? scrub(String(cString: PQresultErrorMessage(result)))
+        return PostgresError(PostgresError.kind(forSQLState: state), message: message, sqlState: state,
+                             detail: field("D"), hint: field("H"))
+    }
+
+    private func connectionError(_ conn: OpaquePointer, fallback: String) -> PostgresError {
+        let text = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return PostgresError(.connectionLost,
+                             message: "lost the connection to \(configuration.redacted): \(scrub(text.isEmpty ? fallback : text))")
+    }
+
+    /// Removes the configured password from any text that could be shown.
+    private func scrub(_ text: String) -> String {
+        var text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let password = configuration.password, !password.isEmpty {
+            text = text.replacingOccurrences(of: password, with: "***")
+        }
+        return text
+    }
+
+    /// Runs a script of several statements without parameters (a migration file). Only for SQL the program
+    /// itself ships, never for text from users or servers.
+    public func executeScript(_ sql: String) throws {
+        lock.lock(); defer { lock.unlock() }
+        let conn = try ensureConnected()
+        _ = try consume(PQexec(conn, sql), connection: conn)
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws. Nested calls use
+    /// savepoints. If the COMMIT itself is lost with the connection, the error is `.connectionLost` and the caller
+    /// must re-read to learn whether it committed.
+    public func transaction<T>(
+        _ isolation: String? = nil, _ body: (PostgresConnection) throws -> T
+    ) throws -> T {
+        lock.lock(); defer { lock.unlock() }
+        let depth = transactionDepth
+        let savepoint = "rotation_sp_\(depth)"
+        if depth == 0 {
+            try execute(isolation.map { "BEGIN ISOLATION LEVEL \($0)" } ?? "BEGIN", [])
+        } else {
+            try execute("SAVEPOINT \(savepoint)", [])
+        }
+        transactionDepth += 1
+        do {
+            let value = try body(self)
+            transactionDepth -= 1
+            try execute(depth == 0 ? "COMMIT" : "RELEASE SAVEPOINT \(savepoint)", [])
+            return value
+        } catch {
+            if transactionDepth > depth { transactionDepth = depth }
+            if let connection, PQstatus(connection) == CONNECTION_OK {
+                _ = try? execute(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint)", [])
+            }
+            throw error
+        }
+    }
+
+    // MARK: COPY
+
+    /// Streams rows into `COPY … FROM STDIN` (text format). `produce` calls `send` with each line's text,
+    /// newline included. Returns the number of rows the server copied.
+    @discardableResult
+    public func copyIn(_ sql: String, _ produce: (_ send: (String) throws -> Void) throws -> Void) throws -> Int {
+        lock.lock(); defer { lock.unlock() }
+        let conn = try ensureConnected()
+        guard let start = PQexec(conn, sql) else { throw connectionError(conn, fallback: "COPY failed") }
+        guard PQresultStatus(start) == PGRES_COPY_IN else {
+            defer { PQclear(start) }
+            throw error(from: start, connection: conn)
+        }
+        PQclear(start)
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(1 << 16)
+        func flush() throws {
+            guard !buffer.isEmpty else { return }
+            let status = buffer.withUnsafeBufferPointer {
+                $0.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
+            }
+            buffer.removeAll(keepingCapacity: true)
+            if status != 1 { throw connectionError(conn, fallback: "COPY failed") }
+        }
+        do {
+            try produce { line in
+                buffer.append(contentsOf: line.utf8)
+                if buffer.count >= 1 << 16 { try flush() }
+            }
+            try flush()
+        } catch {
+            _ = PQputCopyEnd(conn, "aborted by the client")
+            while let result = PQgetResult(conn) { PQclear(result) }
+            throw error
+        }
+        guard PQputCopyEnd(conn, nil) == 1 else { throw connectionError(conn, fallback: "COPY failed") }
+        var copied = 0
+        var failure: PostgresError?
+        while let result = PQgetResult(conn) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                copied = Int(String(cString: PQcmdTuples(result))) ?? 0
+            } else if failure == nil {
+                failure = error(from: result, connection: conn)
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        return copied
+    }
+
+    // MARK: LISTEN / NOTIFY
+
+    /// Starts listening on `channel`; kept across reconnects.
+    public func listen(_ channel: String) throws {
+        lock.lock(); defer { lock.unlock() }
+        channels.insert(channel)
+        try execute("LISTEN \(quoteIdentifier(channel))", [])
+    }
+
+    public func unlisten(_ channel: String) throws {
+        lock.lock(); defer { lock.unlock() }
+        channels.remove(channel)
+        try execute("UNLISTEN \(quoteIdentifier(channel))", [])
+    }
+
+    /// Sends a notification (parameterized through `pg_notify`).
+    public func notify(_ channel: String, payload: String = "") throws {
+        try query("SELECT pg_notify($1, $2)", channel, payload)
+    }
+
+    /// Waits up to `timeout` seconds on the connection's socket for notifications and returns those that arrived
+    /// (none on timeout). Never polls the server with queries.
+    public func waitForNotifications(timeout: TimeInterval) throws -> [PostgresNotification] {
+        lock.lock(); defer { lock.unlock() }
+        let conn = try ensureConnected()
+        var pending = drainNotifications(conn)
+        if !pending.isEmpty { return pending }
+        var descriptor = pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, Int32(max(0, timeout * 1000)))
+        if ready < 0 && errno != EINTR {
+            throw PostgresError(.connectionLost, message: "waiting for notifications failed: errno \(errno)")
+        }
+        if ready > 0 {
+            if PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK {
+                throw connectionError(conn, fallback: "connection lost while waiting for notifications")
+            }
+            pending = drainNotifications(conn)
+        }
+        return pending
+    }
+
+    private func drainNotifications(_ conn: OpaquePointer) -> [PostgresNotification] {
+        var notifications: [PostgresNotification] = []
+        _ = PQconsumeInput(conn)
+        while let notify = PQnotifies(conn) {
+            notifications.append(PostgresNotification(
+                channel: String(cString: notify.pointee.relname),
+                payload: String(cString: notify.pointee.extra),
+                senderPID: notify.pointee.be_pid))
+            PQfreemem(notify)
+        }
+        return notifications
+    }
+
+    // MARK: Helpers
+
+    /// Measures one round trip (`SELECT 1`).
+    public func ping() throws -> Duration {
+        let clock = ContinuousClock()
+        let start = clock.now
+        _ = try query("SELECT 1")
+        return clock.now - start
+    }
+
+    /// Quotes an identifier for the few statements that cannot take parameters (LISTEN, SAVEPOINT).
+    public func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,342 @@
+import CHiredis
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One blocking connection to Redis through hiredis, safe to share between threads: a lock lets one command (or
+/// pipeline) run at a time. It connects lazily, authenticates and selects the database on every connect, and
+/// after the connection breaks (error, timeout, server restart) the next call reconnects, so callers survive a
+/// restart without rebuilding anything. Run it off the UI thread: every call may block up to the timeouts
+/// (host-name resolution is not covered by the connect timeout; use an IP address or a socket to bound it).
+/// Request/reply only: blocking commands must finish within the command timeout, and SUBSCRIBE/MONITOR are not
+/// supported (unsolicited data on an idle connection is taken as a closed connection and it reconnects).
+public final class RedisConnection: @unchecked Sendable, CustomStringConvertible {
+    public let configuration: RedisConfiguration
+
+    private let lock = NSLock()
+    /// nil when not connected or after the connection broke. Guarded by `lock`.
+    private var context: UnsafeMutablePointer<redisContext>?
+
+    /// hiredis 0.14 writes with write(2), so a server that went away would kill the process with SIGPIPE;
+    /// ignoring it turns that into an EPIPE error on the connection. Done once, before the first connection.
+    private static let ignoreBrokenPipeSignal: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
+    /// Creates the connection without connecting; the first command connects.
+    public init(configuration: RedisConfiguration) {
+        self.configuration = configuration
+        Self.ignoreBrokenPipeSignal
+    }
+
+    /// Creates the connection from a URL without connecting.
+    public convenience init(url: String) throws {
+        self.init(configuration: try RedisConfiguration(url: url))
+    }
+
+    /// Connects now, so a wrong address or password is reported at once rather than on the first command.
+    public static func connect(_ configuration: RedisConfiguration) throws -> RedisConnection {
+        let connection = RedisConnection(configuration: configuration)
+        try connection.connect()
+        return connection
+    }
+
+    deinit {
+        if let context { redisFree(context) }
+    }
+
+    /// The redacted URL, so logging a connection never logs its password.
+    public var description: String { "RedisConnection(\(configuration.redacted))" }
+
+    /// Makes sure a working connection exists, (re)connecting if needed.
+    public func connect() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = try liveContext()
+    }
+
+    /// Closes the connection; a later command opens a new one.
+    public func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        dropContext()
+    }
+
+    /// Whether a connection is open and not known to be broken (no network round trip).
+    public var isConnected: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let context else { return false }
+        return context.pointee.err == 0
+    }
+
+    // MARK: Commands
+
+    /// Runs one command and returns its reply. An error reply throws `RedisError.server` (or
+    /// `.authenticationFailed` for NOAUTH); connection failures throw `.connectionRefused`, `.connectionLost` or
+    /// `.timeout`, after which the next call reconnects. Failed commands are never retried: one that timed out
+    /// may have run.
+    @discardableResult
+    public func command(_ arguments: [any RedisArgument]) throws -> RedisReply {
+        let reply = try send(arguments)
+        if case .error(let message) = reply { throw error(forReply: message) }
+        return reply
+    }
+
+    /// NOAUTH means the server wants a password this configuration lacks: a login problem, not a bad command.
+    private func error(forReply message: String) -> RedisError {
+        if message.hasPrefix("NOAUTH") {
+            return .authenticationFailed(
+                "\(configuration.endpointDescription) requires a password and none was configured: \(scrub(message))")
+        }
+        return .server(scrub(message))
+    }
+
+    /// Runs one command: `try redis.command("SET", key, value, "EX", 60)`.
+    @discardableResult
+    public func command(_ arguments: any RedisArgument...) throws -> RedisReply {
+        try command(arguments)
+    }
+
+    /// Runs one command and returns its reply, error replies included, without throwing for them.
+    public func send(_ arguments: [any RedisArgument]) throws -> RedisReply {
+        guard !arguments.isEmpty else { throw RedisError.protocolError("a command needs at least one argument") }
+        lock.lock()
+        defer { lock.unlock() }
+        let context = try liveContext()
+        do {
+            return try roundTrip(context, arguments)
+        } catch {
+            // After a timeout or a broken read, replies can no longer be matched to commands.
+            dropContext()
+            throw error
+        }
+    }
+
+    /// Sends every command in one write and reads the replies in order. Error replies stay in place as `.error`
+    /// elements. A connection error fails the whole pipeline (some of its commands may have run) and the next
+    /// call reconnects.
+    public func pipeline(_ commands: [[any RedisArgument]]) throws -> [RedisReply] {
+        guard !commands.isEmpty else { return [] }
+        guard commands.allSatisfy({ !$0.isEmpty }) else {
+            throw RedisError.protocolError("a command needs at least one argument")
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        let context = try liveContext()
+        do {
+            return try runPipeline(context, commands)
+        } catch {
+            // Queued commands or unread replies would be mistaken for the next call's.
+            dropContext()
+            throw error
+        }
+    }
+
+    private func runPipeline(_ context: UnsafeMutablePointer<redisContext>, _ commands: [[any RedisArgument]]) throws
+        -> [RedisReply]
+    {
+        for arguments in commands {
+            let status = Self.withArgv(arguments) { argc, argv, lengths in
+                redisAppendCommandArgv(context, argc, argv, lengths)
+            }
+            if status != REDIS_OK { throw failure(context, while: "queueing a pipelined command") }
+        }
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(commands.count)
+        for _ in commands {
+            var raw: UnsafeMutableRawPointer?
+            if redisGetReply(context, &raw) != REDIS_OK || raw == nil {
+                throw failure(context, while: "reading pipelined replies")
+            }
+            replies.append(Self.take(raw!))
+        }
+        return replies
+    }
+
+    // MARK: Connection management (callers hold `lock`)
+
+    /// The open connection, or a new one when there is none or the old one broke.
+    private func liveContext() throws -> UnsafeMutablePointer<redisContext> {
+        if let context {
+            if context.pointee.err == 0 && !Self.peerHasClosed(context) { return context }
+            dropContext()
+        }
+        let context = try open()
+        self.context = context
+        return context
+    }
+
+    private func dropContext() {
+        if let context { redisFree(context) }
+        context = nil
+    }
+
+    /// An idle connection has nothing to read; if it is readable, the server closed it (a restart, an idle
+    /// timeout, CLIENT KILL). Checking before sending reconnects without ever resending a command that might
+    /// have run.
+    private static func peerHasClosed(_ context: UnsafeMutablePointer<redisContext>) -> Bool {
+        var descriptor = pollfd(fd: rotation_redis_fd(context), events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, 0)
+        return ready != 0
+    }
+
+    private func open() throws -> UnsafeMutablePointer<redisContext> {
+        let connectTimeout = Self.cTimeval(configuration.connectTimeout)
+        let target = configuration.endpointDescription
+        let made: UnsafeMutablePointer<redisContext>?
+        switch configuration.endpoint {
+        case .tcp(let host, let port):
+            made = redisConnectWithTimeout(host, Int32(port), connectTimeout)
+        case .unixSocket(let path):
+            made = redisConnectUnixWithTimeout(path, connectTimeout)
+        }
+        let savedErrno = errno
+        guard let context = made else {
+            throw RedisError.connectionRefused("\(target): out of memory creating the connection")
+        }
+        if context.pointee.err != 0 {
+            let reason = scrub(Self.errorText(context))
+            redisFree(context)
+            if Self.isTimeout(errno: savedErrno, reason: reason) {
+                throw RedisError.timeout(
+                    "connecting to \(target) took longer than \(Self.format(configuration.connectTimeout))")
+            }
+            throw RedisError.connectionRefused("\(target): \(reason)")
+        }
+        do {
+            if redisSetTimeout(context, Self.cTimeval(configuration.commandTimeout)) != REDIS_OK {
+                throw RedisError.connectionRefused("\(target): cannot set the command timeout")
+            }
+            if let password = configuration.password {
+                var arguments: [any RedisArgument] = ["AUTH"]
+                if let username = configuration.username { arguments.append(username) }
+                arguments.append(password)
+                if case .error(let message) = try roundTrip(context, arguments) {
+                    let who = configuration.username.map { "user '\($0)'" } ?? "the default user"
+                    throw RedisError.authenticationFailed(
+                        "\(target) refused the password for \(who): \(scrub(message))")
+                }
+            }
+            if configuration.database != 0 {
+                if case .error(let message) = try roundTrip(context, ["SELECT", configuration.database]) {
+                    if message.hasPrefix("NOAUTH") { throw error(forReply: message) }
+                    throw RedisError.server("selecting database \(configuration.database): \(scrub(message))")
+                }
+            }
+        } catch {
+            redisFree(context)
+            throw error
+        }
+        return context
+    }
+
+    /// One command on `context`. On a connection failure the caller frees `context`.
+    private func roundTrip(_ context: UnsafeMutablePointer<redisContext>, _ arguments: [any RedisArgument]) throws
+        -> RedisReply
+    {
+        let raw = Self.withArgv(arguments) { argc, argv, lengths in
+            redisCommandArgv(context, argc, argv, lengths)
+        }
+        guard let raw else { throw failure(context, while: "running \(Self.commandName(arguments))") }
+        return Self.take(raw)
+    }
+
+    /// Turns the connection's error into a `RedisError`. The caller then drops the connection so the next call
+    /// reconnects.
+    private func failure(_ context: UnsafeMutablePointer<redisContext>, while action: String) -> RedisError {
+        let savedErrno = errno
+        let code = context.pointee.err
+        let reason = scrub(Self.errorText(context))
+        let target = configuration.endpointDescription
+        switch code {
+        case REDIS_ERR_IO where Self.isTimeout(errno: savedErrno, reason: reason):
+            return .timeout(
+                "\(action) on \(target): no reply within \(Self.format(configuration.commandTimeout))")
+        case REDIS_ERR_PROTOCOL:
+            return .protocolError("\(action) on \(target): \(reason)")
+        case REDIS_ERR_EOF, REDIS_ERR_IO:
+            return .connectionLost("\(action) on \(target): \(reason)")
+        default:
+            return .connectionLost("\(action) on \(target): \(reason.isEmpty ? "unknown error" : reason)")
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Packs the arguments into one buffer and hands hiredis pointers into it with explicit lengths. The pointers
+    /// are valid only inside `body`, which is the single C call that borrows them.
+    private static func withArgv<Result>(
+        _ arguments: [any RedisArgument],
+        _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> Result
+    ) -> Result {
+        var buffer: [UInt8] = []
+        var offsets: [Int] = []
+        var lengths: [Int] = []
+        offsets.reserveCapacity(arguments.count)
+        lengths.reserveCapacity(arguments.count)
+        for argument in arguments {
+            let start = buffer.count
+            argument.appendRedisBytes(to: &buffer)
+            offsets.append(start)
+            lengths.append(buffer.count - start)
+        }
+        // Never empty, so the base address exists even when every argument is "".
+        buffer.append(0)
+        return buffer.withUnsafeBytes { bytes in
+            let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
+            var pointers: [UnsafePointer<CChar>?] = offsets.map { UnsafePointer(base + $0) }
+            return pointers.withUnsafeMutableBufferPointer { argv in
+                lengths.withUnsafeBufferPointer { lengthPointer in
+                    body(Int32(arguments.count), argv.baseAddress!, lengthPointer.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// Copies a reply and frees hiredis' copy.
+    private static func take(_ raw: UnsafeMutableRawPointer) -> RedisReply {
+        defer { freeReplyObject(raw) }
+        return RedisReply(copying: raw.assumingMemoryBound(to: redisReply.self))
+    }
+
+    private static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {
+        guard let text = rotation_redis_errstr(context) else { return "" }
+        return String(cString: text)
+    }
+
+    private static func isTimeout(errno code: Int32, reason: String) -> Bool {
+        if code == EAGAIN || code == EWOULDBLOCK || code == ETIMEDOUT || code == EINPROGRESS { return true }
+        let lowered = reason.lowercased()
+        return lowered.contains("timed out") || lowered.contains("temporarily unavailable")
+    }
+
+    /// The command's name for error messages; never its arguments, which may be secrets or values.
+    private static func commandName(_ arguments: [any RedisArgument]) -> String {
+        guard let first = arguments.first else { return "an empty command" }
+        let name = String(decoding: first.redisBytes.prefix(32), as: UTF8.self)
+        return name.allSatisfy({ $0.isLetter || $0 == " " || $0 == "-" || $0 == "|" }) ? name.uppercased() : "a command"
+    }
+
+    /// Error text from the server or hiredis with the password masked, in case it was echoed.
+    private func scrub(_ message: String) -> String {
+        guard let password = configuration.password, password.count >= 3 else { return message }
+        return message.replacingOccurrences(of: password, with: "***")
+    }
+
+    /// hiredis treats a zero timeval as "wait forever", so anything shorter than 1 ms becomes 1 ms.
+    private static func cTimeval(_ duration: Duration) -> timeval {
+        let (seconds, attoseconds) = max(duration, .milliseconds(1)).components
+        var value = timeval()
+        value.tv_sec = .init(seconds)
+        value.tv_usec = .init(attoseconds / 1_000_000_000_000)
+        return value
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let milliseconds = Int((duration / .milliseconds(1)).rounded())
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+    }
+}

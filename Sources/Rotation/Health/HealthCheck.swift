@@ -1,0 +1,79 @@
+import Foundation
+import Postgres
+import Redis
+
+/// The state of one tier as `rotation health` and the console's health pane show it.
+public struct TierHealth: Codable, Sendable, Equatable {
+    public var tier: String
+    public var up: Bool
+    /// The server's address without its password.
+    public var target: String
+    public var version: String?
+    public var roundTripMilliseconds: Double?
+    /// Postgres only: the highest applied migration.
+    public var schemaVersion: Int?
+    public var error: String?
+}
+
+/// Both tiers at once.
+public struct HealthReport: Codable, Sendable, Equatable {
+    public var postgres: TierHealth
+    public var redis: TierHealth
+    public var allUp: Bool { postgres.up && redis.up }
+}
+
+/// Checks each tier with a short connect timeout, never throwing: a tier that is down is reported as such.
+public enum HealthCheck {
+    public static func run(settings: RotationSettings, timeoutSeconds: Int = 3) -> HealthReport {
+        HealthReport(postgres: postgres(settings.databaseURL, timeoutSeconds: timeoutSeconds),
+                     redis: redis(settings.redisURL, timeoutSeconds: timeoutSeconds))
+    }
+
+    public static func postgres(_ url: String?, timeoutSeconds: Int) -> TierHealth {
+        guard let url else {
+            return TierHealth(tier: "postgres", up: false, target: "(unset)", error: "DATABASE_URL is not set")
+        }
+        let configuration = PostgresConfiguration(url, connectTimeout: timeoutSeconds, statementTimeout: timeoutSeconds * 1000)
+        var health = TierHealth(tier: "postgres", up: false, target: configuration.redacted)
+        do {
+            let db = try PostgresConnection(configuration)
+            defer { db.close() }
+            health.roundTripMilliseconds = milliseconds(try db.ping())
+            health.version = db.serverVersion
+            health.schemaVersion = try MigrationRunner(connection: db, migrations: []).currentVersion()
+            health.up = true
+        } catch {
+            health.error = "\(error)"
+        }
+        return health
+    }
+
+    public static func redis(_ url: String?, timeoutSeconds: Int) -> TierHealth {
+        guard let url else {
+            return TierHealth(tier: "redis", up: false, target: "(unset)", error: "REDIS_URL is not set")
+        }
+        do {
+            var configuration = try RedisConfiguration(url: url)
+            configuration.connectTimeout = .seconds(timeoutSeconds)
+            configuration.commandTimeout = .seconds(timeoutSeconds)
+            var health = TierHealth(tier: "redis", up: false, target: configuration.redacted)
+            do {
+                let redis = try RedisConnection.connect(configuration)
+                defer { redis.close() }
+                health.roundTripMilliseconds = milliseconds(try redis.ping())
+                health.version = try redis.info(section: "server").version
+                health.up = true
+            } catch {
+                health.error = "\(error)"
+            }
+            return health
+        } catch {
+            return TierHealth(tier: "redis", up: false, target: "(invalid REDIS_URL)", error: "\(error)")
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import LocalServers
+import Postgres
+import XCTest
+
+final class PostgresClientTests: XCTestCase {
+    var db: PostgresConnection!
+
+    override func setUpWithError() throws {
+        db = try PostgresConnection(url: TestEnvironment.postgresURL())
+        try db.query("DROP TABLE IF EXISTS client_types")
+        try db.query("""
+            CREATE TABLE client_types (id SERIAL PRIMARY KEY, i INTEGER, b BIGINT, r REAL, d DOUBLE PRECISION,
+              f BOOLEAN, t TEXT, ts TIMESTAMPTZ, j JSONB)
+            """)
+    }
+
+    func testRoundTripsEveryType() throws {
+        let when = Date(timeIntervalSince1970: 1_704_067_200.123456)
+        let row = try db.query("""
+            INSERT INTO client_types (i, b, r, d, f, t, ts, j) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            RETURNING i, b, r, d, f, t, ts, j
+            """, Int32(-42), Int64.max, Float(0.75), 3.141592653589793, true, "héllo wörld ✓ 日本語 🎶", when,
+            PostgresJSON(#"{"a": [1, 2], "b": null}"#)).first!
+        XCTAssertEqual(try row.decode("i", as: Int32.self), -42)
+        XCTAssertEqual(try row.decode("b", as: Int64.self), Int64.max)
+        XCTAssertEqual(try row.decode("r", as: Float.self), 0.75)
+        XCTAssertEqual(try row.decode("d", as: Double.self), 3.141592653589793)
+        XCTAssertEqual(try row.decode("f", as: Bool.self), true)
+        XCTAssertEqual(try row.decode("t", as: String.self), "héllo wörld ✓ 日本語 🎶")
+        XCTAssertEqual(try row.decode("ts", as: Date.self).timeIntervalSince1970, when.timeIntervalSince1970, accuracy: 1e-6)
+        let json = try row.decode("j", as: PostgresJSON.self)
+        struct Doc: Decodable, Equatable { let a: [Int]; let b: Int? }
+        XCTAssertEqual(try json.decode(Doc.self), Doc(a: [1, 2], b: nil))
+    }
+
+    func testNullsDecodeAsOptionalsAndRefuseNonOptionals() throws {
+        let row = try db.query("INSERT INTO client_types (i, t) VALUES ($1, $2) RETURNING i, t, ts",
+                               Int?.none, String?.none).first!
+        XCTAssertNil(try row.decode("i", as: Int?.self))
+        XCTAssertNil(try row.decode("ts", as: Date?.self))
+        XCTAssertThrowsError(try row.decode("t", as: String.self)) { error in
+            XCTAssertEqual((error as? PostgresError)?.kind, .decoding)
+        }
+    }
+
+    func testMegabyteValueRoundTrips() throws {
+        let big = String(repeating: "0123456789abcdéf", count: 65_536)  // 1 MiB of text, multi-byte included
+        let back = try db.query("SELECT $1::text AS v", big).scalar(String.self)
+        XCTAssertEqual(back, big)
+    }
+
+    func testHostileStringsStayData() throws {
+        let attacks = ["'; DROP TABLE client_types; --", "$1", "\\x00", "' OR '1'='1", "\u{1B}[2J", "\"quoted\""]
+        for attack in attacks {
+            try db.query("INSERT INTO client_types (t) VALUES ($1)", attack)
+        }
+        let stored = try db.query("SELECT t FROM client_types ORDER BY id").column("t", as: String.self)
+        XCTAssertEqual(stored, attacks)
+    }
+
+    func testNulByteIsRefusedClearly() throws {
+        XCTAssertThrowsError(try db.query("SELECT $1::text", "a\u{0}b")) { error in
+            let error = error as? PostgresError
+            XCTAssertEqual(error?.kind, .invalidParameter)
+            XCTAssertTrue(error?.description.contains("NUL") ?? false)
+        }
+        // The connection is still usable afterwards.
+        XCTAssertEqual(try db.query("SELECT 1").scalar(Int.self), 1)
+    }
+
+    func testFailedStatementRollsTheTransactionBack() throws {
+        XCTAssertThrowsError(try db.transaction { tx in
+            try tx.query("INSERT INTO client_types (t) VALUES ('kept?')")
+            try tx.query("SELECT * FROM no_such_table")
+        })
+        XCTAssertEqual(try db.query("SELECT count(*) FROM client_types").scalar(Int.self), 0)
+        // A nested failure rolls back to its savepoint only.
+        try db.transaction { tx in
+            try tx.query("INSERT INTO client_types (t) VALUES ('outer')")
+            XCTAssertThrowsError(try tx.transaction { inner in
+                try inner.query("INSERT INTO client_types (t) VALUES ('inner')")
+                try inner.query("SELECT 1/0")
+            })
+        }
+        XCTAssertEqual(try db.query("SELECT t FROM client_types").column("t", as: String.self), ["outer"])
+    }
+
+    func testErrorsAreClassified() throws {
+        try db.query("CREATE UNIQUE INDEX ON client_types (t)")
+        try db.query("INSERT INTO client_types (t) VALUES ('dup')")
+        XCTAssertThrowsError(try db.query("INSERT INTO client_types (t) VALUES ('dup')")) { error in
+            let error = error as? PostgresError
+            XCTAssertEqual(error?.kind, .uniqueViolation)
+            XCTAssertEqual(error?.sqlState, "23505")
+        }
+        XCTAssertThrowsError(try db.query("SELEC 1")) { error in
+            XCTAssertEqual((error as? PostgresError)?.sqlState, "42601")
+        }
+        let readOnly = try PostgresConnection(PostgresConfiguration(try TestEnvironment.postgresURL(), readOnly: true))
+        XCTAssertThrowsError(try readOnly.query("INSERT INTO client_types (t) VALUES ('x')")) { error in
+            XCTAssertEqual((error as? PostgresError)?.kind, .readOnlyTransaction)
+        }
+    }
+
+    func testSerializationFailureIsRecognised() throws {
+        try db.query("INSERT INTO client_types (id, i) VALUES (1, 0)")
+        let other = try PostgresConnection(url: TestEnvironment.postgresURL())
+        try db.query("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        _ = try db.query("SELECT i FROM client_types WHERE id = 1")
+        try other.query("UPDATE client_types SET i = 1 WHERE id = 1")
+        XCTAssertThrowsError(try db.query("UPDATE client_types SET i = 2 WHERE id = 1")) { error in
+            XCTAssertEqual((error as? PostgresError)?.kind, .serializationFailure)
+        }
+        try db.query("ROLLBACK")
+    }
+
+    func testNotificationFromAnotherConnectionArrives() throws {
+        try db.listen("rotation_test")
+        let sender = try PostgresConnection(url: TestEnvironment.postgresURL())
+        try sender.notify("rotation_test", payload: #"{"hello":"world"}"#)
+        var received: [PostgresNotification] = []
+        for _ in 0..<50 where received.isEmpty {
+            received = try db.waitForNotifications(timeout: 0.1)
+        }
+        XCTAssertEqual(received.first?.channel, "rotation_test")
+        XCTAssertEqual(received.first?.payload, #"{"hello":"world"}"#)
+        XCTAssertTrue(try db.waitForNotifications(timeout: 0).isEmpty)
+    }
+
+    func testCopyInLoadsRows() throws {
+        let copied = try db.copyIn("COPY client_types (i, t) FROM STDIN") { send in
+            for i in 0..<1000 { try send("\(i)\trow \(i)\n") }
+        }
+        XCTAssertEqual(copied, 1000)
+        XCTAssertEqual(try db.query("SELECT sum(i) FROM client_types").scalar(Int.self), 499_500)
+    }
+
+    func testWrongPasswordIsClearAndSecret() throws {
+        let url = try TestEnvironment.postgresURL()
+        guard var components = URLComponents(string: url), components.password != nil else {
+            throw XCTSkip("DATABASE_URL has no password to get wrong")
+        }
+        components.password = "wrong-secret-\(UInt32.random(in: 0...UInt32.max))"
+        let wrongURL = components.string!
+        XCTAssertThrowsError(try PostgresConnection(url: wrongURL)) { error in
+            let error = error as! PostgresError
+            XCTAssertEqual(error.kind, .connectionFailed)
+            XCTAssertTrue(error.description.contains("password authentication failed"), error.description)
+            XCTAssertFalse(error.description.contains(components.password!))
+            XCTAssertTrue(error.description.contains("***"))
+        }
+    }
+
+    func testRedactionHidesPasswordsInEveryForm() {
+        XCTAssertEqual(PostgresConfiguration.redact("postgres://alice:s3cr%40t@db:5432/x?sslmode=require"),
+                       "postgres://alice:***@db:5432/x?sslmode=require")
+        XCTAssertEqual(PostgresConfiguration.redact("postgresql://h/db?user=a&password=hunter2&sslmode=disable"),
+                       "postgresql://h/db?user=a&password=***&sslmode=disable")
+        XCTAssertEqual(PostgresConfiguration.redact("host=h password='p w' dbname=x"), "host=h password=*** dbname=x")
+        XCTAssertEqual(PostgresConfiguration.redact("postgres://alice@%2Ftmp%2Fsock/db"), "postgres://alice@%2Ftmp%2Fsock/db")
+    }
+
+    func testTimestampTextForms() {
+        XCTAssertEqual(PostgresTimestamp.parse("2024-01-01 00:00:00+00")?.timeIntervalSince1970, 1_704_067_200)
+        XCTAssertEqual(PostgresTimestamp.parse("2024-01-01 02:30:00.5+02:30")?.timeIntervalSince1970, 1_704_067_200.5)
+        XCTAssertEqual(PostgresTimestamp.parse("2024-01-01T00:00:00Z")?.timeIntervalSince1970, 1_704_067_200)
+        XCTAssertNil(PostgresTimestamp.parse("yesterday"))
+        XCTAssertEqual(PostgresTimestamp.format(Date(timeIntervalSince1970: 1_704_067_200.25)), "2024-01-01T00:00:00.250000Z")
+    }
+}
