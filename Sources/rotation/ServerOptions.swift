@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Postgres
+import Rotation
+
+/// Where the shared tiers are: the environment's DATABASE_URL and REDIS_URL unless overridden.
+struct ServerOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: ArgumentHelp("Postgres URL or conninfo (default: $DATABASE_URL).", valueName: "url"))
+    var databaseURL: String?
+
+    @Option(name: .customLong("redis-url"), help: ArgumentHelp("Redis URL (default: $REDIS_URL).", valueName: "url"))
+    var redisURL: String?
+
+    @Flag(name: .customLong("read-only"), help: "Refuse every write; enforced by the servers.")
+    var readOnly = false
+
+    var settings: RotationSettings {
+        var settings = RotationSettings()
+        if let databaseURL { settings.databaseURL = databaseURL }
+        if let redisURL { settings.redisURL = redisURL }
+        if readOnly { settings.readOnly = true }
+        return settings
+    }
+
+    func postgres() throws -> PostgresConnection {
+        guard let url = settings.databaseURL else {
+            throw ValidationError("no database: set DATABASE_URL or pass --database-url")
+        }
+        return try PostgresConnection(PostgresConfiguration(url, readOnly: settings.readOnly))
+    }
+}
+
+/// Prints a value as pretty JSON with sorted keys, for `--json`.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Writes a line to standard error (progress, warnings), leaving standard output for results.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
