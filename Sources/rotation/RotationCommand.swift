@@ -4,5 +4,15 @@ import ArgumentParser
 struct RotationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotation",
-        abstract: "Review and manage Rotation's track matches.")
+        abstract: "Review and manage Rotation's track matches.",
+        discussion: """
+            Configuration comes from the environment (DATABASE_URL, REDIS_URL, ENCRYPTION_KEY, DISCOGS_USER_TOKEN,
+            CACHE_PERSISTENCE_THRESHOLD, AUDIO_MATCHING_BATCH_SIZE, BACKGROUND_PROCESSING_ENABLED); flags override it.
+            Passwords in URLs are never printed.
+            """,
+        subcommands: [
+            MigrateCommand.self,
+            HealthCommand.self,
+            MatcherCommand.self,
+        ])
 }

@@ -1,0 +1,66 @@
+/// The thresholds that turn confidences into decisions (DESIGN section 2). Configuration, not literals: callers
+/// load it from flags or a config file and pass it down.
+public struct MatchPolicy: Codable, Sendable, Hashable {
+    /// At or above: approved automatically (unless ambiguous).
+    public var autoApproveThreshold: Double
+    /// At or above (and below auto-approve): stored unapproved for review. Below: not stored (unmatched).
+    public var storeThreshold: Double
+    /// Two candidates at or above auto-approve within this margin of each other are ambiguous.
+    public var ambiguityMargin: Double
+
+    public init(autoApproveThreshold: Double = 0.80, storeThreshold: Double = 0.50, ambiguityMargin: Double = 0.05) {
+        self.autoApproveThreshold = autoApproveThreshold
+        self.storeThreshold = storeThreshold
+        self.ambiguityMargin = ambiguityMargin
+    }
+
+    public static let `default` = MatchPolicy()
+
+    enum CodingKeys: String, CodingKey {
+        case autoApproveThreshold = "auto_approve_threshold", storeThreshold = "store_threshold"
+        case ambiguityMargin = "ambiguity_margin"
+    }
+
+    /// Decides one track. Candidates whose URL is in `rejectedURLs` (compared canonically) are never proposed.
+    public func decide(_ candidates: [ScoredCandidate], rejectedURLs: Set<String> = []) -> MatchDecision {
+        let rejectedKeys = Set(rejectedURLs.map(MatchURL.comparisonKey))
+        let eligible = candidates
+            .filter { !rejectedKeys.contains(MatchURL.comparisonKey($0.url)) }
+            .sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.url < $1.url }
+        guard let best = eligible.first, best.confidence >= storeThreshold else { return .unmatched }
+        if best.confidence >= autoApproveThreshold {
+            let rival = eligible.dropFirst().first {
+                $0.confidence >= autoApproveThreshold && best.confidence - $0.confidence <= ambiguityMargin
+                    && !MatchURL.same($0.url, best.url)
+            }
+            if let rival { return .pending(best, reason: .ambiguous(rivalURL: rival.url)) }
+            return .autoApproved(best)
+        }
+        return .pending(best, reason: .lowConfidence)
+    }
+}
+
+/// What the policy decided for one track.
+public enum MatchDecision: Sendable, Hashable {
+    case autoApproved(ScoredCandidate)
+    case pending(ScoredCandidate, reason: PendingReason)
+    case unmatched
+
+    /// The candidate that would be stored in `track_matches`, if any.
+    public var storedCandidate: ScoredCandidate? {
+        switch self {
+        case .autoApproved(let candidate), .pending(let candidate, _): candidate
+        case .unmatched: nil
+        }
+    }
+
+    public var isAutoApproved: Bool { if case .autoApproved = self { true } else { false } }
+    public var isPending: Bool { if case .pending = self { true } else { false } }
+}
+
+public enum PendingReason: Sendable, Hashable {
+    /// Between the store and auto-approve thresholds.
+    case lowConfidence
+    /// Another candidate is also above auto-approve and within the ambiguity margin.
+    case ambiguous(rivalURL: String)
+}

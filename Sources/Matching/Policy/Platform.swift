@@ -1,0 +1,79 @@
+import Foundation
+
+/// Where a recording is hosted, as stored in `track_matches.platform`.
+public enum Platform: String, Codable, Sendable, CaseIterable {
+    case youtube
+    case soundcloud
+
+    /// The platform of an http(s) URL from its host; nil for other hosts, other schemes and unparsable text.
+    /// youtube.com, www./m./music.youtube.com and youtu.be are YouTube; soundcloud.com (www./m.) is SoundCloud.
+    public static func infer(fromURL text: String) -> Platform? {
+        guard let host = MatchURL.httpHost(of: text) else { return nil }
+        switch host {
+        case "youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com", "youtu.be", "www.youtu.be":
+            return .youtube
+        case "soundcloud.com", "www.soundcloud.com", "m.soundcloud.com":
+            return .soundcloud
+        default:
+            return nil
+        }
+    }
+}
+
+/// URL helpers for comparing match URLs: the same YouTube video written several ways compares equal.
+public enum MatchURL {
+    /// The lowercased host of an http or https URL (trailing dot removed); nil otherwise.
+    static func httpHost(of text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let components = URLComponents(string: trimmed),
+              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              var host = components.host?.lowercased(), !host.isEmpty
+        else { return nil }
+        if host.hasSuffix(".") { host.removeLast() }
+        return host
+    }
+
+    /// The YouTube video id of a watch, youtu.be, embed, shorts, live or /v/ URL; nil for anything else.
+    public static func youTubeVideoID(_ text: String) -> String? {
+        guard Platform.infer(fromURL: text) == .youtube,
+              let components = URLComponents(string: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let host = httpHost(of: text)
+        else { return nil }
+        let segments = components.path.split(separator: "/").map(String.init)
+        var id: String?
+        if host.hasSuffix("youtu.be") {
+            id = segments.first
+        } else if segments.first == "watch" || components.path == "/watch" {
+            id = components.queryItems?.first { $0.name == "v" }?.value
+        } else if segments.count >= 2, ["embed", "shorts", "v", "live", "e"].contains(segments[0]) {
+            id = segments[1]
+        }
+        guard let id, !id.isEmpty,
+              id.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") })
+        else { return nil }
+        return id
+    }
+
+    /// `https://www.youtube.com/watch?v=ID` for any YouTube form (http, youtu.be, m., `&feature=...`, `&t=`);
+    /// nil when the URL is not a YouTube video.
+    public static func canonicalYouTube(_ text: String) -> String? {
+        youTubeVideoID(text).map { "https://www.youtube.com/watch?v=\($0)" }
+    }
+
+    /// The form used when URLs are compared: canonical YouTube URLs, other URLs trimmed with scheme and host
+    /// lowercased and `http` upgraded to `https`.
+    public static func comparisonKey(_ text: String) -> String {
+        if let youtube = canonicalYouTube(text) { return youtube }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard var components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https"
+        else { return trimmed }
+        components.scheme = "https"
+        components.host = components.host?.lowercased()
+        if components.path.hasSuffix("/"), components.path.count > 1 { components.path.removeLast() }
+        return components.string ?? trimmed
+    }
+
+    /// Whether two URLs name the same recording.
+    public static func same(_ a: String, _ b: String) -> Bool { comparisonKey(a) == comparisonKey(b) }
+}

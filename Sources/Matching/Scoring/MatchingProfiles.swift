@@ -1,0 +1,218 @@
+import Foundation
+
+/// An artist name ready for comparison.
+struct ArtistProfile: Sendable {
+    var tokens: [String]
+    var compact: String
+
+    init?(_ name: String) {
+        let clean = DiscogsArtistCredit.clean(name)
+        tokens = TextNormalizer.tokens(clean)
+        compact = tokens.joined()
+        if compact.isEmpty { return nil }
+    }
+
+    func appears(in videoTokens: [String], compact videoCompact: String) -> Bool {
+        if compact.count >= 3, TokenMatch.contains(videoCompact, compact) { return true }
+        let significant = tokens.filter { !Vocabulary.stopWords.contains($0) && $0.count > 1 }
+        guard !significant.isEmpty else { return false }
+        let hits = significant.filter { token in videoTokens.contains { TokenMatch.similar(token, $0) } }
+        return Double(hits.count) / Double(significant.count) >= (significant.count > 1 ? 0.6 : 1)
+    }
+
+    func appears(inCompact text: String) -> Bool { compact.count >= 3 && TokenMatch.contains(text, compact) }
+}
+
+/// What is known about the release as a whole: its artists, title, labels and matchable tracks.
+struct ReleaseContext: Sendable {
+    var releaseArtists: [ArtistProfile]
+    var tracks: [TrackProfile]
+    /// Tokens any video of this release may carry without saying anything about which track it is.
+    var sharedTokens: Set<String>
+    /// Tokens of the release's title, artists, labels and genres (without the generic upload vocabulary).
+    var releaseNameTokens: Set<String>
+    /// Significant title words of each matchable track, to recognise a video that names another track.
+    var trackWords: [Set<String>] = []
+    /// For each significant title word, the tracklist indices whose titles use it.
+    var wordOwners: [String: [Int]] = [:]
+    /// Version words every video of this release may carry: those in the artist names, and those in the release
+    /// title that no track title uses ("Live At Leeds", but not "Room To Live", which is also a track).
+    var versionNeutralTokens: Set<String> = []
+    /// The release title without bracketed additions ("(Original Soundtrack)").
+    var releaseTitleCore: Set<String>
+
+    init(_ release: DiscogsRelease) {
+        let credited = release.artists.filter { !DiscogsArtistCredit.isVarious($0.name) }
+        releaseArtists = credited.flatMap { credit in [ArtistProfile(credit.name), credit.anv.flatMap(ArtistProfile.init)] }
+            .compactMap { $0 }
+        var shared = Set(TextNormalizer.tokens(release.title))
+        for artist in releaseArtists { shared.formUnion(artist.tokens) }
+        for label in release.labels { shared.formUnion(TextNormalizer.tokens(DiscogsArtistCredit.clean(label.name))) }
+        for credit in release.extraArtists { shared.formUnion(TextNormalizer.tokens(DiscogsArtistCredit.clean(credit.name))) }
+        // Uploaders tag videos with the catalogue number, genre or style ("[SK032]", "(Italo Disco)").
+        for label in release.labels {
+            let catno = TextNormalizer.tokens(label.catno ?? "")
+            shared.formUnion(catno)
+            if !catno.isEmpty { shared.insert(catno.joined()) }
+            // "SUB 012" is written "SUB012" as often as "SUB-12".
+            shared.insert(TextNormalizer.fold(label.catno ?? "").replacingOccurrences(of: " ", with: ""))
+        }
+        for word in release.genres + release.styles { shared.formUnion(TextNormalizer.tokens(word)) }
+        releaseNameTokens = shared
+        shared.formUnion(Vocabulary.noiseWords)
+
+        var profiles: [TrackProfile] = []
+        var heading: Set<String> = []
+        for (index, track) in release.tracklist.enumerated() {
+            if track.type == .heading {
+                heading = Set(TextNormalizer.tokens(track.title))
+                continue
+            }
+            var profile = TrackProfile(index: index, track: track, heading: heading, releaseArtists: releaseArtists)
+            // Uploads often number tracks in running order ("03. Title") whatever the sleeve's positions say.
+            profile.contextTokens.insert(String(profiles.count + 1))
+            profiles.append(profile)
+        }
+        tracks = profiles
+        sharedTokens = shared
+        releaseTitleCore = Set(TitleAnalysis(release.title).core)
+        trackWords = profiles.map { Set($0.title.core.filter(TrackMatcher.isSignificantWord)) }
+        let allTrackWords = trackWords.reduce(into: Set<String>()) { $0.formUnion($1) }
+        for (profile, words) in zip(profiles, trackWords) {
+            for word in words { wordOwners[word, default: []].append(profile.index) }
+        }
+        versionNeutralTokens = Set(TextNormalizer.tokens(release.title)).subtracting(allTrackWords)
+        for artist in releaseArtists { versionNeutralTokens.formUnion(artist.tokens) }
+    }
+
+    func explains(_ token: String) -> Bool { sharedTokens.contains(token) }
+
+    /// Whether `token` is a word of another track's title that this track's title lacks (and not part of the
+    /// release's own names): a video carrying it names that other track.
+    func namesAnotherTrack(_ token: String, besides track: TrackProfile) -> Bool {
+        guard !track.titleTokens.contains(token), !releaseNameTokens.contains(token),
+              !track.contextTokens.contains(token) else { return false }
+        guard let owners = wordOwners[token] else { return false }
+        return owners.contains { $0 != track.index }
+    }
+
+    /// Whether the video names the release (most of its title) but none of what sets this track apart from it.
+    func namesOnlyRelease(video: VideoProfile, track: TrackProfile) -> Bool {
+        let releaseSignificant = releaseTitleCore.filter(TrackMatcher.isSignificant)
+        guard !releaseSignificant.isEmpty else { return false }
+        let named = releaseSignificant.filter { video.tokenSet.contains($0) }.count
+        guard Double(named) / Double(releaseSignificant.count) >= 0.6 else { return false }
+        let distinctive = track.title.core.filter { TrackMatcher.isSignificant($0) && !releaseTitleCore.contains($0) }
+        guard !distinctive.isEmpty else { return false }
+        return !distinctive.contains { token in video.tokens.contains { TokenMatch.similar(token, $0) } }
+    }
+}
+
+/// One matchable tracklist entry, pre-digested.
+struct TrackProfile: Sendable {
+    var index: Int
+    var track: DiscogsTrack
+    var title: TitleAnalysis
+    var titleTokens: Set<String>
+    var compactCore: String
+    var foldedTitle: String
+    var duration: Int?
+    var artists: [ArtistProfile]
+    var hasOwnArtists: Bool
+    /// Tokens that explain words in a video title for this track: its heading, credits and position.
+    var contextTokens: Set<String>
+
+    var label: String { track.position.isEmpty ? "entry \(index)" : track.position }
+
+    init(index: Int, track: DiscogsTrack, heading: Set<String>, releaseArtists: [ArtistProfile]) {
+        self.index = index
+        self.track = track
+        title = TitleAnalysis(track.title)
+        titleTokens = title.allTokens
+        compactCore = title.core.joined()
+        foldedTitle = " " + TextNormalizer.tokens(track.title).joined(separator: " ") + " "
+        duration = track.durationSeconds
+        let own = track.artists.flatMap { credit in [ArtistProfile(credit.name), credit.anv.flatMap(ArtistProfile.init)] }
+            .compactMap { $0 }
+        hasOwnArtists = !own.isEmpty
+        artists = own.isEmpty ? releaseArtists : own
+        var context = heading
+        for artist in artists { context.formUnion(artist.tokens) }
+        for credit in track.extraArtists { context.formUnion(TextNormalizer.tokens(DiscogsArtistCredit.clean(credit.name))) }
+        let position = TextNormalizer.tokens(track.position)
+        context.formUnion(position)
+        context.insert(position.joined())
+        contextTokens = context
+    }
+}
+
+/// One candidate video, pre-digested.
+struct VideoProfile: Sendable {
+    var candidate: CandidateVideo
+    var tokens: [String]
+    var tokenSet: Set<String>
+    var compact: String
+    var versionWords: Set<String>
+    var albumPhrases: [String]
+    var discNumbered: Bool
+    var descriptionCompact: String
+    var timestampCount: Int
+    /// The title's parts (split at " - ", "|", "/" and brackets), tokenised.
+    var segments: [[String]]
+
+    init(_ candidate: CandidateVideo) {
+        self.candidate = candidate
+        tokens = TextNormalizer.tokens(candidate.title)
+        tokenSet = Set(tokens)
+        compact = tokens.joined()
+        versionWords = TitleAnalysis.versionWords(in: tokens)
+        let spaced = " " + tokens.joined(separator: " ") + " "
+        albumPhrases = Vocabulary.albumWords.sorted().filter { spaced.contains(" \($0) ") }
+        discNumbered = Self.namesDisc(tokens)
+        var parts: [[String]] = []
+        for segment in TitleAnalysis.segments(of: candidate.title) {
+            for piece in segment.text.components(separatedBy: CharacterSet(charactersIn: "|/•·")) {
+                let pieceTokens = TextNormalizer.tokens(piece)
+                if !pieceTokens.isEmpty { parts.append(pieceTokens) }
+            }
+        }
+        segments = parts
+        // Descriptions can be long and hostile: only the start is read.
+        let description = String((candidate.description ?? "").prefix(4000))
+        descriptionCompact = TextNormalizer.compact(description)
+        timestampCount = Self.timestamps(in: description)
+    }
+
+    /// "cd1", "cd 2", "disc 1": the upload is a whole disc.
+    static func namesDisc(_ tokens: [String]) -> Bool {
+        for (i, token) in tokens.enumerated() {
+            for prefix in ["cd", "disc", "disk"] where token.hasPrefix(prefix) {
+                let rest = token.dropFirst(prefix.count)
+                if !rest.isEmpty, rest.allSatisfy(\.isNumber) { return true }
+                if rest.isEmpty, i + 1 < tokens.count, tokens[i + 1].allSatisfy(\.isNumber) { return true }
+            }
+        }
+        return false
+    }
+
+    static func timestamps(in text: String) -> Int {
+        var count = 0
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        func digit(_ k: Int) -> Bool { k < scalars.count && scalars[k].properties.numericType != nil && scalars[k].isASCII }
+        while i < scalars.count {
+            // d{1,2}:dd not preceded by a digit.
+            if digit(i), i == 0 || !digit(i - 1) {
+                var j = i
+                while digit(j), j - i < 2 { j += 1 }
+                if j < scalars.count, scalars[j] == ":", digit(j + 1), digit(j + 2), !digit(j + 3) {
+                    count += 1
+                    i = j + 3
+                    continue
+                }
+            }
+            i += 1
+        }
+        return count
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+
+/// Turns titles and names into comparable tokens: case and diacritics folded, punctuation dropped, apostrophes
+/// joined ("Un'Isola" -> "unisola"), "&" read as "and", Roman numerals and number words after "part"/"vol"
+/// turned into digits, leading zeros dropped. Control characters and bidi overrides become spaces, so hostile
+/// text can only ever produce harmless tokens.
+public enum TextNormalizer {
+    /// Lowercased, diacritic-free text with punctuation replaced by single spaces.
+    public static func fold(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var lastWasSpace = true
+        func append(_ scalar: Unicode.Scalar) {
+            if scalar.isASCII {
+                let v = scalar.value
+                if (v >= 97 && v <= 122) || (v >= 48 && v <= 57) {
+                    out.append(scalar); lastWasSpace = false
+                } else if v >= 65 && v <= 90 {
+                    out.append(Unicode.Scalar(v + 32)!); lastWasSpace = false
+                } else if v == 39 || v == 96 {
+                    return  // apostrophes join ("Un'Isola" -> "unisola")
+                } else if !lastWasSpace {
+                    out.append(" "); lastWasSpace = true
+                }
+                return
+            }
+            if apostrophes.contains(scalar) { return }
+            let keep = scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
+                || CharacterSet.nonBaseCharacters.contains(scalar)
+            if keep {
+                out.append(scalar); lastWasSpace = false
+            } else if !lastWasSpace {
+                out.append(" "); lastWasSpace = true
+            }
+        }
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                if scalar == "&" {
+                    for s in " and ".unicodeScalars { append(s) }
+                } else {
+                    append(scalar)
+                }
+                continue
+            }
+            // Non-ASCII: fold case, width and diacritics, then map the letters folding leaves alone.
+            let folded = String(scalar).folding(
+                options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).lowercased()
+            for f in folded.unicodeScalars {
+                if let replacement = replacements[f] {
+                    for r in replacement.unicodeScalars { append(r) }
+                } else {
+                    append(f)
+                }
+            }
+        }
+        var result = String(out)
+        if result.hasSuffix(" ") { result.removeLast() }
+        return result
+    }
+
+    /// Tokens of `text` after folding, with numbering normalised.
+    public static func tokens(_ text: String) -> [String] {
+        let raw = fold(text).split(separator: " ").map(String.init)
+        var out: [String] = []
+        out.reserveCapacity(raw.count)
+        for (index, token) in raw.enumerated() {
+            let previous = index > 0 ? raw[index - 1] : ""
+            out.append(normaliseNumber(token, after: previous))
+        }
+        return out
+    }
+
+    /// The text with every separator removed, for substring comparisons ("Rotor-Type" ~ "Rotortype").
+    public static func compact(_ text: String) -> String {
+        tokens(text).joined()
+    }
+
+    static func normaliseNumber(_ token: String, after previous: String) -> String {
+        if token.allSatisfy(\.isASCII), token.allSatisfy(\.isNumber) {
+            let trimmed = token.drop { $0 == "0" }
+            return trimmed.isEmpty ? "0" : String(trimmed)
+        }
+        let counted = countingWords.contains(previous)
+        if counted, let number = numberWords[token] { return String(number) }
+        if let roman = romanValue(token), token.count >= 2 || counted { return String(roman) }
+        if token == "pt" { return "part" }
+        return token
+    }
+
+    static func romanValue(_ token: String) -> Int? {
+        guard !token.isEmpty, token.count <= 6, token.allSatisfy({ "ivx".contains($0) }) else { return nil }
+        let values: [Character: Int] = ["i": 1, "v": 5, "x": 10]
+        var total = 0
+        let chars = Array(token)
+        for (i, c) in chars.enumerated() {
+            let value = values[c]!
+            if i + 1 < chars.count, value < values[chars[i + 1]]! { total -= value } else { total += value }
+        }
+        guard total > 0, total <= 39, toRoman(total) == token else { return nil }
+        return total
+    }
+
+    private static func toRoman(_ number: Int) -> String {
+        let table: [(Int, String)] = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+        var n = number, out = ""
+        for (value, symbol) in table { while n >= value { out += symbol; n -= value } }
+        return out
+    }
+
+    private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "\u{2018}", "`", "\u{00B4}", "\u{02BC}"]
+    private static let replacements: [Unicode.Scalar: String] = [
+        "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "ı": "i", "þ": "th", "×": " x ",
+    ]
+    private static let countingWords: Set<String> = [
+        "part", "pt", "vol", "volume", "no", "nr", "chapter", "movement", "book", "act", "op", "opus", "side", "cd",
+        "disc", "disk", "episode",
+    ]
+    private static let numberWords: [String: Int] = [
+        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+        "ten": 10, "eleven": 11, "twelve": 12, "i": 1,
+    ]
+}
+
+/// Word lists the matcher reasons with. Kept in one place so reviewers can see why a word counts.
+enum Vocabulary {
+    /// Words that name a version of a recording; a video that carries one the track does not is another version.
+    static let strongVersionWords: Set<String> = [
+        "live", "remix", "rmx", "dub", "instrumental", "inst", "acapella", "cappella", "capella", "cover", "karaoke",
+        "demo", "acoustic", "unplugged", "reprise", "rework", "bootleg", "vip", "remixed", "covers", "tribute",
+        "rehearsal", "megamix", "mashup", "nightcore", "slowed", "reverb", "sped", "8d", "piano", "orchestral",
+    ]
+    static let weakVersionWords: Set<String> = [
+        "mix", "edit", "extended", "radio", "club", "version", "vocal", "instrumentals", "alternate", "alt",
+        "take", "session", "sessions", "dubstep", "rerecorded",
+    ]
+    /// Words that mark the default version ("Original Mix", "Album Version"): not a different version.
+    static let defaultVersionWords: Set<String> = ["original", "album", "single", "lp", "main"]
+
+    /// Upload decoration that says nothing about which recording it is.
+    static let noiseWords: Set<String> = [
+        "official", "video", "audio", "music", "musicvideo", "hq", "hd", "4k", "1080p", "720p", "lyrics", "lyric",
+        "vinyl", "rpm", "45", "33", "78", "7", "10", "12", "inch", "inches", "maxi", "single", "lp", "ep", "records",
+        "record", "recordings", "remaster", "remastered", "remasterd", "digital", "stereo", "mono", "clip",
+        "visualizer", "visualiser", "topic", "rip", "vinylrip", "flac", "mp3", "quality", "high", "sound", "soundtrack",
+        "ost", "feat", "ft", "featuring", "with", "by", "from", "the", "and", "original", "version", "full", "length",
+        "upload", "uploaded", "premiere", "exclusive", "new", "track", "tracks", "song", "band", "vs", "x", "pres",
+        "presents", "s", "label", "release", "bonus", "side", "a", "b", "aa",
+    ]
+
+    /// Words that say the upload is a whole album, mix or disc rather than one track.
+    static let albumWords: Set<String> = [
+        "full album", "full lp", "full ep", "complete album", "whole album", "full mix", "mixed by", "dj mix",
+        "continuous mix", "album stream", "full cd", "full record", "entire album", "full length album", "full",
+        "compilation", "megamix", "mixtape", "full set",
+    ]
+
+    /// Short words that carry little identity; they weigh less in coverage and in unexplained text.
+    static let stopWords: Set<String> = [
+        "the", "a", "an", "of", "and", "in", "on", "at", "to", "for", "de", "la", "le", "les", "el", "los", "di",
+        "del", "da", "il", "lo", "der", "die", "das", "und", "et", "y", "e", "i", "you", "me", "my", "up", "is", "it",
+        "be", "your", "we", "so", "no", "do", "or", "with", "from", "by", "un", "une", "des", "du", "mi", "tu",
+    ]
+
+    static let featuring: Set<String> = ["feat", "ft", "featuring", "with"]
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// A tracklist title split into what identifies the song and what names its version:
+/// "Alphawave (Plasticman Acid House Mix)" -> core [alphawave], version words [mix], qualifiers [plasticman, acid,
+/// house]; "Anjua (Sneaky 3)" -> core [anjua], optional [sneaky, 3]; "Song (Feat. MC X)" -> featured [mc, x].
+struct TitleAnalysis: Sendable {
+    var core: [String] = []
+    var optional: [String] = []
+    var versionWords: Set<String> = []
+    var qualifiers: [String] = []
+    var featured: [String] = []
+
+    var allTokens: Set<String> { Set(core + optional + qualifiers + featured).union(versionWords) }
+
+    init(_ title: String) {
+        for segment in Self.segments(of: title) {
+            var tokens = TextNormalizer.tokens(segment.text)
+            if let feat = tokens.firstIndex(where: { Vocabulary.featuring.contains($0) && $0 != "with" }) {
+                featured += tokens[(feat + 1)...]
+                tokens = Array(tokens[..<feat])
+            }
+            let versions = Self.versionWords(in: tokens)
+            if segment.bracketed || (segment.afterDash && !versions.isEmpty) {
+                if !versions.isEmpty || tokens.contains(where: Vocabulary.defaultVersionWords.contains) && tokens.contains("mix") {
+                    versionWords.formUnion(versions)
+                    qualifiers += tokens.filter {
+                        !Vocabulary.strongVersionWords.contains($0) && !Vocabulary.weakVersionWords.contains($0)
+                            && !Vocabulary.defaultVersionWords.contains($0)
+                    }
+                } else {
+                    optional += tokens
+                }
+            } else {
+                core += tokens
+            }
+        }
+        if core.isEmpty {
+            // A title that is all brackets ("(Untitled)"): everything identifies it.
+            core = optional + qualifiers
+            optional = []
+        }
+    }
+
+    /// Version words of a token list, ignoring a default-version phrase ("original mix", "album version").
+    static func versionWords(in tokens: [String]) -> Set<String> {
+        var out: Set<String> = []
+        for (i, token) in tokens.enumerated()
+        where Vocabulary.strongVersionWords.contains(token) || Vocabulary.weakVersionWords.contains(token) {
+            if i > 0, Vocabulary.defaultVersionWords.contains(tokens[i - 1]), !Vocabulary.strongVersionWords.contains(token) {
+                continue
+            }
+            out.insert(token)
+        }
+        return out
+    }
+
+    struct Segment { var text: String; var bracketed: Bool; var afterDash: Bool }
+
+    /// Splits "Title (A) [B] - C" into "Title", "(A)", "[B]" and "- C".
+    static func segments(of title: String) -> [Segment] {
+        var out: [Segment] = []
+        var current = ""
+        var depth = 0
+        var afterDash = false
+        let openers: Set<Character> = ["(", "[", "{"], closers: Set<Character> = [")", "]", "}"]
+        func flush(bracketed: Bool) {
+            if !current.trimmingCharacters(in: .whitespaces).isEmpty {
+                out.append(Segment(text: current, bracketed: bracketed, afterDash: afterDash && !bracketed))
+            }
+            current = ""
+        }
+        let chars = Array(title)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if openers.contains(c) {
+                if depth == 0 { flush(bracketed: false) }
+                depth += 1
+            } else if closers.contains(c) {
+                if depth > 0 {
+                    depth -= 1
+                    if depth == 0 { flush(bracketed: true) }
+                }
+            } else if depth == 0, c == "-" || c == "–" || c == "—", i > 0, chars[i - 1] == " ",
+                      i + 1 < chars.count, chars[i + 1] == " " {
+                flush(bracketed: false)
+                afterDash = true
+            } else {
+                current.append(c)
+            }
+            i += 1
+        }
+        flush(bracketed: depth > 0)
+        return out
+    }
+}
+
+/// Approximate token equality: exact, a plural "s", or a small edit distance for longer Latin words
+/// ("Uniliani" ~ "Umiliani", "Peiro" ~ "Piero").
+enum TokenMatch {
+    static func similar(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        let an = a.utf8.count, bn = b.utf8.count
+        guard an >= 4, bn >= 4, abs(an - bn) <= 2 else { return false }
+        if an == bn + 1, a.utf8.last == UInt8(ascii: "s"), a.hasPrefix(b) { return true }
+        if bn == an + 1, b.utf8.last == UInt8(ascii: "s"), b.hasPrefix(a) { return true }
+        let shorter = min(an, bn)
+        guard shorter >= 5, a.utf8.allSatisfy({ $0 < 128 }), b.utf8.allSatisfy({ $0 < 128 }) else { return false }
+        let allowed = shorter >= 8 ? 2 : 1
+        return distance(Array(a.utf8), Array(b.utf8), limit: allowed) <= allowed
+    }
+
+    /// Whether `needle` occurs in `haystack`, comparing UTF-8 bytes (both come from the same normaliser).
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        let n = needle.utf8.count, h = haystack.utf8.count
+        guard n > 0 else { return true }
+        guard n <= h else { return false }
+        return haystack.utf8.withContiguousStorageIfAvailable { hay in
+            needle.utf8.withContiguousStorageIfAvailable { nee in
+                let first = nee[0]
+                var i = 0
+                while i <= h - n {
+                    if hay[i] == first {
+                        var j = 1
+                        while j < n, hay[i + j] == nee[j] { j += 1 }
+                        if j == n { return true }
+                    }
+                    i += 1
+                }
+                return false
+            } ?? haystack.contains(needle)
+        } ?? haystack.contains(needle)
+    }
+
+    /// Optimal-string-alignment distance (transpositions count as one edit), cut off above `limit`.
+    static func distance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
+        let n = a.count, m = b.count
+        if abs(n - m) > limit { return limit + 1 }
+        var previous2 = [Int](repeating: 0, count: m + 1)
+        var previous = Array(0...m)
+        var current = [Int](repeating: 0, count: m + 1)
+        for i in 1...n {
+            current[0] = i
+            var rowMin = current[0]
+            for j in 1...m {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, previous2[j - 2] + 1) }
+                current[j] = value
+                rowMin = min(rowMin, value)
+            }
+            if rowMin > limit { return limit + 1 }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        return previous[m]
+    }
+}
