@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
         .testTarget(name: "RotationTests", dependencies: ["Rotation", "Postgres", "Redis", "Matching", "LocalServers"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Terminal", "Rotation"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Terminal", "Rotation"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,107 @@
+import Terminal
+
+/// Keys bound to actions: data, not code. The defaults give every action a key (vim keys and arrows both);
+/// `KeymapOverrides` replaces an action's keys from the user's `[keys]` config section.
+public struct Keymap: Equatable, Sendable {
+    /// Keys per action, in the order the help screen lists them.
+    public private(set) var bindings: [ActionID: [KeyEvent]]
+
+    public init(bindings: [ActionID: [KeyEvent]]) {
+        self.bindings = bindings
+    }
+
+    /// The built-in keymap.
+    public static let defaults = Keymap(bindings: [
+        .quit: [.character("q")],
+        .help: [.character("?"), .function(1)],
+        .palette: [.character(":")],
+        .filter: [.character("/")],
+        .cycleTheme: [.character("T")],
+        .toggleLive: [.character("p")],
+        .refresh: [.control("r"), .function(5)],
+        .cancel: [.escape],
+        .screenReview: [.character("1")],
+        .screenInventory: [.character("2")],
+        .screenCache: [.character("3")],
+        .screenQueue: [.character("4")],
+        .moveDown: [.character("j"), .down],
+        .moveUp: [.character("k"), .up],
+        .focusLeft: [.character("h"), .left],
+        .focusRight: [.character("l"), .right],
+        .focusNext: [.tab],
+        .focusPrevious: [.backTab],
+        .pageDown: [.pageDown, .control("d")],
+        .pageUp: [.pageUp, .control("u")],
+        .top: [.character("g"), .home],
+        .bottom: [.character("G"), .end],
+        .open: [.enter],
+        .approve: [.character("a")],
+        .reject: [.character("x")],
+        .replace: [.character("r")],
+        .needsReview: [.character("n")],
+        .clearMatch: [.character("c")],
+        .undo: [.character("u")],
+        .toggleMark: [.character(" ")],
+        .approveAboveThreshold: [.character("A")],
+        .useCandidate: [.character("y")],
+        .openURL: [.character("o")],
+        .playURL: [.character("P")],
+        .cacheClearKey: [.character("d")],
+        .cacheClearRelease: [.character("D")],
+        .cacheClearStore: [.character("S")],
+        .cacheClearAll: [.character("X")],
+        .cacheClearDrift: [.character("F")],
+        .queueRequeue: [.character("r")],
+        .queueBump: [.character("+")],
+        .queueFilter: [.character("f")],
+    ])
+
+    /// The keys of `action` (empty when the user unbound it).
+    public func keys(for action: ActionID) -> [KeyEvent] { bindings[action] ?? [] }
+
+    /// The action `key` runs on `screen`, if any. Screen-specific actions win over global ones.
+    public func action(for key: KeyEvent, on screen: ConsoleScreen) -> ActionID? {
+        var global: ActionID?
+        for descriptor in ActionCatalog.all where keys(for: descriptor.id).contains(key) {
+            if !descriptor.screens.isEmpty && descriptor.screens.contains(screen) { return descriptor.id }
+            if descriptor.screens.isEmpty && global == nil { global = descriptor.id }
+        }
+        return global
+    }
+
+    /// The first key's display name ("a", "Ctrl-R"), for hints; nil when unbound.
+    public func keyLabel(for action: ActionID) -> String? { keys(for: action).first?.displayName }
+
+    /// Every key's display name joined ("j ↓").
+    public func keyLabels(for action: ActionID) -> String { keys(for: action).map(\.displayName).joined(separator: " ") }
+
+    /// Pairs of actions that share a key on some screen.
+    public var conflicts: [KeymapConflict] {
+        var found: [KeymapConflict] = []
+        let all = ActionCatalog.all
+        for (offset, first) in all.enumerated() {
+            for second in all[(offset + 1)...] where first.overlaps(second) {
+                for key in keys(for: first.id) where keys(for: second.id).contains(key) {
+                    found.append(KeymapConflict(key: key, first: first.id, second: second.id))
+                }
+            }
+        }
+        return found
+    }
+
+    /// Actions with no key at all (still reachable through the palette).
+    public var unboundActions: [ActionID] { ActionCatalog.all.map(\.id).filter { keys(for: $0).isEmpty } }
+
+    mutating func setKeys(_ keys: [KeyEvent], for action: ActionID) { bindings[action] = keys }
+}
+
+/// Two actions that one key would run on the same screen.
+public struct KeymapConflict: Equatable, Sendable, CustomStringConvertible {
+    public let key: KeyEvent
+    public let first: ActionID
+    public let second: ActionID
+
+    public var description: String {
+        "key \(key.configName) is bound to both \(first.rawValue) and \(second.rawValue)"
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// Redis figures for the cache pane, sampled in the background. Nil means "not known yet" (shown as a dash),
+/// which is different from zero.
+public struct CacheSnapshot: Equatable, Sendable {
+    /// `DBSIZE`.
+    public var totalKeys: Int
+    /// `match:*` keys, from the throttled SCAN (nil before the first one finished).
+    public var matchKeys: Int?
+    /// Age of the SCAN behind `matchKeys` and `ttlSpread`.
+    public var scanAgeSeconds: Int?
+    public var memoryUsedBytes: Int?
+    public var memoryMaxBytes: Int?
+    public var evictions: Int?
+    public var opsPerSecond: Double?
+    /// Server-wide hit rate from INFO deltas (0...1), nil before two samples.
+    public var hitRate: Double?
+    /// The match service's own hits and misses on `match:*`.
+    public var serviceHits: Int
+    public var serviceMisses: Int
+    /// TTLs seen by the SCAN sample.
+    public var ttlSpread: CacheTTLSpread?
+
+    public init(totalKeys: Int, matchKeys: Int? = nil, scanAgeSeconds: Int? = nil, memoryUsedBytes: Int? = nil,
+                memoryMaxBytes: Int? = nil, evictions: Int? = nil, opsPerSecond: Double? = nil, hitRate: Double? = nil,
+                serviceHits: Int = 0, serviceMisses: Int = 0, ttlSpread: CacheTTLSpread? = nil) {
+        self.totalKeys = totalKeys
+        self.matchKeys = matchKeys
+        self.scanAgeSeconds = scanAgeSeconds
+        self.memoryUsedBytes = memoryUsedBytes
+        self.memoryMaxBytes = memoryMaxBytes
+        self.evictions = evictions
+        self.opsPerSecond = opsPerSecond
+        self.hitRate = hitRate
+        self.serviceHits = serviceHits
+        self.serviceMisses = serviceMisses
+        self.ttlSpread = ttlSpread
+    }
+
+    public var serviceHitRate: Double? {
+        let total = serviceHits + serviceMisses
+        return total == 0 ? nil : Double(serviceHits) / Double(total)
+    }
+}
+
+/// How the remaining TTLs of sampled `match:*` keys spread: keys per bucket, shortest TTL first.
+public struct CacheTTLSpread: Equatable, Sendable {
+    public struct Bucket: Equatable, Sendable {
+        /// "<1h", "1-6h", ...
+        public var label: String
+        public var keys: Int
+
+        public init(_ label: String, _ keys: Int) {
+            self.label = label
+            self.keys = keys
+        }
+    }
+
+    public var buckets: [Bucket]
+    /// Keys in the sample without a TTL: they never expire, which the 24 h contract forbids.
+    public var withoutTTL: Int
+
+    public init(buckets: [Bucket], withoutTTL: Int = 0) {
+        self.buckets = buckets
+        self.withoutTTL = withoutTTL
+    }
+}
+
+/// Queue figures for the queue pane.
+public struct QueueSnapshot: Equatable, Sendable {
+    public var counts: [QueueStatus: Int]
+    public var oldestQueuedSeconds: Int?
+    /// Releases completed per minute over the last sampling window.
+    public var throughputPerMinute: Double
+    public var stuck: Int
+    public var failed: Int
+    /// The sampler's own estimate, when it makes one.
+    public var reportedETASeconds: Int?
+
+    public init(counts: [QueueStatus: Int], oldestQueuedSeconds: Int? = nil, throughputPerMinute: Double = 0,
+                stuck: Int = 0, failed: Int = 0, etaSeconds: Int? = nil) {
+        self.counts = counts
+        self.oldestQueuedSeconds = oldestQueuedSeconds
+        self.throughputPerMinute = throughputPerMinute
+        self.stuck = stuck
+        self.failed = failed
+        self.reportedETASeconds = etaSeconds
+    }
+
+    public func count(_ status: QueueStatus) -> Int { counts[status] ?? 0 }
+
+    /// Seconds until the waiting rows are done: the sampler's estimate, else the count over the throughput; nil
+    /// when nothing moves.
+    public var etaSeconds: Int? {
+        if let reportedETASeconds { return reportedETASeconds }
+        let waiting = count(.queued) + count(.processing)
+        guard waiting > 0, throughputPerMinute > 0 else { return nil }
+        return Int((Double(waiting) / throughputPerMinute * 60).rounded(.up))
+    }
+}
+
+/// Whether one tier answers, and how fast.
+public struct TierStatus: Equatable, Sendable {
+    public var isUp: Bool
+    public var roundTripMilliseconds: Double?
+    /// A short reason when down ("connection refused"); sanitized before display.
+    public var problem: String?
+
+    public init(isUp: Bool, roundTripMilliseconds: Double? = nil, problem: String? = nil) {
+        self.isUp = isUp
+        self.roundTripMilliseconds = roundTripMilliseconds
+        self.problem = problem
+    }
+
+    public static let unknown = TierStatus(isUp: true)
+}
+
+/// Postgres and Redis health for the health pane and the banners.
+public struct HealthSnapshot: Equatable, Sendable {
+    public var postgres: TierStatus
+    public var redis: TierStatus
+
+    public init(postgres: TierStatus, redis: TierStatus) {
+        self.postgres = postgres
+        self.redis = redis
+    }
+
+    public static let assumedUp = HealthSnapshot(postgres: .unknown, redis: .unknown)
+}

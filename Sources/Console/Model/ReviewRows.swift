@@ -1,0 +1,140 @@
+import Foundation
+
+/// A record store in the review list, with how much work it holds.
+public struct StoreRow: Equatable, Sendable, Identifiable {
+    /// The Discogs username of the store (`releases.store_username`).
+    public var name: String
+    public var pending: Int
+    public var unmatched: Int
+
+    public var id: String { name }
+
+    public init(name: String, pending: Int, unmatched: Int) {
+        self.name = name
+        self.pending = pending
+        self.unmatched = unmatched
+    }
+}
+
+/// A release of the focused store, as the releases pane lists it.
+public struct ReleaseRow: Equatable, Sendable, Identifiable {
+    public var discogsID: Int64
+    public var title: String
+    public var artist: String
+    public var catno: String
+    public var pending: Int
+
+    public var id: Int64 { discogsID }
+
+    public init(discogsID: Int64, title: String, artist: String, catno: String, pending: Int) {
+        self.discogsID = discogsID
+        self.title = title
+        self.artist = artist
+        self.catno = catno
+        self.pending = pending
+    }
+}
+
+/// Where a track stands: its match approved, waiting for a person, or without a stored match.
+public enum TrackRowStatus: String, Equatable, Sendable, CaseIterable {
+    case approved, pending, unmatched
+}
+
+/// The playable platforms a match URL can point at.
+public enum MatchPlatform: String, Equatable, Sendable, CaseIterable {
+    case youtube, soundcloud
+
+    /// Two letters for narrow columns.
+    public var shortName: String { self == .youtube ? "YT" : "SC" }
+}
+
+/// One signal of a candidate's score: its name, its value in 0...1, and the weight it carries.
+public struct ScoreEvidence: Equatable, Sendable {
+    public var signal: String
+    public var value: Double
+    public var weight: Double
+
+    public init(signal: String, value: Double, weight: Double) {
+        self.signal = signal
+        self.value = value
+        self.weight = weight
+    }
+
+    /// What the signal adds to the score.
+    public var contribution: Double { value * weight }
+}
+
+/// A recording the matcher considered for a track, with its score breakdown.
+public struct CandidateOption: Equatable, Sendable, Identifiable {
+    public var url: String
+    public var platform: MatchPlatform?
+    public var title: String
+    public var confidence: Double
+    public var evidence: [ScoreEvidence]
+    /// A reviewer rejected this URL for this track; it is never proposed again.
+    public var rejected: Bool
+
+    public var id: String { url }
+
+    public init(url: String, platform: MatchPlatform?, title: String, confidence: Double,
+                evidence: [ScoreEvidence] = [], rejected: Bool = false) {
+        self.url = url
+        self.platform = platform
+        self.title = title
+        self.confidence = confidence
+        self.evidence = evidence
+        self.rejected = rejected
+    }
+}
+
+/// Identifies one track across the system: Discogs release id and 0-based tracklist index.
+public struct TrackReference: Hashable, Sendable, CustomStringConvertible {
+    public var releaseID: Int64
+    public var trackIndex: Int
+
+    public init(releaseID: Int64, trackIndex: Int) {
+        self.releaseID = releaseID
+        self.trackIndex = trackIndex
+    }
+
+    public var description: String { "\(releaseID)/\(trackIndex)" }
+}
+
+/// A track of the focused release with its current match (if any) and the candidates behind it.
+public struct TrackRow: Equatable, Sendable, Identifiable {
+    public var releaseID: Int64
+    public var index: Int
+    /// The Discogs position ("A1", "B2").
+    public var position: String
+    public var title: String
+    public var duration: String
+    public var platform: MatchPlatform?
+    public var url: String?
+    public var confidence: Double?
+    public var status: TrackRowStatus
+    /// `track_matches.updated_at` as read; actions send it back so a concurrent change is detected.
+    public var updatedAt: Date?
+    public var verifiedBy: String?
+    public var candidates: [CandidateOption]
+
+    public var id: Int { index }
+    public var reference: TrackReference { TrackReference(releaseID: releaseID, trackIndex: index) }
+
+    public init(releaseID: Int64, index: Int, position: String, title: String, duration: String = "",
+                platform: MatchPlatform? = nil, url: String? = nil, confidence: Double? = nil,
+                status: TrackRowStatus, updatedAt: Date? = nil, verifiedBy: String? = nil,
+                candidates: [CandidateOption] = []) {
+        self.releaseID = releaseID
+        self.index = index
+        self.position = position
+        self.title = title
+        self.duration = duration
+        self.platform = platform
+        self.url = url
+        self.confidence = confidence
+        self.status = status
+        self.updatedAt = updatedAt
+        self.verifiedBy = verifiedBy
+        self.candidates = candidates
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Terminal
+
+/// Everything that can change the console's state: keys, the clock, and answers to effects. Handlers and live
+/// feeds post these from any thread; the UI thread applies them in order.
+public enum ConsoleEvent: Sendable {
+    /// The console opened: load the first screen.
+    case started
+    case key(KeyEvent)
+    case resized(TerminalSize)
+    /// The clock, a few times a second: spinners, message expiry.
+    case tick(Date)
+
+    // Session and live panes (pushed by feeds, not requested)
+    case sessionChanged(ConsoleSession)
+    case healthChanged(HealthSnapshot)
+    case cacheStatsSampled(CacheSnapshot)
+    case queueStatsSampled(QueueSnapshot)
+    /// Rows another process changed (from the NOTIFY triggers).
+    case dataChanged([DataChange])
+
+    // Answers
+    case storesLoaded(RequestID, [StoreRow])
+    case releasesLoaded(RequestID, store: String, [ReleaseRow], nextPage: String?)
+    case tracksLoaded(RequestID, releaseID: Int64, [TrackRow])
+    /// The decision was saved for the tracks in `rows` (as they are now). For a command over several tracks, the
+    /// targets refused because their row changed are in `conflicts` (each target is its own transaction).
+    /// `summary` is shown as is ("Approved 3 tracks").
+    case reviewApplied(RequestID, [TrackRow], conflicts: [ConflictInfo] = [], summary: String)
+    /// The guard failed for a single-track command: nothing changed.
+    case reviewConflict(RequestID, ConflictInfo)
+    case inventoryLoaded(RequestID, store: String, [InventoryRelease], syncLog: [SyncLogEntry], nextPage: String? = nil)
+    case cacheKeysLoaded(RequestID, [CacheKeyRow], nextPage: String?)
+    case cacheClearPreviewed(RequestID, CacheClearPreview)
+    case cacheClearProgress(RequestID, cleared: Int, total: Int)
+    case cacheClearFinished(RequestID, cleared: Int)
+    case queueRowsLoaded(RequestID, [QueueJobRow], nextPage: String? = nil)
+    case queueRowsChanged(RequestID, [QueueJobRow], summary: String)
+    /// A request finished with a message for the user (URL opened, copied).
+    case notice(RequestID, String)
+    /// A request failed; the message is shown as is (sanitized), so it must leak no secret.
+    case requestFailed(RequestID, String)
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Terminal
+
+extension ConsoleState {
+    /// Keys while a dialog, form or overlay is open: it takes every key, so nothing reaches the screen behind it.
+    mutating func handleModalKey(_ key: KeyEvent, _ current: ConsoleModal) -> [ConsoleEffect] {
+        switch current {
+        case .help(let scroll):
+            switch key {
+            case .character("j"), .down: modal = .help(scroll: scroll + 1)
+            case .character("k"), .up: modal = .help(scroll: max(0, scroll - 1))
+            case .pageDown, .control("d"), .character(" "): modal = .help(scroll: scroll + max(1, size.rows - 6))
+            case .pageUp, .control("u"): modal = .help(scroll: max(0, scroll - max(1, size.rows - 6)))
+            case .character("g"), .home: modal = .help(scroll: 0)
+            default: modal = nil
+            }
+            return []
+
+        case .palette(var palette):
+            let matches = palette.matches(on: screen)
+            switch key {
+            case .escape: modal = nil
+            case .down, .control("n"), .tab: palette.cursor = min(max(0, matches.count - 1), palette.cursor + 1); modal = .palette(palette)
+            case .up, .control("p"), .backTab: palette.cursor = max(0, palette.cursor - 1); modal = .palette(palette)
+            case .enter:
+                modal = nil
+                guard matches.indices.contains(palette.cursor) else { say("No action matches", .warning); return [] }
+                return perform(matches[palette.cursor].id)
+            default:
+                guard let edit = Self.edit(for: key) else { return [] }
+                palette.query.edit(edit)
+                palette.cursor = 0
+                modal = .palette(palette)
+            }
+            return []
+
+        case .filter(var field):
+            switch key {
+            case .escape:
+                modal = nil
+                setFocusedFilter("")
+                return followSelectionAfterFilter()
+            case .enter:
+                modal = nil
+                return []
+            default:
+                guard let edit = Self.edit(for: key) else { return [] }
+                field.edit(edit)
+                modal = .filter(field)
+                setFocusedFilter(field.text)
+                return followSelectionAfterFilter()
+            }
+
+        case .confirm(let dialog):
+            modal = nil
+            if key == .character("y") || key == .character("Y") {
+                return runConfirmed(dialog.operation)
+            }
+            say("Cancelled: nothing was changed")
+            return []
+
+        case .cacheClear(var dialog):
+            switch key {
+            case .escape:
+                modal = nil
+                say("Cancelled: no key was deleted")
+                return supersede { $0 == .previewCacheClear(dialog.scope) }
+            // Enter confirms any scope; `y` only a narrow one (for a wide one it is part of the typed phrase).
+            case .enter:
+                return confirmCacheClear(dialog)
+            case .character("y") where !dialog.scope.isWide:
+                return confirmCacheClear(dialog)
+            default:
+                guard dialog.scope.isWide, dialog.preview != nil, let edit = Self.edit(for: key) else {
+                    if !dialog.scope.isWide, dialog.preview != nil {
+                        modal = nil
+                        say("Cancelled: no key was deleted")
+                    }
+                    return []
+                }
+                dialog.typed.edit(edit)
+                dialog.error = nil
+                modal = .cacheClear(dialog)
+                return []
+            }
+
+        case .replace(var form):
+            switch key {
+            case .escape:
+                modal = nil
+                say("Replace cancelled")
+                return []
+            case .enter:
+                switch form.verdict {
+                case .invalid:
+                    return []  // the form already shows why
+                case .valid(let url, let platform):
+                    modal = nil
+                    guard let row = tracks.items.first(where: { $0.reference == form.target.track }) else {
+                        say("The track is no longer shown; nothing was changed", .warning)
+                        return []
+                    }
+                    return submit(.replace(url: url, platform: platform), [row])
+                }
+            default:
+                guard let edit = Self.edit(for: key) else { return [] }
+                form.url.edit(edit)
+                modal = .replace(form)
+                return []
+            }
+        }
+    }
+
+    mutating func confirmCacheClear(_ dialog: CacheClearDialog) -> [ConsoleEffect] {
+        var dialog = dialog
+        guard let preview = dialog.preview else { return [] }
+        guard preview.keyCount > 0 else {
+            modal = nil
+            say("Nothing to clear: no key matches \(dialog.scope)")
+            return []
+        }
+        guard dialog.isConfirmable else {
+            dialog.error = "type \"\(dialog.scope.confirmationPhrase)\" exactly to confirm"
+            modal = .cacheClear(dialog)
+            return []
+        }
+        modal = nil
+        return runConfirmed(.clearCache(dialog.scope))
+    }
+
+    /// After the filter changes the selection, the panes to the right follow it.
+    mutating func followSelectionAfterFilter() -> [ConsoleEffect] {
+        switch screen {
+        case .review:
+            switch reviewFocus {
+            case .stores: return followStoreSelection()
+            case .releases: return followReleaseSelection()
+            default: return []
+            }
+        case .inventory: return inventoryFocusOnStores ? loadInventoryIfNeeded() : []
+        default: return []
+        }
+    }
+
+    /// The text edit a key means in a field, if any.
+    static func edit(for key: KeyEvent) -> KeyEventEdit? {
+        switch key {
+        case .character(let character): return .insert(character)
+        case .backspace, .control("h"): return .deleteBackward
+        case .control("w"): return .deleteWord
+        case .control("u"): return .clear
+        default: return nil
+        }
+    }
+}

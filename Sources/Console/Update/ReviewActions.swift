@@ -1,0 +1,213 @@
+import Foundation
+
+extension ConsoleState {
+    /// The tracks a review action applies to: the marked ones, else the focused one. Nil (with a message) when
+    /// the focus is not on tracks.
+    mutating func reviewTargets(for action: String) -> [TrackRow]? {
+        guard screen == .review, reviewFocus == .tracks || reviewFocus == .detail else {
+            say("\(action): focus a track first (\(keymap.keyLabel(for: .focusNext) ?? "Tab") moves between panes)")
+            return nil
+        }
+        if !tracks.marked.isEmpty { return tracks.markedItems }
+        guard let track = focusedTrack else {
+            say("\(action): no track selected")
+            return nil
+        }
+        return [track]
+    }
+
+    /// Approve, reject or needs-review on the marked tracks or the focused one; approve and reject then move the
+    /// cursor to the next pending track, so a curator can work through a release key after key.
+    mutating func decide(_ decision: ReviewDecision) -> [ConsoleEffect] {
+        let title: String
+        let eligible: (TrackRow) -> Bool
+        switch decision {
+        case .approve:
+            title = "Approve"
+            eligible = { $0.status == .pending && $0.url != nil }
+        case .reject:
+            title = "Reject"
+            eligible = { $0.status != .unmatched && $0.url != nil }
+        case .needsReview:
+            title = "Needs review"
+            eligible = { $0.status == .approved }
+        case .clear, .replace:
+            title = "Clear"
+            eligible = { $0.status != .unmatched }
+        }
+        guard let candidates = reviewTargets(for: title) else { return [] }
+        let rows = candidates.filter { eligible($0) && !tracksInFlight.contains($0.reference) }
+        guard !rows.isEmpty else {
+            say(explainNothingToDo(decision, candidates), .warning)
+            return []
+        }
+        var effects = submit(decision, rows)
+        if case .approve = decision { effects += advanceToNextPending() } else if case .reject = decision {
+            effects += advanceToNextPending()
+        }
+        return effects
+    }
+
+    private func explainNothingToDo(_ decision: ReviewDecision, _ rows: [TrackRow]) -> String {
+        let subject = rows.count == 1 ? "This track" : "None of the marked tracks"
+        switch decision {
+        case .approve:
+            if rows.count == 1, rows[0].status == .approved { return "This track is already approved" }
+            if rows.contains(where: { $0.status == .unmatched }) && rows.count == 1 {
+                return "This track has no match to approve; \(keymap.keyLabel(for: .replace) ?? "r") replaces it with a URL, " +
+                    "or pick a candidate in the detail pane"
+            }
+            return "\(subject) has a pending match to approve"
+        case .reject: return "\(subject) has a match to reject"
+        case .needsReview: return "\(subject) is approved; only approved matches go back to review"
+        case .clear, .replace: return "\(subject) has a match to clear"
+        }
+    }
+
+    /// Sends a decision for `rows` and marks them in flight.
+    mutating func submit(_ decision: ReviewDecision, _ rows: [TrackRow]) -> [ConsoleEffect] {
+        let command = ReviewCommand(decision: decision,
+                                    targets: rows.map(ReviewTarget.init))
+        let label = rows.count == 1 ? "\(decision.verb) \(rows[0].position) \(rows[0].title)"
+                                    : "\(decision.verb) \(rows.count) tracks"
+        let id = begin(.review(command), label)
+        for row in rows { tracksInFlight.insert(row.reference) }
+        tracks.marked = []
+        return [.review(id, command)]
+    }
+
+    /// Moves to the next pending track not already being decided; says so when the release is done.
+    mutating func advanceToNextPending() -> [ConsoleEffect] {
+        let busy = Set(tracks.items.filter { tracksInFlight.contains($0.reference) }.map(\.id))
+        if tracks.selectNext(excluding: busy, where: { $0.status == .pending }) {
+            candidateCursor = 0
+            tracks.scrollToCursor(height: ConsoleLayout(state: self).viewportHeight(of: .tracks))
+        } else {
+            say("No pending tracks left in this release; \(keymap.keyLabel(for: .focusLeft) ?? "h") goes back to the releases",
+                .success)
+        }
+        return []
+    }
+
+    mutating func askToClearMatches() -> [ConsoleEffect] {
+        guard let candidates = reviewTargets(for: "Clear match") else { return [] }
+        let rows = candidates.filter { $0.status != .unmatched && !tracksInFlight.contains($0.reference) }
+        guard !rows.isEmpty else {
+            say(explainNothingToDo(.clear, candidates), .warning)
+            return []
+        }
+        let command = ReviewCommand(decision: .clear,
+                                    targets: rows.map(ReviewTarget.init))
+        modal = .confirm(ConfirmationDialog(
+            title: rows.count == 1 ? "Clear the match of \(rows[0].position) \(rows[0].title)?"
+                                   : "Clear the matches of \(rows.count) tracks?",
+            lines: ["The match row is deleted and the cache key unlinked.",
+                    "Unlike reject, the URL may be proposed again. Undo restores it."]
+                + rows.prefix(5).map { "  \($0.position)  \($0.title)" }
+                + (rows.count > 5 ? ["  … and \(rows.count - 5) more"] : []),
+            operation: .review(command)))
+        return []
+    }
+
+    mutating func openReplaceForm() -> [ConsoleEffect] {
+        guard let candidates = reviewTargets(for: "Replace") else { return [] }
+        guard candidates.count == 1, let track = candidates.first else {
+            say("Replace works on one track at a time; \(keymap.keyLabel(for: .cancel) ?? "Esc") clears the marks", .warning)
+            return []
+        }
+        modal = .replace(ReplaceForm(target: ReviewTarget(track),
+                                     trackTitle: "\(track.position) \(track.title)"))
+        return []
+    }
+
+    mutating func toggleMark() -> [ConsoleEffect] {
+        if screen == .queue, let job = queueRows.selected {
+            queueRows.toggleMark(job.id)
+            queueRows.move(by: 1)
+            queueRows.scrollToCursor(height: ConsoleLayout(state: self).queueListHeight)
+            return []
+        }
+        guard screen == .review, reviewFocus == .tracks, let track = focusedTrack else {
+            say("Marking works in the tracks pane", .warning)
+            return []
+        }
+        tracks.toggleMark(track.id)
+        tracks.move(by: 1)
+        tracks.scrollToCursor(height: ConsoleLayout(state: self).viewportHeight(of: .tracks))
+        return []
+    }
+
+    mutating func askToApproveAboveThreshold() -> [ConsoleEffect] {
+        guard screen == .review, let release = releases.selected, tracksRelease == release.discogsID, tracks.loaded else {
+            say("Select a release first", .warning)
+            return []
+        }
+        let rows = tracks.items.filter {
+            $0.status == .pending && ($0.confidence ?? 0) >= bulkApproveThreshold && $0.url != nil
+                && !tracksInFlight.contains($0.reference)
+        }
+        let threshold = String(format: "%.2f", bulkApproveThreshold)
+        guard !rows.isEmpty else {
+            say("No pending track of this release has confidence ≥ \(threshold)", .warning)
+            return []
+        }
+        let command = ReviewCommand(decision: .approve,
+                                    targets: rows.map(ReviewTarget.init))
+        modal = .confirm(ConfirmationDialog(
+            title: "Approve \(rows.count) pending track(s) of \(release.title) with confidence ≥ \(threshold)?",
+            lines: rows.prefix(8).map { "  \($0.position)  \(String(format: "%.2f", $0.confidence ?? 0))  \($0.title)" }
+                + (rows.count > 8 ? ["  … and \(rows.count - 8) more"] : []),
+            operation: .review(command)))
+        return []
+    }
+
+    /// Approves the candidate under the detail pane's cursor: the current match is approved as is, another
+    /// candidate replaces it.
+    mutating func useFocusedCandidate() -> [ConsoleEffect] {
+        guard screen == .review, reviewFocus == .detail, let track = focusedTrack, let candidate = focusedCandidate else {
+            say("Use candidate: move to the detail pane (\(keymap.keyLabel(for: .focusRight) ?? "l")) and pick a candidate",
+                .warning)
+            return []
+        }
+        guard !tracksInFlight.contains(track.reference) else {
+            say("This track already has a decision on its way", .warning)
+            return []
+        }
+        if candidate.rejected {
+            say("This URL was rejected for this track; it cannot be approved again from here", .warning)
+            return []
+        }
+        if candidate.url == track.url {
+            if track.status == .approved { say("This candidate is already the approved match"); return [] }
+            return submit(.approve, [track]) + advanceToNextPending()
+        }
+        let platform: MatchPlatform
+        switch ReplacementURLCheck.validate(candidate.url) {
+        case .valid(_, let inferred): platform = candidate.platform ?? inferred
+        case .invalid(let reason):
+            say("Cannot use this candidate: \(reason)", .error)
+            return []
+        }
+        return submit(.replace(url: candidate.url, platform: platform), [track]) + advanceToNextPending()
+    }
+
+    mutating func openFocusedURL(play: Bool) -> [ConsoleEffect] {
+        let url: String?
+        if screen == .review, reviewFocus == .detail, let candidate = focusedCandidate {
+            url = candidate.url
+        } else {
+            url = focusedTrack?.url
+        }
+        guard let url else {
+            say("No URL here: the track has no match", .warning)
+            return []
+        }
+        // Only URLs the matcher could have produced go to a browser or player: no file:, no javascript:.
+        if case .invalid(let reason) = ReplacementURLCheck.validate(url) {
+            say("Not opening this URL: \(reason)", .error)
+            return []
+        }
+        let id = begin(.external, play ? "starting the player" : "opening the URL")
+        return [play ? .playURL(id, url) : .openURL(id, url)]
+    }
+}

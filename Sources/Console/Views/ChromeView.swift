@@ -1,0 +1,177 @@
+import Foundation
+import Terminal
+
+/// The frame around every screen: the header with the screen tabs and the mode, the outage banner, the message
+/// line with the work in flight, and the status bar with the keys of the focused pane.
+enum ChromeView {
+    static func drawHeader(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer) {
+        buffer.fill(rect, style: CellStyle(.header))
+        var x = rect.column
+        if rect.width >= 100 {
+            x += buffer.put(" Rotation ", at: CellPosition(column: x, row: rect.row), style: CellStyle(.title, emphasis: .bold))
+        }
+        for screen in ConsoleScreen.allCases {
+            let key = state.keymap.keyLabel(for: screenAction(screen)) ?? "·"
+            let active = screen == state.screen
+            x += buffer.put(" \(key) \(screen.title) ", at: CellPosition(column: x, row: rect.row),
+                            style: CellStyle(active ? .selection : .header, emphasis: active ? .bold : []))
+        }
+        var right: [(String, ThemeRole)] = []
+        if state.livePaused {
+            let waiting = state.changesWhilePaused.count
+            right.append(("⏸ paused" + (waiting > 0 ? " (\(waiting) waiting)" : ""), .bannerWarning))
+        } else {
+            right.append(("● live", .paneGood))
+        }
+        if state.session.readOnly { right.append(("read-only", .bannerWarning)) }
+        right.append((TerminalText.truncate(state.session.user, toWidth: 24), .header))
+        // The mode matters more than the name: on a narrow window the user name goes first.
+        func width(_ parts: [(String, ThemeRole)]) -> Int {
+            DisplayWidth.of(TerminalText.sanitize(parts.map(\.0).joined(separator: "  ")))
+        }
+        if rect.maxColumn - width(right) - 1 <= x + 1 { right.removeLast() }
+        var column = rect.maxColumn - width(right) - 1
+        guard column > x + 1 else { return }
+        for (offset, part) in right.enumerated() {
+            column += buffer.put(part.0, at: CellPosition(column: column, row: rect.row), style: CellStyle(part.1))
+            if offset < right.count - 1 { column += buffer.put("  ", at: CellPosition(column: column, row: rect.row), style: CellStyle(.header)) }
+        }
+    }
+
+    static func screenAction(_ screen: ConsoleScreen) -> ActionID {
+        switch screen {
+        case .review: return .screenReview
+        case .inventory: return .screenInventory
+        case .cache: return .screenCache
+        case .queue: return .screenQueue
+        }
+    }
+
+    /// The outage banner: what is down and what that turns off.
+    static func bannerText(_ health: HealthSnapshot) -> (String, ThemeRole)? {
+        let postgres = health.postgres, redis = health.redis
+        func problem(_ tier: TierStatus) -> String { tier.problem.map { " (\($0))" } ?? "" }
+        switch (postgres.isUp, redis.isUp) {
+        case (true, true): return nil
+        case (false, false):
+            return ("Postgres and Redis down\(problem(postgres)): every change is off; data shown may be stale; reconnecting…",
+                    .bannerError)
+        case (false, true):
+            return ("Postgres down\(problem(postgres)): reviews and queue changes off; data may be stale",
+                    .bannerError)
+        case (true, false):
+            return ("Redis down\(problem(redis)): decisions still save (cache repaired later); cache clears off; reconnecting…",
+                    .bannerWarning)
+        }
+    }
+
+    static func drawBanner(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer) {
+        guard let (text, role) = bannerText(state.health) else { return }
+        buffer.fill(rect, style: CellStyle(role))
+        buffer.put(" ⚠ " + text, at: CellPosition(column: rect.column, row: rect.row), width: rect.width, style: CellStyle(role))
+    }
+
+    /// Left: the filter being typed, else the message, else the live announcement. Right: work in flight.
+    static func drawMessage(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer) {
+        var rightText = ""
+        if let first = state.pending.first {
+            rightText = Drawing.spinner(state.spinnerFrame) + " " + first.label
+            if let progress = first.progress, progress.total > 0 {
+                rightText += " \(progress.done * 100 / progress.total)% of \(DisplayFormat.count(progress.total))"
+            } else {
+                rightText += "…"
+            }
+            if state.pending.count > 1 { rightText += " +\(state.pending.count - 1)" }
+        }
+        let rightWidth = min(rect.width / 2, DisplayWidth.of(TerminalText.sanitize(rightText)))
+        let leftWidth = rect.width - rightWidth - (rightWidth > 0 ? 1 : 0)
+        let position = CellPosition(column: rect.column, row: rect.row)
+        if case .filter(let field) = state.modal {
+            buffer.put("/", at: position, style: CellStyle(.helpKey))
+            Drawing.field(&buffer, field.text, at: CellPosition(column: rect.column + 1, row: rect.row),
+                          width: max(2, leftWidth - 30))
+            buffer.put("Enter keeps · Esc clears", at: CellPosition(column: rect.column + max(2, leftWidth - 28), row: rect.row),
+                       style: CellStyle(.textDim), maxWidth: 28)
+        } else if let message = state.message {
+            let role: ThemeRole
+            switch message.severity {
+            case .info: role = .bannerInfo
+            case .success: role = .paneGood
+            case .warning: role = .bannerWarning
+            case .error: role = .bannerError
+            }
+            buffer.put(message.text, at: position, width: leftWidth, style: CellStyle(role))
+        } else if let announcement = state.announcement {
+            buffer.put("↻ " + announcement.text, at: position, width: leftWidth, style: CellStyle(.bannerInfo))
+        }
+        if rightWidth > 0 {
+            buffer.put(rightText, at: CellPosition(column: rect.maxColumn - rightWidth, row: rect.row), width: rightWidth,
+                       alignment: .right, style: CellStyle(.textDim))
+        }
+    }
+
+    /// The actions worth a hint in the current context, most useful first.
+    static func hintActions(_ state: ConsoleState) -> [ActionID] {
+        var actions: [ActionID]
+        switch state.screen {
+        case .review:
+            switch state.reviewFocus {
+            case .stores, .releases: actions = [.open, .focusNext, .filter, .undo]
+            case .tracks: actions = [.approve, .reject, .replace, .undo, .toggleMark, .approveAboveThreshold, .needsReview,
+                                     .openURL, .clearMatch]
+            case .detail: actions = [.useCandidate, .openURL, .playURL, .undo]
+            }
+        case .inventory: actions = [.open, .focusNext, .filter]
+        case .cache: actions = [.cacheClearKey, .cacheClearRelease, .cacheClearStore, .cacheClearAll, .cacheClearDrift, .filter]
+        case .queue: actions = [.queueRequeue, .queueBump, .toggleMark, .queueFilter, .filter]
+        }
+        return actions + [.toggleLive, .palette, .help, .quit]
+    }
+
+    /// Key hints generated from the keymap; disabled actions are dimmed (the palette and help say why).
+    static func drawStatusBar(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer) {
+        buffer.fill(rect, style: CellStyle(.statusBar))
+        var x = rect.column + 1
+        let availability = state.availability
+        let actions = hintActions(state)
+        // Help and quit always fit: reserve their room first.
+        let reserved = actions.suffix(2).reduce(0) { $0 + hintWidth(state, $1) }
+        for (index, action) in actions.enumerated() {
+            guard let key = state.keymap.keyLabel(for: action) else { continue }
+            let width = hintWidth(state, action)
+            let isTail = index >= actions.count - 2
+            if !isTail && x + width + reserved > rect.maxColumn { continue }
+            if x + width > rect.maxColumn { break }
+            let enabled = availability.isEnabled(action)
+            x += buffer.put(key, at: CellPosition(column: x, row: rect.row),
+                            style: CellStyle(enabled ? .statusKey : .disabled, emphasis: enabled ? .bold : []))
+            x += buffer.put(" " + hintTitle(state, action) + "  ", at: CellPosition(column: x, row: rect.row),
+                            style: CellStyle(enabled ? .statusBar : .disabled))
+        }
+    }
+
+    /// Short titles for the status bar, where room is scarce; the help screen and palette use the full ones.
+    static func hintTitle(_ state: ConsoleState, _ action: ActionID) -> String {
+        switch action {
+        case .toggleLive: return state.livePaused ? "Resume" : "Pause"
+        case .approveAboveThreshold: return "All ≥\(String(format: "%.2f", state.bulkApproveThreshold))"
+        case .replace: return "Replace"
+        case .openURL: return "Open"
+        case .clearMatch: return "Clear"
+        case .focusNext: return "Pane"
+        case .useCandidate: return "Use this"
+        case .cacheClearKey: return "Clear key"
+        case .cacheClearRelease: return "…release"
+        case .cacheClearStore: return "…store"
+        case .cacheClearAll: return "…all"
+        case .cacheClearDrift: return "…drift"
+        case .queueFilter: return "Show \(state.queueFilter.next.title)"
+        default: return ActionCatalog.descriptor(action).title
+        }
+    }
+
+    static func hintWidth(_ state: ConsoleState, _ action: ActionID) -> Int {
+        guard let key = state.keymap.keyLabel(for: action) else { return 0 }
+        return DisplayWidth.of(key) + 1 + DisplayWidth.of(hintTitle(state, action)) + 2
+    }
+}
