@@ -1,0 +1,78 @@
+import Foundation
+import Postgres
+
+/// The value of a `match:{release}:{track}` key, in the exact form the web app writes and reads:
+/// `{"platform","match_url","confidence","approved","verified_by"?,"verified_at"}` with `verified_at` as
+/// ISO-8601 UTC with milliseconds and `verified_by` absent when none.
+public struct CachedMatch: Codable, Sendable, Equatable {
+    public var platform: String
+    public var matchURL: String
+    public var confidence: Double
+    public var approved: Bool
+    public var verifiedBy: String?
+    public var verifiedAt: Date?
+
+    public init(platform: String, matchURL: String, confidence: Double, approved: Bool, verifiedBy: String?, verifiedAt: Date?) {
+        self.platform = platform
+        self.matchURL = matchURL
+        self.confidence = confidence
+        self.approved = approved
+        self.verifiedBy = verifiedBy
+        self.verifiedAt = verifiedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case platform, confidence, approved
+        case matchURL = "match_url", verifiedBy = "verified_by", verifiedAt = "verified_at"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(platform, forKey: .platform)
+        try container.encode(matchURL, forKey: .matchURL)
+        try container.encode(confidence, forKey: .confidence)
+        try container.encode(approved, forKey: .approved)
+        try container.encodeIfPresent(verifiedBy, forKey: .verifiedBy)
+        try container.encode(CacheTimestamp.format(verifiedAt ?? Date()), forKey: .verifiedAt)
+    }
+
+    public init(from decoder: Decoder) throws {
+        self = try CachedMatchDecoder.decodeStrictly(from: decoder)
+    }
+
+    /// The JSON text written to Redis.
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Encoding plain strings, numbers and booleans cannot fail.
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// Whether this value says the same as `other` about the match (confidence compared at REAL precision,
+    /// timestamps at milliseconds).
+    public func agrees(with other: CachedMatch) -> Bool {
+        platform == other.platform && matchURL == other.matchURL && approved == other.approved
+            && verifiedBy == other.verifiedBy && abs(confidence - other.confidence) < 1e-6
+    }
+}
+
+/// `2024-01-01T00:00:00.000Z`: the timestamp format of cache values.
+public enum CacheTimestamp {
+    public static func format(_ date: Date) -> String {
+        let millis = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        var seconds = Int64((millis / 1000).rounded(.down))
+        var fraction = Int64(millis) - seconds * 1000
+        if fraction < 0 { fraction += 1000; seconds -= 1 }
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ",
+                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
+    }
+
+    /// Parses ISO-8601 with or without fractional seconds, `Z` or an offset.
+    public static func parse(_ text: String) -> Date? {
+        PostgresTimestamp.parse(text)
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Postgres
+import Redis
+
+/// The read path over the two tiers and the state the review actions share with it.
+///
+/// `getOrComputeMatch` asks Redis, then Postgres (re-caching what it finds), then the compute tier, and says which
+/// answered. Cache values are read tolerantly: an unusable one is a reported miss. All calls block on the network:
+/// run them off the UI thread.
+public final class MatchService: @unchecked Sendable {
+    public let database: PostgresConnection
+    public let redis: RedisConnection?
+    public let readOnly: Bool
+    /// The service's own `match:*` hits and misses, for the cache pane.
+    public let counters = MatchCacheCounters()
+    public let cacheWriter: MatchCacheWriter
+    let computer: (any TrackMatchComputing)?
+
+    private let lock = NSLock()
+    private var lastPostgresFailure: String?
+
+    /// `redis` nil runs without a cache (reads go to Postgres, nothing is written to Redis).
+    public init(
+        database: PostgresConnection, redis: RedisConnection?, cacheTTL: Int = 86_400, readOnly: Bool = false,
+        computer: (any TrackMatchComputing)? = nil
+    ) {
+        self.database = database
+        self.redis = redis
+        self.readOnly = readOnly || database.configuration.readOnly
+        self.computer = computer
+        cacheWriter = MatchCacheWriter(database: database, redis: redis, ttl: cacheTTL, readOnly: self.readOnly)
+    }
+
+    /// Connects to the tiers named by `settings` (Redis optional; Postgres required).
+    public convenience init(settings: RotationSettings, computer: (any TrackMatchComputing)? = nil) throws {
+        guard let url = settings.databaseURL else {
+            throw ReviewError.databaseUnavailable("DATABASE_URL is not set")
+        }
+        let database = try PostgresConnection(PostgresConfiguration(url, readOnly: settings.readOnly))
+        let redis = try settings.redisURL.map { try RedisConnection(url: $0) }
+        self.init(database: database, redis: redis, cacheTTL: settings.cacheTTL, readOnly: settings.readOnly,
+                  computer: computer)
+    }
+
+    /// False after a call found Postgres unreachable, until one succeeds again.
+    public var postgresReachable: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return lastPostgresFailure == nil
+    }
+
+    /// Runs a database call, keeping track of whether Postgres is reachable.
+    func withDatabase<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        do {
+            let value = try body(database)
+            lock.lock(); lastPostgresFailure = nil; lock.unlock()
+            return value
+        } catch let error as PostgresError where error.isConnectionProblem {
+            lock.lock(); lastPostgresFailure = error.description; lock.unlock()
+            throw error
+        }
+    }
+
+    // MARK: Reading
+
+    /// The match of one track and the tier that answered.
+    public func getOrComputeMatch(_ key: TrackKey) throws -> MatchLookup {
+        cacheWriter.repairIfNeeded()
+        var cacheProblem: String?
+        var overwriteCache = false
+        if let redis, !cacheWriter.backoff.shouldSkip {
+            do {
+                switch CachedMatchDecoder.decode(try redis.getBytes(key.cacheKey)) {
+                case .value(let value):
+                    cacheWriter.backoff.recordSuccess()
+                    counters.recordHit()
+                    return MatchLookup(key: key, tier: .cache, match: value, row: nil, stale: !postgresReachable)
+                case .missing:
+                    counters.recordMiss()
+                case .invalid(let reason):
+                    counters.recordInvalid(key: key.cacheKey, reason: reason)
+                    cacheProblem = "unusable cache value for \(key.cacheKey): \(reason)"
+                    overwriteCache = true
+                }
+                cacheWriter.backoff.recordSuccess()
+            } catch {
+                cacheWriter.backoff.recordFailure()
+                cacheProblem = "Redis unavailable: \(error)"
+            }
+        } else if redis != nil {
+            cacheProblem = "Redis unavailable (retrying later)"
+        }
+
+        let row: TrackMatch?
+        do {
+            row = try self.row(key)
+        } catch {
+            throw MatchReadError(redis: cacheProblem, postgres: "\(error)")
+        }
+        if let row {
+            recache(row, overwrite: overwriteCache)
+            return MatchLookup(key: key, tier: .database, match: row.cachedValue, row: row, stale: false, cacheProblem: cacheProblem)
+        }
+        guard let computer, let computed = try computer.computeMatch(for: key) else {
+            return MatchLookup(key: key, tier: computer == nil ? .database : .computed, match: nil, row: nil, stale: false,
+                               cacheProblem: cacheProblem)
+        }
+        let stored = readOnly ? nil : try store(computed, for: key)
+        if let stored { recache(stored, overwrite: overwriteCache) }
+        let value = stored?.cachedValue ?? CachedMatch(platform: computed.platform, matchURL: computed.matchURL,
+                                                       confidence: computed.confidence, approved: computed.approved,
+                                                       verifiedBy: nil, verifiedAt: Date())
+        return MatchLookup(key: key, tier: .computed, match: value, row: stored, stale: false, cacheProblem: cacheProblem)
+    }
+
+    /// The `track_matches` row of one track, from Postgres.
+    public func row(_ key: TrackKey) throws -> TrackMatch? {
+        try withDatabase { db in
+            try db.query("SELECT \(TrackMatch.columns) FROM track_matches WHERE release_id = $1 AND track_index = $2",
+                         key.releaseID, key.trackIndex).first.map(TrackMatch.init(row:))
+        }
+    }
+
+    /// The cache value of one track, read tolerantly (no counters, no fallback).
+    public func cachedValue(_ key: TrackKey) throws -> CacheReadOutcome {
+        guard let redis else { return .missing }
+        return CachedMatchDecoder.decode(try redis.getBytes(key.cacheKey))
+    }
+
+    /// Stores a computed match unless a row appeared meanwhile, and returns the row that is there.
+    private func store(_ computed: ComputedMatch, for key: TrackKey) throws -> TrackMatch? {
+        try withDatabase { db in
+            let inserted = try db.query("""
+                INSERT INTO track_matches (release_id, track_index, platform, match_url, confidence, approved)
+                VALUES ($1, $2, $3, $4, $5::real, $6) ON CONFLICT (release_id, track_index) DO NOTHING
+                RETURNING \(TrackMatch.columns)
+                """, key.releaseID, key.trackIndex, computed.platform, computed.matchURL, computed.confidence, computed.approved)
+            if let row = inserted.first { return try TrackMatch(row: row) }
+            return try row(key)
+        }
+    }
+
+    /// Re-caches a row read from Postgres. `NX` unless the value there is garbage: a review action's newer write
+    /// must not be overwritten by this older read.
+    private func recache(_ row: TrackMatch, overwrite: Bool) {
+        guard !readOnly, let redis, !cacheWriter.backoff.shouldSkip else { return }
+        var arguments: [any RedisArgument] = ["SET", row.key.cacheKey, row.cachedValue.json, "EX", cacheWriter.ttl]
+        if !overwrite { arguments.append("NX") }
+        do {
+            try redis.command(arguments)
+        } catch {
+            cacheWriter.backoff.recordFailure()
+        }
+    }
+
+    /// Unlinks cache keys left stale by writes that happened while Redis was down. Returns how many.
+    @discardableResult
+    public func repairCache() throws -> Int {
+        try cacheWriter.repairPending()
+    }
+}

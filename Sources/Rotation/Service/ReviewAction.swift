@@ -1,0 +1,34 @@
+import Foundation
+
+/// The decisions a reviewer can take, as logged in `match_reviews.action`.
+public enum ReviewAction: String, Codable, Sendable, CaseIterable {
+    case approve
+    case reject
+    case rejectWithReplacement = "reject_replace"
+    case replace
+    case needsReview = "needs_review"
+    case clear
+    case clearRelease = "clear_release"
+    case clearStore = "clear_store"
+    case undo
+
+    /// Actions that delete rows of several tracks at once (admin).
+    public var isBulk: Bool { self == .clearRelease || self == .clearStore }
+}
+
+/// What the caller saw of a row when it decided, so that a change made meanwhile by someone else is detected.
+public enum ReviewGuard: Sendable, Equatable {
+    /// No guard: act on whatever the row is now (scripts that just read it).
+    case none
+    /// The caller saw no row for the track.
+    case absent
+    /// The caller saw the row with this `updated_at`.
+    case updatedAt(Date)
+
+    /// The guard for a row as the caller saw it (nil: no row).
+    public static func seen(_ row: TrackMatch?) -> ReviewGuard {
+        guard let row else { return .absent }
+        return row.updatedAt.map { .updatedAt($0) } ?? .none
+    }
+}
+

@@ -1,0 +1,27 @@
+import Foundation
+
+/// The cache pane's figures (DESIGN section 6): from `INFO` and `DBSIZE` (O(1)) plus the latest background scan
+/// of `match:*` keys, which carries its age.
+public struct CacheStats: Codable, Sendable, Equatable {
+    public var sampledAt: Date
+    /// `DBSIZE`: every key of the selected database.
+    public var totalKeys: Int
+    /// From the latest completed scan; nil before the first one.
+    public var matchKeys: Int?
+    public var scanAgeSeconds: Double?
+    public var ttlSpread: TTLSpread?
+    public var usedMemoryBytes: Int?
+    /// 0 means no limit.
+    public var maxMemoryBytes: Int?
+    public var evictedKeys: Int?
+    public var expiredKeys: Int?
+    public var opsPerSecond: Int?
+    /// Server-wide hits / (hits + misses) since the previous sample (INFO deltas); nil on the first sample or when
+    /// nothing was read in between.
+    public var serverHitRate: Double?
+    /// Server-wide since the server started.
+    public var serverHitRateLifetime: Double?
+    /// This service's own reads of `match:*` keys.
+    public var service: MatchCacheCounters.Snapshot?
+    public var redisVersion: String?
+}

@@ -1,0 +1,277 @@
+import ArgumentParser
+import Foundation
+import Postgres
+import Redis
+import Rotation
+import Terminal
+
+/// `rotation matches ...`: the review actions and the pending list, from a shell.
+struct MatchesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "matches",
+        abstract: "List, show and review track matches.",
+        discussion: """
+            Every action is one logged Postgres transaction guarded by the row's updated_at (read just before, or \
+            given with --expect-updated-at), then a cache write-through. Exit status: 0 done, 1 failed, 3 the row \
+            changed meanwhile (the conflict names who and when), 4 Postgres unavailable (nothing changed).
+            """,
+        subcommands: [List.self, Show.self, Approve.self, Reject.self, Replace.self, NeedsReview.self, Clear.self, Undo.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pending matches across stores, lowest confidence first.")
+        @OptionGroup var servers: ServerOptions
+        @Option(help: "Only this store.") var store: String?
+        @Option(help: ArgumentHelp("Only this release.", valueName: "R")) var release: Int64?
+        @Option(help: ArgumentHelp("Minimum confidence (0-1).", valueName: "C")) var min: Double?
+        @Option(help: ArgumentHelp("Maximum confidence (0-1).", valueName: "C")) var max: Double?
+        @Option(help: "youtube or soundcloud.") var platform: String?
+        @Option(help: "Text in the release title, artist or URL.") var search: String?
+        @Option(help: "Rows per page.") var limit = 50
+        @Option(help: "Cursor printed by the previous page.") var after: String?
+        @Flag(help: "Print machine-readable JSON.") var json = false
+
+        func run() throws {
+            try ReviewCLI.run(json: json) {
+                let db = try servers.postgres()
+                let filter = PendingFilter(store: store, releaseID: release, minConfidence: min, maxConfidence: max,
+                                           platform: platform, search: search)
+                let page = try ConsoleQueries(database: db).pending(filter, after: after, limit: limit)
+                if json { return try printJSON(page) }
+                if page.items.isEmpty { print("No pending matches.") }
+                for item in page.items {
+                    let m = item.match
+                    print(ReviewCLI.columns([
+                        ("\(m.releaseID)/\(m.trackIndex)", 16), (String(format: "%.2f", m.confidence), 5), (m.platform, 10),
+                        (item.store ?? "-", 14), ((item.artist.map { $0 + " - " } ?? "") + (item.releaseTitle ?? "?"), 34),
+                        (m.matchURL, 60)]))
+                }
+                if let next = page.nextCursor { print("more: --after \(next)") }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One track's match, and which tier answered.")
+        @OptionGroup var servers: ServerOptions
+        @Argument(help: "Discogs release id.") var release: Int64
+        @Argument(help: "Track index (0-based).") var track: Int
+        @Flag(help: "Print machine-readable JSON.") var json = false
+
+        func run() throws {
+            try ReviewCLI.run(json: json) {
+                let service = try ReviewCLI.service(servers)
+                let lookup = try service.getOrComputeMatch(TrackKey(releaseID: release, trackIndex: track))
+                if json { return try printJSON(lookup) }
+                print("track      \(release)/\(track)  (answered by \(lookup.tier.rawValue)\(lookup.stale ? ", STALE: Postgres unreachable" : ""))")
+                if let problem = lookup.cacheProblem { print("cache      \(ReviewCLI.safe(problem))") }
+                guard let match = lookup.match else { return print("match      none (unmatched)") }
+                print("match      \(ReviewCLI.safe(match.matchURL))")
+                print("platform   \(ReviewCLI.safe(match.platform))")
+                print(String(format: "confidence %.3f", match.confidence))
+                print("status     \(match.approved ? "approved" : "pending review")")
+                if let by = match.verifiedBy { print("verified   by \(ReviewCLI.safe(by))") }
+                if let updated = lookup.row?.updatedAt { print("updated_at \(PostgresTimestamp.format(updated))") }
+            }
+        }
+    }
+
+    /// The arguments every single-track action shares.
+    struct TrackAction: ParsableArguments {
+        @OptionGroup var servers: ServerOptions
+        @Argument(help: "Discogs release id.") var release: Int64
+        @Argument(help: "Track index (0-based).") var track: Int
+        @Option(help: "Who decides (default: $ROTATION_REVIEWER, else the login name).") var reviewer: String?
+        @Option(name: .customLong("expect-updated-at"), help: "Refuse if the row's updated_at is not this (ISO-8601).")
+        var expectUpdatedAt: String?
+        @Flag(help: "Print machine-readable JSON.") var json = false
+
+        var key: TrackKey { TrackKey(releaseID: release, trackIndex: track) }
+
+        /// The guard: the given timestamp, else the row as it is read now.
+        func seen(_ service: MatchService) throws -> ReviewGuard {
+            if let expectUpdatedAt {
+                guard let date = PostgresTimestamp.parse(expectUpdatedAt) else {
+                    throw ValidationError("--expect-updated-at: not an ISO-8601 timestamp")
+                }
+                return .updatedAt(date)
+            }
+            return .seen(try service.row(key))
+        }
+
+        func perform(_ body: (ReviewActions, ReviewGuard, String) throws -> ReviewOutcome) throws {
+            try ReviewCLI.run(json: json) {
+                let service = try ReviewCLI.service(servers)
+                let outcome = try body(ReviewActions(service: service), try seen(service), ReviewCLI.reviewer(reviewer))
+                try ReviewCLI.report(outcome, json: json)
+            }
+        }
+    }
+
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve the stored match.")
+        @OptionGroup var action: TrackAction
+        func run() throws {
+            try action.perform { actions, seen, reviewer in try actions.approve(action.key, seen: seen, reviewer: reviewer) }
+        }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reject the stored match (its URL is never proposed again); --replace stores the right URL.")
+        @OptionGroup var action: TrackAction
+        @Option(help: ArgumentHelp("The right URL (YouTube or SoundCloud), stored approved.", valueName: "URL")) var replace: String?
+        @Option(help: "Confidence of the replacement.") var confidence = 1.0
+        func run() throws {
+            try action.perform { actions, seen, reviewer in
+                try actions.reject(action.key, seen: seen, reviewer: reviewer, replacement: replace, confidence: confidence)
+            }
+        }
+    }
+
+    struct Replace: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Store URL as the approved match of the track.")
+        @OptionGroup var action: TrackAction
+        @Argument(help: "A YouTube or SoundCloud http(s) URL.") var url: String
+        @Option(help: "Manual confidence (0-1).") var confidence = 1.0
+        func run() throws {
+            try action.perform { actions, seen, reviewer in
+                try actions.replace(action.key, url: url, confidence: confidence, seen: seen, reviewer: reviewer)
+            }
+        }
+    }
+
+    struct NeedsReview: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "needs-review", abstract: "Mark the match as pending review again.")
+        @OptionGroup var action: TrackAction
+        func run() throws {
+            try action.perform { actions, seen, reviewer in try actions.markNeedsReview(action.key, seen: seen, reviewer: reviewer) }
+        }
+    }
+
+    struct Clear: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete the track's match (undoable).")
+        @OptionGroup var action: TrackAction
+        @Flag(help: "Do not ask for confirmation.") var yes = false
+        @Flag(name: .customLong("dry-run"), help: "Show what would be deleted, change nothing.") var dryRun = false
+        func run() throws {
+            if dryRun {
+                return try ReviewCLI.run(json: action.json) {
+                    let row = try ReviewCLI.service(action.servers).row(action.key)
+                    if action.json { return try printJSON(BulkClearPlan(rows: row == nil ? 0 : 1, sample: row.map { [$0] } ?? [])) }
+                    print(row.map { "would delete \(action.key): \(ReviewCLI.safe($0.matchURL))" } ?? "no match for \(action.key)")
+                }
+            }
+            try ReviewCLI.confirm("Delete the match of \(action.key)?", yes: yes)
+            try action.perform { actions, seen, reviewer in try actions.clear(action.key, seen: seen, reviewer: reviewer) }
+        }
+    }
+
+    struct Undo: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Undo your latest decision that is not undone yet (repeat for more).")
+        @OptionGroup var servers: ServerOptions
+        @Option(help: "Whose decision (default: $ROTATION_REVIEWER, else the login name).") var reviewer: String?
+        @Flag(help: "Print machine-readable JSON.") var json = false
+        func run() throws {
+            try ReviewCLI.run(json: json) {
+                let outcome = try ReviewActions(service: try ReviewCLI.service(servers)).undo(reviewer: ReviewCLI.reviewer(reviewer))
+                try ReviewCLI.report(outcome, json: json)
+            }
+        }
+    }
+}
+
+/// What the review commands share: the reviewer's name, confirmation, output and exit codes.
+enum ReviewCLI {
+    static func service(_ servers: ServerOptions) throws -> MatchService {
+        let settings = servers.settings
+        let db = try servers.postgres()
+        var redis: RedisConnection?
+        if let url = settings.redisURL { redis = try RedisConnection(url: url) } else {
+            printError("rotation: REDIS_URL is not set; the cache is not updated")
+        }
+        return MatchService(database: db, redis: redis, cacheTTL: settings.cacheTTL, readOnly: settings.readOnly)
+    }
+
+    /// `--reviewer`, else `ROTATION_REVIEWER`, else the login name.
+    static func reviewer(_ option: String?) throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let candidates = [option, environment["ROTATION_REVIEWER"], getlogin().map { String(cString: $0) },
+                          environment["USER"], getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) }]
+        guard let name = candidates.compactMap({ $0?.trimmingCharacters(in: .whitespaces) }).first(where: { !$0.isEmpty }) else {
+            throw ValidationError("no reviewer name: pass --reviewer or set ROTATION_REVIEWER")
+        }
+        return name
+    }
+
+    /// Text from a server, made safe for a terminal.
+    static func safe(_ text: String) -> String { TerminalText.sanitize(text) }
+
+    static func columns(_ cells: [(String, Int)]) -> String {
+        cells.map { TerminalText.fit(safe($0.0), toWidth: $0.1) }.joined(separator: " ")
+    }
+
+    /// Asks on a terminal; refuses off a terminal unless `--yes` (a script must say it means it). With `typed`,
+    /// the user must type that word.
+    static func confirm(_ question: String, typed: String? = nil, yes: Bool) throws {
+        if yes { return }
+        guard isatty(STDIN_FILENO) == 1 else {
+            printError("rotation: refusing without --yes when standard input is not a terminal")
+            throw ExitCode(1)
+        }
+        let prompt = typed.map { "\(question) Type \"\(safe($0))\" to confirm: " } ?? "\(question) [y/N] "
+        FileHandle.standardError.write(Data(prompt.utf8))
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces) ?? ""
+        let accepted = typed.map { answer == $0 } ?? ["y", "yes"].contains(answer.lowercased())
+        guard accepted else {
+            printError("rotation: cancelled, nothing changed")
+            throw ExitCode(1)
+        }
+    }
+
+    static func report(_ outcome: ReviewOutcome, json: Bool) throws {
+        if json { return try printJSON(outcome) }
+        var line = "\(outcome.action.rawValue) by \(safe(outcome.reviewer))"
+        if let key = outcome.key { line += " on \(key)" }
+        if outcome.action.isBulk || (outcome.key == nil && outcome.action == .undo) {
+            line += ": \(outcome.rowsAffected) row\(outcome.rowsAffected == 1 ? "" : "s")"
+            if outcome.rowsSkipped > 0 { line += ", \(outcome.rowsSkipped) skipped (matched again since)" }
+        }
+        if let undoes = outcome.undoes { line += " (reverses decision #\(undoes))" }
+        line += "; logged as #\(outcome.reviewID); cache \(outcome.cache.rawValue.replacingOccurrences(of: "_", with: " "))"
+        print(line)
+        if let after = outcome.after {
+            print("now: \(safe(after.matchURL)) \(String(format: "%.2f", after.confidence)) \(after.approved ? "approved" : "pending")"
+                  + (after.updatedAt.map { " updated_at \(PostgresTimestamp.format($0))" } ?? ""))
+        }
+        if outcome.cache == .repairQueued { printError("rotation: Redis unreachable; the key will be repaired when it is back") }
+        if outcome.resolvedAfterConnectionLoss { printError("rotation: the connection dropped during the commit; re-reading showed it committed") }
+    }
+
+    /// Runs a command body, turning failures into a message on standard error (or JSON) and an exit status.
+    static func run(json: Bool, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            let code: Int32
+            switch error {
+            case ReviewError.conflict: code = 3
+            case ReviewError.databaseUnavailable, is MatchReadError: code = 4
+            case let error as PostgresError where error.isConnectionProblem: code = 4
+            default: code = 1
+            }
+            if json {
+                struct Failure: Encodable { let error: String; let conflict: ReviewConflict? }
+                var conflict: ReviewConflict?
+                if case ReviewError.conflict(let c) = error { conflict = c }
+                try? printJSON(Failure(error: "\(error)", conflict: conflict))
+            } else {
+                printError("rotation: \(safe("\(error)"))")
+            }
+            throw ExitCode(code)
+        }
+    }
+}

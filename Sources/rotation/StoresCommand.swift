@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Rotation
+
+/// `rotation stores list|clear`.
+struct StoresCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stores", abstract: "Stores and their review workload.", subcommands: [List.self, Clear.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stores with release, pending and unmatched counts.")
+        @OptionGroup var servers: ServerOptions
+        @Option(help: "Rows per page.") var limit = 50
+        @Option(help: "Cursor printed by the previous page.") var after: String?
+        @Flag(help: "Print machine-readable JSON.") var json = false
+
+        func run() throws {
+            try ReviewCLI.run(json: json) {
+                let page = try ConsoleQueries(database: try servers.postgres()).stores(after: after, limit: limit)
+                if json { return try printJSON(page) }
+                if page.items.isEmpty { print("No stores.") }
+                else { print(ReviewCLI.columns([("STORE", 24), ("RELEASES", 9), ("TRACKS", 8), ("MATCHED", 8), ("PENDING", 8), ("UNMATCHED", 9)])) }
+                for store in page.items {
+                    print(ReviewCLI.columns([
+                        (store.store, 24), (String(store.releaseCount), 9), (String(store.trackCount), 8),
+                        (String(store.matchedCount), 8), (String(store.pendingCount), 8), (String(store.unmatchedCount), 9)]))
+                }
+                if let next = page.nextCursor { print("more: --after \(next)") }
+            }
+        }
+    }
+
+    struct Clear: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete every match of a store's releases and unlink exactly their cache keys (undo restores them).")
+        @OptionGroup var servers: ServerOptions
+        @Argument(help: "Store (Discogs username).") var store: String
+        @Option(help: "Who decides (default: $ROTATION_REVIEWER, else the login name).") var reviewer: String?
+        @Flag(help: "Do not ask for confirmation.") var yes = false
+        @Flag(name: .customLong("dry-run"), help: "Show the count and a sample of what would go, change nothing.") var dryRun = false
+        @Flag(help: "Print machine-readable JSON.") var json = false
+
+        func run() throws {
+            try ReviewCLI.run(json: json) {
+                let actions = ReviewActions(service: try ReviewCLI.service(servers))
+                let plan = try actions.planClearStore(store)
+                if dryRun || plan.rows == 0 {
+                    if json { return try printJSON(plan) }
+                    return BulkClearOutput.printPlan(plan, what: "store \(store)")
+                }
+                try ReviewCLI.confirm("Delete \(plan.rows) matches of store \(ReviewCLI.safe(store))?", typed: store, yes: yes)
+                let outcome = try actions.clearStore(store, reviewer: try ReviewCLI.reviewer(reviewer)) { done, total in
+                    if !json { BulkClearOutput.progress(done, total) }
+                }
+                try ReviewCLI.report(outcome, json: json)
+            }
+        }
+    }
+}
