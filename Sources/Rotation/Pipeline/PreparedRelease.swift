@@ -1,0 +1,92 @@
+import Foundation
+import Matching
+
+/// A release matched in memory, with the rows it will write.
+struct PreparedRelease {
+    var jobs: [QueueJob]
+    let release: DiscogsRelease
+    var candidateRows: [CandidateRow] = []
+    var matchRows: [MatchRow] = []
+    var tracks = 0
+    var autoApproved = 0
+    var pending = 0
+    var unmatched = 0
+
+    init(jobs: [QueueJob], release: DiscogsRelease) {
+        self.jobs = jobs; self.release = release
+    }
+
+    /// A `match_candidates` row, written with COPY.
+    struct CandidateRow {
+        var releaseID: Int64
+        var trackIndex: Int
+        var platform: String
+        var url: String
+        var title: String
+        var confidence: Double
+        var evidence: MatchEvidence
+
+        /// One line of COPY text format, built as bytes: the evidence is encoded by hand because Foundation's
+        /// JSONEncoder costs more than matching the release.
+        func appendCopyLine(to line: inout CopyLine) {
+            line.appendRaw(String(releaseID)); line.separator()
+            line.appendRaw(String(trackIndex)); line.separator()
+            line.appendField(platform); line.separator()
+            line.appendField(url); line.separator()
+            line.appendField(title); line.separator()
+            line.appendNumber(confidence); line.separator()
+            EvidenceJSON.append(evidence, to: &line, forCopy: true)
+            line.endLine()
+        }
+    }
+
+    /// A `track_matches` row, sent as one element of a JSON array to `jsonb_to_recordset`.
+    struct MatchRow {
+        var release_id: Int64
+        var track_index: Int
+        var platform: String
+        var match_url: String
+        var confidence: Double
+        var approved: Bool
+        var verified_by: String?
+
+        var json: String {
+            "{\"release_id\":\(release_id),\"track_index\":\(track_index),\"platform\":\(CopyText.jsonString(platform)),"
+                + "\"match_url\":\(CopyText.jsonString(match_url)),\"confidence\":\(confidence),\"approved\":\(approved),"
+                + "\"verified_by\":\(verified_by.map(CopyText.jsonString) ?? "null")}"
+        }
+    }
+
+    /// Runs the matcher and the policy. Only candidates on a known platform can become matches; rejected URLs never.
+    mutating func match(configuration: WorkerConfiguration, rejected: [Int: Set<String>]) {
+        let result = configuration.matcher.match(release)
+        for track in result.tracks {
+            tracks += 1
+            var seen: Set<String> = []
+            // Candidates come best first: the floor keeps the nearest few of an unmatched track visible.
+            for (rank, candidate) in track.candidates.enumerated() where seen.insert(candidate.url).inserted {
+                if rank >= configuration.candidatesKeptPerTrack && candidate.confidence <= configuration.candidateFloor { break }
+                candidateRows.append(CandidateRow(
+                    releaseID: release.id, trackIndex: track.trackIndex,
+                    platform: candidate.platform?.rawValue ?? "other", url: candidate.url,
+                    title: candidate.videoTitle, confidence: min(1, max(0, candidate.confidence)),
+                    evidence: candidate.evidence))
+            }
+            // Only candidates that could be stored matter to the policy (a rival must reach auto-approve), and
+            // leaving the rest out spares it comparing a hundred URLs per release.
+            let eligible = track.candidates.filter {
+                $0.platform != nil && $0.confidence >= configuration.policy.storeThreshold
+            }
+            let decision = configuration.policy.decide(eligible, rejectedURLs: rejected[track.trackIndex] ?? [])
+            guard let chosen = decision.storedCandidate, let platform = chosen.platform else {
+                unmatched += 1
+                continue
+            }
+            if decision.isAutoApproved { autoApproved += 1 } else { pending += 1 }
+            matchRows.append(MatchRow(
+                release_id: release.id, track_index: track.trackIndex, platform: platform.rawValue,
+                match_url: chosen.url, confidence: min(1, max(0, chosen.confidence)),
+                approved: decision.isAutoApproved, verified_by: decision.isAutoApproved ? configuration.autoApprover : nil))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Postgres
+
+/// The queue pane's and `rotation queue stats`' figures: exact counts per status, the oldest queued job, recent
+/// throughput with an ETA, stuck `processing` rows and the latest failures.
+public struct QueueStatistics: Sendable, Codable, Equatable {
+    /// Exact row counts per status (every status present in the table, including ones the web app invents).
+    public var counts: [String: Int]
+    public var oldestQueuedAgeSeconds: Double?
+    /// Jobs completed in the last `throughputWindowSeconds`.
+    public var completedInWindow: Int
+    public var throughputWindowSeconds: Int
+    /// Completed jobs per second over the window.
+    public var throughputPerSecond: Double
+    /// Seconds to drain the queued jobs at that throughput; nil when nothing completes.
+    public var etaSeconds: Double?
+    /// `processing` rows whose lease expired, or that carry no lease and started longer ago than the stuck limit.
+    public var stuck: [QueueEntry]
+    public var recentFailures: [QueueEntry]
+
+    public var queued: Int { counts["queued"] ?? 0 }
+    public var processing: Int { counts["processing"] ?? 0 }
+    public var completed: Int { counts["completed"] ?? 0 }
+    public var failed: Int { counts["failed"] ?? 0 }
+}
+
+extension ProcessingQueue {
+    /// Reads the statistics. Counts are true counts; the other figures use the partial indexes of migration 0006.
+    public func statistics(throughputWindowSeconds: Int = 300, stuckAfterSeconds: Int = 900, failureLimit: Int = 10)
+        throws -> QueueStatistics {
+        var counts: [String: Int] = [:]
+        for row in try connection.query("SELECT status, count(*) AS n FROM processing_queue GROUP BY status").rows {
+            counts[try row.decode("status")] = try row.decode("n")
+        }
+        let oldest = try connection.query("""
+            SELECT EXTRACT(EPOCH FROM NOW() - MIN(queued_at))::float8 AS age FROM processing_queue WHERE status = 'queued'
+            """).scalar(Double?.self)
+        let completedInWindow = try connection.query("""
+            SELECT count(*) FROM processing_queue
+            WHERE status = 'completed' AND completed_at > NOW() - make_interval(secs => $1)
+            """, Double(throughputWindowSeconds)).scalar(Int.self)
+        let columns = """
+            q.id, q.store_username, q.discogs_id, r.title, q.status, q.priority, q.queued_at, q.started_at,
+            q.completed_at, q.retry_count, q.error_message, q.leased_by, q.lease_expires_at, q.next_attempt_at
+            """
+        let stuck = try connection.query("""
+            SELECT \(columns) FROM processing_queue q LEFT JOIN releases r ON r.discogs_id = q.discogs_id
+            WHERE q.status = 'processing'
+              AND (q.lease_expires_at < NOW()
+                   OR (q.lease_expires_at IS NULL AND q.started_at < NOW() - make_interval(secs => $1)))
+            ORDER BY q.started_at LIMIT 50
+            """, Double(stuckAfterSeconds)).rows.map(QueueEntry.init(row:))
+        let failures = try connection.query("""
+            SELECT \(columns) FROM processing_queue q LEFT JOIN releases r ON r.discogs_id = q.discogs_id
+            WHERE q.status = 'failed' ORDER BY q.completed_at DESC NULLS LAST, q.id DESC LIMIT $1
+            """, failureLimit).rows.map(QueueEntry.init(row:))
+        let throughput = Double(completedInWindow) / Double(max(1, throughputWindowSeconds))
+        let queued = counts["queued"] ?? 0
+        return QueueStatistics(
+            counts: counts, oldestQueuedAgeSeconds: oldest, completedInWindow: completedInWindow,
+            throughputWindowSeconds: throughputWindowSeconds, throughputPerSecond: throughput,
+            etaSeconds: throughput > 0 ? Double(queued) / throughput : (queued == 0 ? 0 : nil),
+            stuck: stuck, recentFailures: failures)
+    }
+}

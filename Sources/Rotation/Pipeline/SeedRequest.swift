@@ -1,0 +1,34 @@
+import Foundation
+
+/// What `rotation seed` should create.
+public struct SeedRequest: Sendable, Codable, Equatable {
+    public var stores: Int
+    /// Releases that have been matched: each gets `tracksPerRelease` rows in `track_matches`.
+    public var releases: Int
+    public var tracksPerRelease: Int
+    /// Further releases waiting in the queue, with stored bodies so a worker can match them.
+    public var queuedReleases: Int
+    /// Seeds the generator: the same request gives the same data.
+    public var seed: UInt64
+
+    public init(stores: Int, releases: Int, tracksPerRelease: Int = 10, queuedReleases: Int? = nil, seed: UInt64 = 1) {
+        self.stores = max(1, stores); self.releases = max(0, releases); self.tracksPerRelease = max(1, tracksPerRelease)
+        self.queuedReleases = max(0, queuedReleases ?? releases / 20); self.seed = seed
+    }
+}
+
+/// What was created.
+public struct SeedReport: Sendable, Codable, Equatable {
+    public var stores = 0
+    public var releases = 0
+    public var trackMatches = 0
+    public var candidates = 0
+    public var queueRows = 0
+    public var releaseBodies = 0
+    /// Rows of an earlier seed removed first (seeding replaces synthetic data, never real rows).
+    public var previousRowsRemoved = 0
+    /// Whether the per-row NOTIFY triggers were switched off for the load (one summary NOTIFY is sent instead);
+    /// false when the user does not own the tables.
+    public var triggersSuppressed = false
+    public var seconds = 0.0
+}

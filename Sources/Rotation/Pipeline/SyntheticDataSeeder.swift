@@ -1,0 +1,131 @@
+import Foundation
+import Postgres
+
+/// Creates realistic synthetic data at scale with COPY: stores, releases (titles in several scripts), matches
+/// with a spread of confidences and statuses (auto-approved, approved or flagged by people, pending, ambiguous),
+/// candidates with evidence, unmatched tracks, and queue rows (completed, failed with messages, stuck, queued
+/// with bodies a worker can match). Synthetic releases use Discogs ids from `firstReleaseID` up, far above real
+/// ones; a new seed replaces the previous synthetic rows and never touches others.
+public struct SyntheticDataSeeder: Sendable {
+    public static let firstReleaseID: Int64 = 9_000_000_000
+    public let connection: PostgresConnection
+
+    public init(connection: PostgresConnection) { self.connection = connection }
+
+    public func seed(_ request: SeedRequest, progress: (String) -> Void = { _ in }) throws -> SeedReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var report = SeedReport()
+        let first = Self.firstReleaseID
+        let stores = (0..<request.stores).map(SyntheticCatalog.storeName)
+        try connection.transaction { db in
+            // A million rows with the review-count triggers take longer than an interactive statement may.
+            try db.query("SET LOCAL statement_timeout = 0")
+            // The change triggers would send one NOTIFY per row; switch them off for this transaction only (the
+            // table owner may; re-enabled before commit, so nobody else ever sees them off) and announce once.
+            // Other triggers (the review counts) stay on: they must see every row.
+            var disabled: [(table: String, trigger: String)] = []
+            for (table, trigger) in Self.notifyTriggers {
+                let exists = try db.query("""
+                    SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = $2 AND tgenabled <> 'D'
+                    """, table, trigger).scalar(Int.self) > 0
+                guard exists else { continue }
+                do {
+                    _ = try db.transaction {
+                        try $0.query("ALTER TABLE \($0.quoteIdentifier(table)) DISABLE TRIGGER \($0.quoteIdentifier(trigger))")
+                    }
+                    disabled.append((table, trigger))
+                } catch let error as PostgresError where error.kind == .insufficientPrivilege {
+                    continue
+                }
+            }
+            report.triggersSuppressed = !disabled.isEmpty
+            progress("removing earlier synthetic rows")
+            for table in ["track_matches", "match_candidates", "match_rejections"] {
+                report.previousRowsRemoved += try db.query("DELETE FROM \(table) WHERE release_id >= $1", first).affectedRows
+            }
+            report.previousRowsRemoved += try db.query("DELETE FROM processing_queue WHERE discogs_id >= $1", first).affectedRows
+            report.previousRowsRemoved += try db.query("DELETE FROM discogs_release_bodies WHERE discogs_id >= $1", first).affectedRows
+            report.previousRowsRemoved += try db.query("DELETE FROM releases WHERE discogs_id >= $1", first).affectedRows
+            report.previousRowsRemoved += try db.query("""
+                DELETE FROM store_sync_log WHERE store_username = ANY($1::text[])
+                """, Self.textArray(stores)).affectedRows
+
+            let total = request.releases + request.queuedReleases
+            progress("releases: \(total)")
+            report.releases = try db.copyIn("""
+                COPY releases (discogs_id, store_username, title, artist, year, label, catno, genres, styles, tracklist,
+                               discogs_uri, has_audio_matches) FROM STDIN
+                """) { send in
+                for index in 0..<total {
+                    let release = SyntheticRelease(index: index, request: request, stores: stores)
+                    try send(release.releaseLine(matched: index < request.releases))
+                }
+            }
+            progress("track_matches: \(request.releases * request.tracksPerRelease)")
+            report.trackMatches = try db.copyIn("""
+                COPY track_matches (release_id, track_index, platform, match_url, confidence, approved, verified_by,
+                                    verified_at, created_at, updated_at) FROM STDIN
+                """) { send in
+                for index in 0..<request.releases {
+                    try SyntheticRelease(index: index, request: request, stores: stores).matchLines(send)
+                }
+            }
+            progress("match_candidates")
+            report.candidates = try db.copyIn("""
+                COPY match_candidates (release_id, track_index, platform, match_url, title, confidence, evidence) FROM STDIN
+                """) { send in
+                for index in 0..<request.releases {
+                    try SyntheticRelease(index: index, request: request, stores: stores).candidateLines(send)
+                }
+            }
+            progress("processing_queue and bodies: \(total)")
+            report.queueRows = try db.copyIn("""
+                COPY processing_queue (store_username, discogs_id, status, priority, queued_at, started_at, completed_at,
+                                       retry_count, error_message) FROM STDIN
+                """) { send in
+                for index in 0..<total {
+                    try send(SyntheticRelease(index: index, request: request, stores: stores).queueLine(matched: index < request.releases))
+                }
+            }
+            report.releaseBodies = try db.copyIn("COPY discogs_release_bodies (discogs_id, body) FROM STDIN") { send in
+                for index in request.releases..<total {
+                    let release = SyntheticRelease(index: index, request: request, stores: stores)
+                    try send("\(release.id)\t\(CopyText.escape(release.bodyJSON()))\n")
+                }
+            }
+            let perStore = max(1, total / request.stores)
+            for (index, store) in stores.enumerated() {
+                try db.query("""
+                    INSERT INTO store_sync_log (store_username, last_sync, listings_processed, new_releases_found,
+                                                audio_matches_created)
+                    VALUES ($1, NOW() - make_interval(hours => $2), $3, $3, $4)
+                    """, store, Int32(index % 48), perStore, perStore * request.tracksPerRelease * 6 / 10)
+            }
+            report.stores = stores.count
+            for (table, trigger) in disabled {
+                try db.query("ALTER TABLE \(db.quoteIdentifier(table)) ENABLE TRIGGER \(db.quoteIdentifier(trigger))")
+            }
+            try db.query("""
+                SELECT pg_notify('rotation_changes', json_build_object('table', 'track_matches', 'release_id', NULL,
+                  'track_index', NULL, 'operation', 'SEED')::text)
+                """)
+        }
+        progress("analyzing")
+        for table in ["track_matches", "match_candidates", "releases", "processing_queue"] {
+            try connection.query("ANALYZE \(table)")
+        }
+        let elapsed = clock.now - started
+        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return report
+    }
+
+    /// The per-row NOTIFY triggers of migration 0002.
+    static let notifyTriggers = [("track_matches", "track_matches_notify"), ("processing_queue", "processing_queue_notify")]
+
+    static func textArray(_ values: [String]) -> String {
+        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            .joined(separator: ",") + "}"
+    }
+}
+

@@ -1,0 +1,31 @@
+import Foundation
+import Matching
+
+/// Everything a matching worker is told: batch size, policy thresholds, queue leases and retries, cache TTL.
+public struct WorkerConfiguration: Sendable {
+    /// Jobs claimed at once (`AUDIO_MATCHING_BATCH_SIZE`, or `--batch`); their results are written in one transaction.
+    public var batchSize: Int
+    public var policy: MatchPolicy
+    public var queuePolicy: QueuePolicy
+    public var matcher: TrackMatcher
+    /// `verified_by` of matches approved automatically, so reviewers and the web app can tell them from people's.
+    public var autoApprover: String
+    public var cacheTTLSeconds: Int
+    /// Candidates scoring at or below this are not stored in `match_candidates`, except each track's best
+    /// `candidatesKeptPerTrack`. The default drops only candidates the matcher ruled out (exactly 0: videos of
+    /// other tracks, about nine in ten), which would cost more to write than matching the release; a negative
+    /// value stores every candidate.
+    public var candidateFloor: Double = 0
+    public var candidatesKeptPerTrack = 3
+
+    public init(batchSize: Int = 5, policy: MatchPolicy = .default, queuePolicy: QueuePolicy = .default,
+                matcher: TrackMatcher = TrackMatcher(), autoApprover: String = "rotation-matcher",
+                cacheTTLSeconds: Int = 86_400) {
+        self.batchSize = max(1, batchSize); self.policy = policy; self.queuePolicy = queuePolicy
+        self.matcher = matcher; self.autoApprover = autoApprover; self.cacheTTLSeconds = cacheTTLSeconds
+    }
+
+    public init(settings: RotationSettings) {
+        self.init(batchSize: settings.audioMatchingBatchSize, cacheTTLSeconds: settings.cacheTTL)
+    }
+}

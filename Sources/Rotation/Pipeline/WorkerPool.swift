@@ -1,0 +1,101 @@
+import Foundation
+import Postgres
+
+/// Runs N matching workers on their own threads and connections until the queue is drained (`once`) or a stop
+/// is requested. A stop lets every worker finish the release in hand and give its other jobs back.
+public final class WorkerPool: @unchecked Sendable {
+    public let workers: [ReleaseMatchingWorker]
+    public let stop: StopSignal
+    /// Seconds between looks at an empty queue when not running `once`.
+    public var idlePollSeconds: Double = 2
+    /// Told about errors a long-running pool survives (Postgres restarting); it retries with backoff.
+    public var reportError: @Sendable (String) -> Void = { _ in }
+
+    public init(workers: [ReleaseMatchingWorker], stop: StopSignal) {
+        self.workers = workers; self.stop = stop
+    }
+
+    /// Runs every worker; returns the combined report. With `once`, the first error a worker hits (Postgres gone)
+    /// stops all of them and is rethrown after they have finished; otherwise the worker reports it, waits (1 s,
+    /// doubling up to 30 s) and carries on, since its claimed jobs come back after their lease anyway.
+    public func run(once: Bool, progress: WorkerProgress? = nil, remaining: (() -> Int?)? = nil) throws -> WorkerReport {
+        let results = PoolResults(count: workers.count)
+        let group = DispatchGroup()
+        for (index, worker) in workers.enumerated() {
+            group.enter()
+            let thread = Thread { [stop, idlePollSeconds, reportError] in
+                defer { group.leave() }
+                var total = WorkerReport()
+                var errorDelay = 1.0
+                do {
+                    while !stop.isStopRequested {
+                        var batch: WorkerReport
+                        do {
+                            batch = try worker.processBatch()
+                            errorDelay = 1
+                        } catch where !once {
+                            reportError("\(worker.id): \(error); retrying in \(Int(errorDelay)) s")
+                            Self.wait(seconds: errorDelay, unless: stop)
+                            errorDelay = min(30, errorDelay * 2)
+                            continue
+                        }
+                        // The pool reports counts; a list of every release done would grow for as long as it runs.
+                        batch.completedReleases = []
+                        total += batch
+                        progress?.update(worker: index, totals: total)
+                        if batch.claimed == 0 {
+                            if once { break }
+                            Self.wait(seconds: idlePollSeconds, unless: stop)
+                        }
+                    }
+                } catch {
+                    results.record(error)
+                    stop.requestStop()
+                }
+                results.record(total, worker: index)
+            }
+            thread.name = "rotation-worker-\(index)"
+            thread.start()
+        }
+        // The calling thread refreshes the ETA's "remaining" while the workers run.
+        while group.wait(timeout: .now() + 1) == .timedOut {
+            if let remaining { progress?.setRemaining(remaining()) }
+        }
+        progress?.finish()
+        return try results.combined()
+    }
+
+    /// Sleeps in short steps so a stop request is noticed quickly.
+    private static func wait(seconds: Double, unless stop: StopSignal) {
+        var waited = 0.0
+        while waited < seconds && !stop.isStopRequested {
+            Thread.sleep(forTimeInterval: 0.1)
+            waited += 0.1
+        }
+    }
+}
+
+/// What the worker threads hand back, behind a lock.
+private final class PoolResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reports: [WorkerReport]
+    private var firstError: (any Error)?
+
+    init(count: Int) { reports = Array(repeating: WorkerReport(), count: count) }
+
+    func record(_ report: WorkerReport, worker index: Int) {
+        lock.lock(); reports[index] = report; lock.unlock()
+    }
+
+    func record(_ error: any Error) {
+        lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
+    }
+
+    func combined() throws -> WorkerReport {
+        lock.lock(); defer { lock.unlock() }
+        if let firstError { throw firstError }
+        var total = WorkerReport()
+        for report in reports { total += report }
+        return total
+    }
+}

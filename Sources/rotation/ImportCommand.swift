@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Rotation
+import Terminal
+
+/// `rotation import inventory|release ...`: Discogs JSON files into the database.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import Discogs inventory pages or release bodies from files.",
+        discussion: """
+            Upserts releases, queues the ones new to the database (as the web app does), and logs the import in \
+            store_sync_log. Importing the same files again changes nothing. A bad file or listing is reported with \
+            its file and JSON path; everything else is still imported. Exits 1 when something was skipped.
+            """,
+        subcommands: [Inventory.self, Release.self])
+
+    /// What both subcommands print.
+    static func report(_ summary: ImportSummary, noun: String, json: Bool) throws {
+        if json {
+            try printJSON(summary)
+        } else {
+            let change = summary.change
+            print("\(summary.filesRead) file\(summary.filesRead == 1 ? "" : "s"), \(summary.itemsProcessed) \(noun): "
+                  + "\(change.newReleases) new releases, \(change.updatedReleases) updated, \(change.enqueued) queued")
+            if !summary.storesLogged.isEmpty {
+                print("logged in store_sync_log: \(summary.storesLogged.map(TerminalText.sanitize).joined(separator: ", "))")
+            }
+        }
+        for issue in summary.issues {
+            printError("rotation: skipped \(TerminalText.sanitize(issue.description))")
+        }
+        if !summary.issues.isEmpty { throw ExitCode(1) }
+    }
+
+    struct Inventory: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import GET /users/{username}/inventory pages (old and current schema) or single listings.")
+
+        @OptionGroup var servers: ServerOptions
+
+        @Option(help: "The store of every listing (default: each listing's seller).")
+        var store: String?
+
+        @Flag(help: "Print machine-readable JSON.")
+        var json = false
+
+        @Argument(help: ArgumentHelp("Files or directories of *.json.", valueName: "file|dir"))
+        var paths: [String]
+
+        func run() throws {
+            let files = try DiscogsImporter.jsonFiles(paths)
+            let summary = try DiscogsImporter(connection: try servers.postgres()).importInventory(files: files, store: store)
+            try ImportCommand.report(summary, noun: "listings", json: json)
+        }
+    }
+
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import GET /releases/{id} bodies for a store.")
+
+        @OptionGroup var servers: ServerOptions
+
+        @Option(help: "The store that lists these releases.")
+        var store: String
+
+        @Flag(help: "Print machine-readable JSON.")
+        var json = false
+
+        @Argument(help: ArgumentHelp("Files or directories of *.json.", valueName: "file|dir"))
+        var paths: [String]
+
+        func run() throws {
+            let files = try DiscogsImporter.jsonFiles(paths)
+            let summary = try DiscogsImporter(connection: try servers.postgres()).importReleases(files: files, store: store)
+            try ImportCommand.report(summary, noun: "releases", json: json)
+        }
+    }
+}
