@@ -61,7 +61,9 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
         .testTarget(name: "RotationTests", dependencies: ["Rotation", "Postgres", "Redis", "Matching", "LocalServers"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Terminal", "Rotation"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "ConsoleTests", dependencies: ["Console", "Terminal", "Rotation", "LocalServers", "Postgres", "Redis"],
+            exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

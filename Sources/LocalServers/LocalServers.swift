@@ -166,6 +166,17 @@ public final class LocalServers: @unchecked Sendable {
 
     // MARK: Lifecycle
 
+    /// Puts a helper process (the demo's worker) in the watchdog's care: it is stopped with the servers if this
+    /// process dies without cleaning up. `name` must be unique among the helpers.
+    public func watch(pid: Int32, name: String) throws {
+        try writePID(pid, name: "\(name).pid")
+    }
+
+    /// Forgets a helper process that has exited.
+    public func unwatch(name: String) {
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("\(name).pid"))
+    }
+
     /// Stops both servers; removes the directory unless its data is kept.
     public func stop() {
         lock.lock()
@@ -185,9 +196,9 @@ public final class LocalServers: @unchecked Sendable {
         let script = """
             trap '' INT HUP; trap 'exit 0' TERM
             while kill -0 \(getpid()) 2>/dev/null; do sleep 0.5; done
-            for f in postgres redis; do [ -f '\(dir)'/$f.pid ] && kill -INT $(cat '\(dir)'/$f.pid) 2>/dev/null; done
+            for f in '\(dir)'/*.pid; do [ -f "$f" ] && kill -INT $(cat "$f") 2>/dev/null; done
             sleep 3
-            for f in postgres redis; do [ -f '\(dir)'/$f.pid ] && kill -KILL $(cat '\(dir)'/$f.pid) 2>/dev/null; done
+            for f in '\(dir)'/*.pid; do [ -f "$f" ] && kill -KILL $(cat "$f") 2>/dev/null; done
             \(cleanup)
             """
         let process = Process()

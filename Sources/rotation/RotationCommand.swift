@@ -11,8 +11,20 @@ struct RotationCommand: ParsableCommand {
             Passwords in URLs are never printed.
             """,
         subcommands: [
+            ReviewConsoleCommand.self,
+            DemoCommand.self,
             MigrateCommand.self,
             HealthCommand.self,
             MatcherCommand.self,
-        ])
+            ImportCommand.self,
+            SyncCommand.self,
+            QueueCommand.self,
+            WorkerCommand.self,
+            SeedCommand.self,
+            MatchesCommand.self,
+            ReleasesCommand.self,
+            StoresCommand.self,
+            CacheCommand.self,
+        ],
+        defaultSubcommand: ReviewConsoleCommand.self)
 }

@@ -53,15 +53,15 @@ public struct ScoreEvidence: Equatable, Sendable {
     public var signal: String
     public var value: Double
     public var weight: Double
+    /// What the signal adds to the score: value × weight unless the matcher says otherwise (penalties, caps).
+    public var contribution: Double
 
-    public init(signal: String, value: Double, weight: Double) {
+    public init(signal: String, value: Double, weight: Double, contribution: Double? = nil) {
         self.signal = signal
         self.value = value
         self.weight = weight
+        self.contribution = contribution ?? value * weight
     }
-
-    /// What the signal adds to the score.
-    public var contribution: Double { value * weight }
 }
 
 /// A recording the matcher considered for a track, with its score breakdown.

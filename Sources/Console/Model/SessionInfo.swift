@@ -38,4 +38,6 @@ public struct ConflictInfo: Equatable, Sendable {
 public enum DataChange: Hashable, Sendable {
     case trackMatch(TrackReference)
     case queueRow(discogsID: Int64)
+    /// Notifications may have been missed (the feed reconnected): reload everything on screen.
+    case everything
 }

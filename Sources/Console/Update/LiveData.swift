@@ -13,11 +13,13 @@ extension ConsoleState {
 
     mutating func applyLiveChanges(_ changes: [DataChange]) -> [ConsoleEffect] {
         var effects: [ConsoleEffect] = []
-        let touchedReleases = Set(changes.compactMap { change -> Int64? in
+        let reloadEverything = changes.contains(.everything)
+        var touchedReleases = Set(changes.compactMap { change -> Int64? in
             if case .trackMatch(let track) = change { return track.releaseID } else { return nil }
         })
-        let queueTouched = changes.contains { if case .queueRow = $0 { return true } else { return false } }
-        if !touchedReleases.isEmpty {
+        if reloadEverything, let release = tracksRelease { touchedReleases.insert(release) }
+        let queueTouched = reloadEverything || changes.contains { if case .queueRow = $0 { return true } else { return false } }
+        if !touchedReleases.isEmpty || reloadEverything {
             // Counts first (cheap), then the rows on screen. A load already on its way will show the change.
             effects += loadStores()
             if let store = releasesStore,

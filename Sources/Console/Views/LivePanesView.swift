@@ -73,7 +73,7 @@ enum LivePanesView {
         pair(&buffer, inner, inner.row, "keys", DisplayFormat.count(cache.totalKeys) + " · match:* " + optionalCount(cache.matchKeys),
              role: role)
         let memory = (cache.memoryUsedBytes.map(DisplayFormat.bytes) ?? "–")
-            + (cache.memoryMaxBytes.map { " / " + DisplayFormat.bytes($0) } ?? "")
+            + (cache.memoryMaxBytes.map { $0 > 0 ? " / " + DisplayFormat.bytes($0) : " / no limit" } ?? "")
         pair(&buffer, inner, inner.row + 1, "memory", memory + " · evicted " + optionalCount(cache.evictions),
              role: (cache.evictions ?? 0) > 0 ? .paneBad : role)
         pair(&buffer, inner, inner.row + 2, "hit rate",

@@ -44,7 +44,7 @@ public struct ConsoleQueries: Sendable {
         let fields = try cursor.map { try QueryCursor.decode($0, fields: 2) }
         let select = """
             SELECT c.release_id, c.store_username, c.release_created_at, c.track_count, c.matched_count, c.pending_count,
-                   r.title, r.artist, r.year
+                   r.title, r.artist, r.catno, r.year
             FROM release_review_counts c LEFT JOIN releases r ON r.discogs_id = c.release_id
             WHERE c.store_username = $1
             """
@@ -88,7 +88,7 @@ public struct ConsoleQueries: Sendable {
         return ReleaseSummary(
             releaseID: try row.decode("release_id", as: Int64.self), store: try row.decode("store_username", as: String?.self),
             title: try row.decode("title", as: String?.self), artist: try row.decode("artist", as: String?.self),
-            year: try row.decode("year", as: Int?.self), createdAt: try row.decode("release_created_at", as: Date?.self),
+            catno: try row.decode("catno", as: String?.self), year: try row.decode("year", as: Int?.self), createdAt: try row.decode("release_created_at", as: Date?.self),
             trackCount: tracks, matchedCount: matched, pendingCount: try row.decode("pending_count", as: Int?.self) ?? 0,
             unmatchedCount: max(0, tracks - matched))
     }
@@ -100,7 +100,7 @@ public struct ConsoleQueries: Sendable {
     public func release(_ releaseID: Int64) throws -> ReleaseDetail {
         let summary = try database.query("""
             SELECT c.release_id, coalesce(r.store_username, c.store_username) AS store_username, c.release_created_at,
-                   c.track_count, c.matched_count, c.pending_count, r.title, r.artist, r.year
+                   c.track_count, c.matched_count, c.pending_count, r.title, r.artist, r.catno, r.year
             FROM release_review_counts c LEFT JOIN releases r ON r.discogs_id = c.release_id
             WHERE c.release_id = $1
             """, releaseID).first.map(Self.releaseSummary)

@@ -23,6 +23,7 @@ public struct ReleaseSummary: Codable, Sendable, Equatable {
     public var store: String?
     public var title: String?
     public var artist: String?
+    public var catno: String?
     public var year: Int?
     public var createdAt: Date?
     public var trackCount: Int

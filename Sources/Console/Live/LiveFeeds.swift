@@ -1,0 +1,136 @@
+import Foundation
+import Postgres
+import Redis
+import Rotation
+
+/// The console's live panes and live data: health, cache stats and queue stats sampled on background threads, and
+/// the change feed's notifications coalesced into one event per interval. Nothing here runs on the UI thread, and
+/// every sampler survives its server going away (it reports the tier down and tries again next interval).
+public final class LiveFeeds: @unchecked Sendable {
+    private let settings: RotationSettings
+    private let inbox: ConsoleEventInbox
+    private let counters: @Sendable () -> MatchCacheCounters?
+    private let lock = NSLock()
+    private var running = false
+    private var threads: [Thread] = []
+    private var feed: ChangeFeed?
+    private var changes = Set<DataChange>()
+
+    /// How often each pane refreshes.
+    public var healthInterval: TimeInterval = 2
+    public var statsInterval: TimeInterval = 1
+    public var changeInterval: TimeInterval = 0.25
+
+    /// `counters` gives the match service's own hit/miss counters once the service exists.
+    public init(settings: RotationSettings, inbox: ConsoleEventInbox,
+                counters: @escaping @Sendable () -> MatchCacheCounters? = { nil }) {
+        self.settings = settings
+        self.inbox = inbox
+        self.counters = counters
+    }
+
+    public func start() {
+        lock.lock(); defer { lock.unlock() }
+        guard !running else { return }
+        running = true
+        threads = [
+            loop("health", every: healthInterval) { [settings, inbox] in
+                let report = HealthCheck.run(settings: settings, timeoutSeconds: 2)
+                inbox.post(.healthChanged(HealthSnapshot(postgres: TierStatus(report.postgres), redis: TierStatus(report.redis))))
+            },
+            loop("cache stats", every: statsInterval, body: cacheStatsStep()),
+            loop("queue stats", every: statsInterval, body: queueStatsStep()),
+            loop("changes", every: changeInterval) { [weak self] in self?.flushChanges() },
+        ]
+        if let url = settings.databaseURL {
+            let feed = ChangeFeed(url: url)
+            _ = feed.subscribe { [weak self] event in self?.receive(event) }
+            feed.start()
+            self.feed = feed
+        }
+    }
+
+    public func stop() {
+        lock.lock()
+        running = false
+        let feed = self.feed
+        self.feed = nil
+        lock.unlock()
+        feed?.stop()
+    }
+
+    private var isRunning: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return running
+    }
+
+    private func loop(_ name: String, every interval: TimeInterval, body: @escaping @Sendable () -> Void) -> Thread {
+        let thread = Thread { [weak self] in
+            while self?.isRunning == true {
+                body()
+                Thread.sleep(forTimeInterval: interval)
+            }
+        }
+        thread.name = "rotation \(name)"
+        thread.start()
+        return thread
+    }
+
+    private func cacheStatsStep() -> @Sendable () -> Void {
+        let sampler = CacheSamplerSlot()
+        return { [inbox, settings, counters] in
+            guard let url = settings.redisURL,
+                  let stats = try? sampler.sampler(url: url, counters: counters()).sample() else { return }
+            inbox.post(.cacheStatsSampled(CacheSnapshot(stats)))
+        }
+    }
+
+    private func queueStatsStep() -> @Sendable () -> Void {
+        let database = LazyResource<PostgresConnection> { [settings] in
+            guard let url = settings.databaseURL else { throw PostgresError(.connectionFailed, message: "DATABASE_URL is not set") }
+            return try PostgresConnection(PostgresConfiguration(url, connectTimeout: 2, applicationName: "rotation queue pane", readOnly: true))
+        }
+        return { [inbox] in
+            guard let connection = try? database.get(),
+                  let stats = try? ProcessingQueue(connection: connection).statistics() else { return }
+            inbox.post(.queueStatsSampled(QueueSnapshot(stats)))
+        }
+    }
+
+    private func receive(_ event: FeedEvent) {
+        lock.lock(); defer { lock.unlock() }
+        switch event {
+        case .change(let change):
+            if let dataChange = DataChange(change) { changes.insert(dataChange) }
+        case .resync:
+            changes.insert(.everything)
+        case .disconnected:
+            break  // the health pane reports the outage
+        }
+    }
+
+    /// One event per interval however many rows changed: a store clear of 10k rows is one reload, not 10k.
+    private func flushChanges() {
+        lock.lock()
+        let batch = changes
+        changes.removeAll()
+        lock.unlock()
+        if !batch.isEmpty { inbox.post(.dataChanged(Array(batch))) }
+    }
+}
+
+/// The cache sampler, made again once the match service's counters exist (the service opens on first use).
+private final class CacheSamplerSlot: @unchecked Sendable {
+    private var current: CacheStatsSampler?
+    private var hasCounters = false
+
+    /// Only the cache-stats thread calls this.
+    func sampler(url: String, counters: MatchCacheCounters?) throws -> CacheStatsSampler {
+        if let current, hasCounters || counters == nil { return current }
+        current?.stop()
+        let made = CacheStatsSampler(redis: try RedisConnection(url: url), counters: counters, scanInterval: 30)
+        current = made
+        hasCounters = counters != nil
+        return made
+    }
+}

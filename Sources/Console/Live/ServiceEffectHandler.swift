@@ -1,0 +1,256 @@
+import Foundation
+import Postgres
+import Redis
+import Rotation
+
+/// Runs the console's effects against the Rotation service: Postgres and Redis through the match service, the
+/// console queries, the cache tools and the queue. Called off the UI thread; every answer goes to the inbox.
+///
+/// Connections open on first use and are retried on the next effect when a server is down, so the console starts
+/// and stays up with either tier (or both) unavailable.
+public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendable {
+    public let settings: RotationSettings
+    public let reviewer: String
+    /// A program and its arguments that play a URL (`mpv --no-video`); the URL is appended as one argument.
+    public let playerCommand: [String]?
+
+    private let reads: LazyResource<PostgresConnection>
+    private let writes: LazyResource<ReviewActions>
+    private let cacheRedis: RedisConnection?
+    private let cancelled = LockedSet<RequestID>()
+
+    public init(settings: RotationSettings, reviewer: String, playerCommand: [String]? = nil) {
+        self.settings = settings
+        self.reviewer = reviewer
+        self.playerCommand = playerCommand
+        reads = LazyResource {
+            guard let url = settings.databaseURL else { throw ReviewError.databaseUnavailable("DATABASE_URL is not set") }
+            return try PostgresConnection(PostgresConfiguration(url, applicationName: "rotation console", readOnly: settings.readOnly))
+        }
+        writes = LazyResource { ReviewActions(service: try MatchService(settings: settings)) }
+        cacheRedis = try? settings.redisURL.map { try RedisConnection(url: $0) }
+    }
+
+    /// The match service's own `match:*` hit and miss counters, once it exists (for the cache pane).
+    public var serviceCounters: MatchCacheCounters? { writes.existing?.service.counters }
+
+    public func perform(_ effect: ConsoleEffect, events: ConsoleEventInbox) {
+        let id = effect.requestID
+        do {
+            try run(effect, events: events)
+        } catch {
+            events.post(.requestFailed(id, Self.message(for: error)))
+        }
+        cancelled.remove(id)
+    }
+
+    private func run(_ effect: ConsoleEffect, events: ConsoleEventInbox) throws {
+        switch effect {
+        case .loadStores(let id):
+            let stores = try queries().stores(limit: 1000).items.map(StoreRow.init)
+            events.post(.storesLoaded(id, stores))
+
+        case .loadReleases(let id, let store, let after):
+            let page = try queries().releases(of: store, order: .mostPending, after: after, limit: 100)
+            events.post(.releasesLoaded(id, store: store, page.items.map(ReleaseRow.init), nextPage: page.nextCursor))
+
+        case .loadTracks(let id, let releaseID):
+            events.post(.tracksLoaded(id, releaseID: releaseID, try trackRows(of: releaseID)))
+
+        case .review(let id, let command):
+            try review(command, id: id, events: events)
+
+        case .undo(let id):
+            let outcome = try writes.get().undo(reviewer: reviewer)
+            var rows: [TrackRow] = []
+            if let key = outcome.key {
+                rows = try trackRows(of: key.releaseID).filter { $0.index == key.trackIndex }
+            }
+            let what = outcome.key.map { " on \($0)" } ?? ""
+            events.post(.reviewApplied(id, rows, summary: "Undone: the last decision\(what) is reversed"))
+
+        case .loadInventory(let id, let store, let after):
+            let page = try queries().releases(of: store, order: .oldest, after: after, limit: 100)
+            let log = after == nil ? try queries().syncLog(of: store).map(SyncLogEntry.init) : []
+            events.post(.inventoryLoaded(id, store: store, page.items.map(InventoryRelease.init), syncLog: log,
+                                         nextPage: page.nextCursor))
+
+        case .loadCacheKeys(let id, let after):
+            let page = try CacheKeyBrowser(redis: try redis(), database: try? reads.get()).page(after: after)
+            events.post(.cacheKeysLoaded(id, page.items.map(CacheKeyRow.init), nextPage: page.nextCursor))
+
+        case .previewCacheClear(let id, let scope):
+            let plan = try clearer().dryRun(try scope.target())
+            events.post(.cacheClearPreviewed(id, CacheClearPreview(scope: scope, keyCount: plan.count, sample: plan.sample)))
+
+        case .clearCache(let id, let scope):
+            guard !settings.readOnly else { throw ReviewError.readOnly }
+            let result = try clearer().clear(try scope.target()) { progress in
+                events.post(.cacheClearProgress(id, cleared: progress.unlinked, total: progress.total ?? progress.scanned))
+            }
+            events.post(.cacheClearFinished(id, cleared: result.unlinked))
+
+        case .loadQueue(let id, let filter, _):
+            events.post(.queueRowsLoaded(id, try queueRows(filter)))
+
+        case .requeue(let id, let jobIDs):
+            let queue = ProcessingQueue(connection: try reads.get())
+            var changed = 0
+            for release in try releases(ofJobs: jobIDs) { changed += try queue.requeue(failedOnly: false, release: release) }
+            events.post(.queueRowsChanged(id, try queueRows(.attention), summary: "Requeued \(changed) job\(changed == 1 ? "" : "s")"))
+
+        case .bumpPriority(let id, let jobIDs):
+            let queue = ProcessingQueue(connection: try reads.get())
+            var changed = 0
+            for release in try releases(ofJobs: jobIDs) { changed += try queue.bump(release: release) }
+            events.post(.queueRowsChanged(id, try queueRows(.queued), summary: "Raised the priority of \(changed) job\(changed == 1 ? "" : "s")"))
+
+        case .cancel(let id):
+            cancelled.insert(id)
+
+        case .openURL(let id, let url):
+            events.post(.notice(id, try URLLauncher.open(url)))
+
+        case .playURL(let id, let url):
+            events.post(.notice(id, try URLLauncher.play(url, with: playerCommand)))
+        }
+    }
+
+    // MARK: Reviews
+
+    private func review(_ command: ReviewCommand, id: RequestID, events: ConsoleEventInbox) throws {
+        let actions = try writes.get()
+        var conflicts: [ConflictInfo] = []
+        var failures: [String] = []
+        var applied: [TrackReference] = []
+        for target in command.targets {
+            if cancelled.contains(id) { break }
+            let key = TrackKey(releaseID: target.track.releaseID, trackIndex: target.track.trackIndex)
+            let seen: ReviewGuard
+            switch target.seen {
+            case .noMatch: seen = .absent
+            case .match(let updatedAt): seen = updatedAt.map(ReviewGuard.updatedAt) ?? .none
+            }
+            do {
+                switch command.decision {
+                case .approve: try actions.approve(key, seen: seen, reviewer: reviewer)
+                case .reject: try actions.reject(key, seen: seen, reviewer: reviewer)
+                case .replace(let url, _):
+                    if case .noMatch = target.seen {
+                        try actions.replace(key, url: url, seen: seen, reviewer: reviewer)
+                    } else {
+                        try actions.reject(key, seen: seen, reviewer: reviewer, replacement: url)
+                    }
+                case .needsReview: try actions.markNeedsReview(key, seen: seen, reviewer: reviewer)
+                case .clear: try actions.clear(key, seen: seen, reviewer: reviewer)
+                }
+                applied.append(target.track)
+            } catch ReviewError.conflict(let conflict) {
+                if command.targets.count == 1 {
+                    events.post(.reviewConflict(id, ConflictInfo(conflict)))
+                    return
+                }
+                conflicts.append(ConflictInfo(conflict))
+            } catch let error as ReviewError where command.targets.count > 1 {
+                failures.append("\(target.track): \(error)")
+            }
+        }
+        // Answer with the rows as they are now, read back once per release.
+        var rows: [TrackRow] = []
+        for releaseID in Set(applied.map(\.releaseID)).sorted() {
+            let wanted = Set(applied.filter { $0.releaseID == releaseID }.map(\.trackIndex))
+            rows += try trackRows(of: releaseID).filter { wanted.contains($0.index) }
+        }
+        var summary = "\(Self.pastTense(command.decision)) \(applied.count) track\(applied.count == 1 ? "" : "s")"
+        if !conflicts.isEmpty { summary += "; \(conflicts.count) changed by someone else meanwhile, left alone" }
+        if let first = failures.first { summary += "; \(failures.count) refused (\(first))" }
+        events.post(.reviewApplied(id, rows, conflicts: conflicts, summary: summary))
+    }
+
+    static func pastTense(_ decision: ReviewDecision) -> String {
+        switch decision {
+        case .approve: return "Approved"
+        case .reject: return "Rejected"
+        case .replace: return "Replaced"
+        case .needsReview: return "Sent back to review"
+        case .clear: return "Cleared"
+        }
+    }
+
+    // MARK: Helpers
+
+    private func queries() throws -> ConsoleQueries { ConsoleQueries(database: try reads.get()) }
+
+    private func trackRows(of releaseID: Int64) throws -> [TrackRow] {
+        try queries().release(releaseID).tracks.compactMap(TrackRow.init)
+    }
+
+    private func redis() throws -> RedisConnection {
+        guard let cacheRedis else { throw RedisError.invalidConfiguration("REDIS_URL is not set or not valid") }
+        return cacheRedis
+    }
+
+    private func clearer() throws -> CacheClearer { CacheClearer(redis: try redis(), database: try? reads.get()) }
+
+    private func queueRows(_ filter: QueueFilter) throws -> [QueueJobRow] {
+        let queue = ProcessingQueue(connection: try reads.get())
+        let now = Date()
+        switch filter {
+        case .attention:
+            let rows = try (queue.list(status: "failed", limit: 100) + queue.list(status: "processing", limit: 100))
+                .map { QueueJobRow($0, now: now) }
+            return rows.filter { $0.status == .failed || $0.stuck }
+        case .queued, .processing, .failed:
+            return try queue.list(status: filter.rawValue, limit: 200).map { QueueJobRow($0, now: now) }
+        }
+    }
+
+    private func releases(ofJobs ids: [Int64]) throws -> [Int64] {
+        try reads.get().query("SELECT DISTINCT discogs_id FROM processing_queue WHERE id = ANY($1::bigint[])",
+                              "{" + ids.map(String.init).joined(separator: ",") + "}").column("discogs_id", as: Int64.self)
+    }
+
+    /// What the reviewer reads when an effect fails: the error's own description, which never holds a secret.
+    static func message(for error: Error) -> String {
+        switch error {
+        case let error as PostgresError where error.isConnectionProblem:
+            return "Postgres is unavailable: \(error.message)"
+        case let error as RedisError where error.isConnectionProblem:
+            return "Redis is unavailable: \(error)"
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+/// A value made on first use; a failure is not remembered, so the next use tries again (a server came back).
+final class LazyResource<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private let make: () throws -> Value
+    private var value: Value?
+
+    init(_ make: @escaping () throws -> Value) { self.make = make }
+
+    func get() throws -> Value {
+        lock.lock(); defer { lock.unlock() }
+        if let value { return value }
+        let made = try make()
+        value = made
+        return made
+    }
+
+    var existing: Value? {
+        lock.lock(); defer { lock.unlock() }
+        return value
+    }
+}
+
+/// A set shared between the UI thread and handler threads.
+final class LockedSet<Element: Hashable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var elements = Set<Element>()
+
+    func insert(_ element: Element) { lock.lock(); elements.insert(element); lock.unlock() }
+    func remove(_ element: Element) { lock.lock(); elements.remove(element); lock.unlock() }
+    func contains(_ element: Element) -> Bool { lock.lock(); defer { lock.unlock() }; return elements.contains(element) }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import LocalServers
+import Postgres
+import Redis
+import Rotation
+
+/// `rotation demo`: the console on private servers filled with realistic data, with a worker draining the queue.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Open the console on a private demo database and cache with realistic data.",
+        discussion: """
+            Starts a private Postgres and Redis from the installed binaries, migrates, fills them with several stores, \
+            hundreds of releases (non-Latin titles among them), matches across the confidence range with their \
+            candidates, and a queue with work in it; runs a worker in the background so the queue pane moves; then \
+            opens the console. On exit everything is stopped. With --keep the data lives in --dir and is used again \
+            next time.
+            """)
+
+    @OptionGroup var console: ConsoleOptions
+
+    @Flag(help: "Keep the data for next time (in --dir).")
+    var keep = false
+
+    @Option(help: ArgumentHelp("Where kept data lives (default: $XDG_DATA_HOME/rotation/demo).", valueName: "dir"))
+    var dir: String?
+
+    @Option(help: "Stores to create.")
+    var stores = 6
+
+    @Option(help: "Matched releases to create.")
+    var releases = 400
+
+    @Option(help: "Releases waiting in the queue for the worker.")
+    var queued = 300
+
+    @Option(help: "Releases the background worker matches per second (so the queue pane has something to show).")
+    var pace = 2.0
+
+    func run() throws {
+        let directory = keep ? URL(fileURLWithPath: dir ?? Self.defaultDirectory()) : nil
+        let servers = try LocalServers.start(directory: directory, keepData: keep) { printError("demo: \($0)") }
+        defer { servers.stop() }
+        var settings = RotationSettings()
+        settings.databaseURL = servers.postgresURL
+        settings.redisURL = servers.redisURL
+        settings.readOnly = false
+
+        let db = try PostgresConnection(url: servers.postgresURL!)
+        let runner = try MigrationRunner(connection: db)
+        try runner.apply { printError("demo: migrating \($0.name)…") }
+        let existing = try db.query("SELECT count(*) FROM releases").scalar(Int.self)
+        if existing == 0 {
+            printError("demo: filling the database with \(releases) releases over \(stores) stores…")
+            let report = try SyntheticDataSeeder(connection: db).seed(
+                SeedRequest(stores: stores, releases: releases, tracksPerRelease: 10, queuedReleases: queued, seed: 7))
+            printError("demo: \(report.trackMatches) matches, \(report.candidates) candidates, \(report.queueRows) queued releases")
+            try warmCache(db: db, redisURL: servers.redisURL!, ttl: settings.cacheTTL)
+        } else {
+            printError("demo: using the kept data (\(existing) releases) in \(servers.directory.path)")
+        }
+        db.close()
+
+        let worker = try startWorker(servers: servers)
+        defer {
+            worker.terminate()
+            worker.waitUntilExit()
+            servers.unwatch(name: "worker")
+        }
+        try ConsoleLauncher(settings: settings, options: console).run()
+    }
+
+    /// The worker runs as its own process, as it would in production, logging to the demo directory.
+    private func startWorker(servers: LocalServers) throws -> Process {
+        let log = servers.directory.appendingPathComponent("worker.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().standardizedFileURL
+        if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path), let main = Bundle.main.executableURL {
+            process.executableURL = main
+        }
+        process.arguments = ["worker", "--concurrency", "1", "--batch", "1", "--pace", String(pace)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = servers.postgresURL
+        environment["REDIS_URL"] = servers.redisURL
+        environment["ROTATION_REVIEWER"] = "rotation-worker"
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        try servers.watch(pid: process.processIdentifier, name: "worker")
+        return process
+    }
+
+    /// Reads approved matches through the service's read path, as the web app's visitors would, so the cache
+    /// pane and the cache screen have keys to show.
+    private func warmCache(db: PostgresConnection, redisURL: String, ttl: Int) throws {
+        let service = MatchService(database: db, redis: try RedisConnection(url: redisURL), cacheTTL: ttl)
+        let keys = try db.query("SELECT release_id, track_index FROM track_matches WHERE approved ORDER BY id LIMIT 2000").rows
+        for row in keys {
+            _ = try? service.getOrComputeMatch(TrackKey(releaseID: try row.decode("release_id"), trackIndex: try row.decode("track_index")))
+        }
+    }
+
+    static func defaultDirectory() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_DATA_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
+        return base.appendingPathComponent("rotation/demo").path
+    }
+}
