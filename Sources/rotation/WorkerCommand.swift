@@ -46,6 +46,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("api-url"), help: ArgumentHelp("Discogs API base URL (default: $DISCOGS_API_URL).", valueName: "url"))
     var apiURL: String?
 
+    @Option(help: ArgumentHelp("Match at most this many releases per second (default: as fast as possible).", valueName: "n"))
+    var pace: Double?
+
     @Flag(help: "Print the final report as JSON on stdout.")
     var json = false
 
@@ -102,6 +105,7 @@ struct WorkerCommand: ParsableCommand {
         let monitor = try servers.postgres()
         let pool = WorkerPool(workers: workers, stop: stop)
         pool.reportError = { printError("\nworker: \($0)") }
+        pool.pace = pace
         let report = try pool.run(once: once, progress: WorkerProgress()) {
             try? monitor.query("SELECT count(*) FROM processing_queue WHERE status = 'queued'").scalar(Int.self)
         }

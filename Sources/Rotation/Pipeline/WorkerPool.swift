@@ -8,6 +8,9 @@ public final class WorkerPool: @unchecked Sendable {
     public let stop: StopSignal
     /// Seconds between looks at an empty queue when not running `once`.
     public var idlePollSeconds: Double = 2
+    /// At most this many releases per second across the pool (nil: as fast as it can). A gentle background load
+    /// on a shared database, and the demo's visible queue.
+    public var pace: Double?
     /// Told about errors a long-running pool survives (Postgres restarting); it retries with backoff.
     public var reportError: @Sendable (String) -> Void = { _ in }
 
@@ -23,7 +26,7 @@ public final class WorkerPool: @unchecked Sendable {
         let group = DispatchGroup()
         for (index, worker) in workers.enumerated() {
             group.enter()
-            let thread = Thread { [stop, idlePollSeconds, reportError] in
+            let thread = Thread { [stop, idlePollSeconds, reportError, pace, workerCount = workers.count] in
                 defer { group.leave() }
                 var total = WorkerReport()
                 var errorDelay = 1.0
@@ -46,6 +49,8 @@ public final class WorkerPool: @unchecked Sendable {
                         if batch.claimed == 0 {
                             if once { break }
                             Self.wait(seconds: idlePollSeconds, unless: stop)
+                        } else if let pace, pace > 0 {
+                            Self.wait(seconds: Double(batch.claimed * workerCount) / pace, unless: stop)
                         }
                     }
                 } catch {
