@@ -3,7 +3,14 @@ import LocalServers
 
 // Benchmarks print figures and ratios against the raw floor measured in the same run; they assert nothing.
 // With DATABASE_URL / REDIS_URL unset they run on private servers started here.
-let arguments = Set(CommandLine.arguments.dropFirst())
+// Usage: rotation-bench [clients] [service] [pipeline] [console] [--scale N]   (no group: all of them)
+var argumentList = Array(CommandLine.arguments.dropFirst())
+var scale = 1
+if let index = argumentList.firstIndex(of: "--scale"), index + 1 < argumentList.count {
+    scale = max(1, Int(argumentList[index + 1]) ?? 1)
+    argumentList.removeSubrange(index...(index + 1))
+}
+let arguments = Set(argumentList)
 let environment = ProcessInfo.processInfo.environment
 var servers: LocalServers?
 let postgresURL: String
@@ -24,6 +31,8 @@ func wanted(_ group: String) -> Bool { arguments.isEmpty || arguments.contains(g
 
 do {
     if wanted("clients") { try runClientBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
+    if wanted("service") { try runServiceBenchmarks(postgresURL: postgresURL, redisURL: redisURL, scale: scale) }
+    if wanted("pipeline") { try runPipelineBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
     servers?.stop()

@@ -13,6 +13,7 @@ struct RotationCommand: ParsableCommand {
         subcommands: [
             ReviewConsoleCommand.self,
             DemoCommand.self,
+            KeysCommand.self,
             MigrateCommand.self,
             HealthCommand.self,
             MatcherCommand.self,

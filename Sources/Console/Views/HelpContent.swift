@@ -40,4 +40,19 @@ public enum HelpContent {
         }
         return text
     }
+
+    /// The same table as plain aligned text, for `rotation keys` on a terminal.
+    public static func plainKeyTable(keymap: Keymap = .defaults) -> String {
+        var text = ""
+        for line in lines(keymap: keymap) {
+            switch line.kind {
+            case .blank: text += "\n"
+            case .group: text += line.title + "\n"
+            case .action:
+                let keys = line.keys.padding(toLength: max(18, line.keys.count), withPad: " ", startingAt: 0)
+                text += "  \(keys) \(line.title)\(line.dangerous ? " (!)" : "") — \(line.help)\n"
+            }
+        }
+        return text
+    }
 }
