@@ -61,6 +61,8 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
         .testTarget(name: "RotationTests", dependencies: ["Rotation", "Postgres", "Redis", "Matching", "LocalServers"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        // Drives the built `rotation` executable against private servers, as an operator's script would.
+        .testTarget(name: "CLITests", dependencies: ["LocalServers", "Postgres", "Redis"]),
         .testTarget(
             name: "ConsoleTests", dependencies: ["Console", "Terminal", "Rotation", "LocalServers", "Postgres", "Redis"],
             exclude: ["Snapshots"]),
