@@ -103,15 +103,16 @@ public final class PostgresConnection: @unchecked Sendable {
     // MARK: Queries
 
     /// Runs one statement with parameters `$1`, `$2`, … bound from `parameters`. Nothing is ever interpolated.
+    /// The list is labelled so that an unlabelled Swift array is always one array parameter (`= ANY($1)`).
     @discardableResult
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
+    public func query(_ sql: String, parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
         lock.lock(); defer { lock.unlock() }
         return try execute(sql, parameters)
     }
 
     @discardableResult
     public func query(_ sql: String, _ parameters: any PostgresEncodable...) throws -> PostgresResult {
-        try query(sql, parameters)
+        try query(sql, parameters: parameters)
     }
 
     @discardableResult

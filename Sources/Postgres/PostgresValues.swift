@@ -36,6 +36,13 @@ public enum PostgresType {
     public static let timestamptz: UInt32 = 1184
     public static let json: UInt32 = 114
     public static let jsonb: UInt32 = 3802
+    public static let boolArray: UInt32 = 1000
+    public static let int4Array: UInt32 = 1007
+    public static let textArray: UInt32 = 1009
+    public static let int8Array: UInt32 = 1016
+    public static let float4Array: UInt32 = 1021
+    public static let float8Array: UInt32 = 1022
+    public static let timestamptzArray: UInt32 = 1185
 }
 
 func decodingError<T>(_ text: String, _ type: T.Type) -> PostgresError {

@@ -161,6 +161,57 @@ final class PostgresClientTests: XCTestCase {
         XCTAssertEqual(PostgresConfiguration.redact("postgres://alice@%2Ftmp%2Fsock/db"), "postgres://alice@%2Ftmp%2Fsock/db")
     }
 
+    /// Sends `values` as one array parameter with no cast in the SQL and reads its elements back in order.
+    private func elements<T: PostgresArrayElement & PostgresDecodable>(_ values: [T]) throws -> [T] {
+        try db.query("SELECT x FROM unnest($1) WITH ORDINALITY AS u(x, n) ORDER BY n", values).column("x", as: T.self)
+    }
+
+    func testArrayParametersRoundTripWithTheirTypes() throws {
+        XCTAssertEqual(try elements([Int64.min, -1, 0, 42, Int64.max]), [Int64.min, -1, 0, 42, Int64.max])
+        XCTAssertEqual(try elements([Int32.min, 7, Int32.max]), [Int32.min, 7, Int32.max])
+        XCTAssertEqual(try elements([3, 2, 1]), [3, 2, 1])
+        XCTAssertEqual(try elements([0.5, -2.25, 3.141592653589793, .infinity]), [0.5, -2.25, 3.141592653589793, .infinity])
+        XCTAssertEqual(try elements([true, false, true]), [true, false, true])
+        let types = try db.query("""
+            SELECT pg_typeof($1)::text AS a, pg_typeof($2)::text AS b, pg_typeof($3)::text AS c, pg_typeof($4)::text AS d,
+                   pg_typeof($5)::text AS e, pg_typeof($6)::text AS f
+            """, [Int64(1)], [Int32(1)], ["a"], [1.5], [true], [Date()]).first!
+        XCTAssertEqual(["a", "b", "c", "d", "e", "f"].map { types[$0] },
+                       ["bigint[]", "integer[]", "text[]", "double precision[]", "boolean[]", "timestamp with time zone[]"])
+    }
+
+    func testTextArrayElementsStayData() throws {
+        let texts = ["plain", "", "NULL", "null", "a,b", "{braces}", "say \"hi\"", "back\\slash\\", "\\\"", " padded ",
+                     "tab\tand\nnewline", "héllo wörld ✓ 日本語 🎶", "'; DROP TABLE client_types; --"]
+        XCTAssertEqual(try elements(texts), texts)
+        XCTAssertEqual(try db.query("SELECT cardinality($1) AS n", texts).scalar(Int.self), texts.count)
+    }
+
+    func testEmptyArraysAndNullElements() throws {
+        XCTAssertEqual(try elements([Int64]()), [])
+        XCTAssertEqual(try elements([String]()), [])
+        let row = try db.query("SELECT cardinality($1) AS n, array_to_string($1, ',') AS s", [Int64]()).first!
+        XCTAssertEqual(try row.decode("n", as: Int.self), 0)
+        XCTAssertEqual(try row.decode("s", as: String.self), "")
+        XCTAssertEqual(try elements(["a", nil, "NULL", nil] as [String?]), ["a", nil, "NULL", nil])
+        XCTAssertEqual(try elements([1, nil, 3] as [Int64?]), [1, nil, 3])
+        XCTAssertEqual(try db.query("SELECT count(*) FROM unnest($1) AS u(x) WHERE x IS NULL", [nil, "x", nil] as [String?])
+            .scalar(Int.self), 2)
+    }
+
+    func testArrayParameterWorksWithAny() throws {
+        for (i, t) in ["a\"b", "c,d", "e"].enumerated() {
+            try db.query("INSERT INTO client_types (i, b, t) VALUES ($1, $2, $3)", Int32(i), Int64(i) * 10, t)
+        }
+        XCTAssertEqual(try db.query("SELECT i FROM client_types WHERE t = ANY($1) ORDER BY i", ["a\"b", "c,d", "zzz"])
+            .column("i", as: Int32.self), [0, 1])
+        XCTAssertEqual(try db.query("SELECT t FROM client_types WHERE b = ANY($1) ORDER BY i", [Int64(20), 10])
+            .column("t", as: String.self), ["c,d", "e"])
+        XCTAssertEqual(try db.query("SELECT t FROM client_types WHERE i = ANY($1::integer[])", [Int32(2)])
+            .column("t", as: String.self), ["e"])
+        XCTAssertEqual(try db.query("SELECT count(*) FROM client_types WHERE b = ANY($1)", [Int64]()).scalar(Int.self), 0)
+    }
+
     func testTimestampTextForms() {
         XCTAssertEqual(PostgresTimestamp.parse("2024-01-01 00:00:00+00")?.timeIntervalSince1970, 1_704_067_200)
         XCTAssertEqual(PostgresTimestamp.parse("2024-01-01 02:30:00.5+02:30")?.timeIntervalSince1970, 1_704_067_200.5)

@@ -207,7 +207,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
 
     private func releases(ofJobs ids: [Int64]) throws -> [Int64] {
         try reads.get().query("SELECT DISTINCT discogs_id FROM processing_queue WHERE id = ANY($1::bigint[])",
-                              "{" + ids.map(String.init).joined(separator: ",") + "}").column("discogs_id", as: Int64.self)
+                              ids).column("discogs_id", as: Int64.self)
     }
 
     /// What the reviewer reads when an effect fails: the error's own description, which never holds a secret.

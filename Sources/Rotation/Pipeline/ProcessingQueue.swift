@@ -66,7 +66,7 @@ public struct ProcessingQueue: Sendable {
         return try connection.query("""
             UPDATE processing_queue SET lease_expires_at = NOW() + make_interval(secs => $3)
             WHERE id = ANY($1::bigint[]) AND leased_by = $2 AND status = 'processing'
-            """, PostgresArray.bigint(ids), worker, Double(policy.leaseSeconds)).affectedRows
+            """, ids, worker, Double(policy.leaseSeconds)).affectedRows
     }
 
     /// Gives jobs back untouched (a worker stopping before it started them): no attempt is counted.
@@ -76,7 +76,7 @@ public struct ProcessingQueue: Sendable {
         return try connection.query("""
             UPDATE processing_queue SET status = 'queued', leased_by = NULL, lease_expires_at = NULL, started_at = NULL
             WHERE id = ANY($1::bigint[]) AND leased_by = $2 AND status = 'processing'
-            """, PostgresArray.bigint(ids), worker).affectedRows
+            """, ids, worker).affectedRows
     }
 
     /// Of `ids`, those `worker` still holds, locked until the surrounding transaction ends. Call inside the
@@ -87,7 +87,7 @@ public struct ProcessingQueue: Sendable {
             SELECT id FROM processing_queue
             WHERE id = ANY($1::bigint[]) AND leased_by = $2 AND status = 'processing'
             FOR UPDATE
-            """, PostgresArray.bigint(ids), worker).column("id", as: Int64.self))
+            """, ids, worker).column("id", as: Int64.self))
     }
 
     /// Marks held jobs completed (inside the transaction that wrote their results).
@@ -97,7 +97,7 @@ public struct ProcessingQueue: Sendable {
             UPDATE processing_queue SET status = 'completed', completed_at = NOW(), error_message = NULL,
               leased_by = NULL, lease_expires_at = NULL, next_attempt_at = NULL
             WHERE id = ANY($1::bigint[]) AND leased_by = $2
-            """, PostgresArray.bigint(ids), worker)
+            """, ids, worker)
     }
 
     /// What became of a job that failed.
@@ -187,12 +187,5 @@ public struct ProcessingQueue: Sendable {
                      COALESCE(q.completed_at, q.started_at, q.queued_at) DESC, q.id
             LIMIT $2
             """, status, limit).rows.map(QueueEntry.init(row:))
-    }
-}
-
-/// Arrays as query parameters, in Postgres' text form (`{1,2,3}`), cast in the SQL (`$1::bigint[]`).
-enum PostgresArray {
-    static func bigint(_ values: [Int64]) -> String {
-        "{" + values.map(String.init).joined(separator: ",") + "}"
     }
 }

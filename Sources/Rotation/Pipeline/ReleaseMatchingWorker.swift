@@ -62,13 +62,13 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         var bodies: [Int64: String] = [:]
         for row in try connection.query(
             "SELECT discogs_id, body::text AS body FROM discogs_release_bodies WHERE discogs_id = ANY($1::bigint[])",
-            PostgresArray.bigint(releaseIDs)).rows {
+            releaseIDs).rows {
             bodies[try row.decode("discogs_id")] = try row.decode("body")
         }
         var rejected: [Int64: [Int: Set<String>]] = [:]
         for row in try connection.query(
             "SELECT release_id, track_index, match_url FROM match_rejections WHERE release_id = ANY($1::bigint[])",
-            PostgresArray.bigint(releaseIDs)).rows {
+            releaseIDs).rows {
             rejected[try row.decode("release_id"), default: [:]][try row.decode("track_index"), default: []]
                 .insert(try row.decode("match_url"))
         }
@@ -165,12 +165,11 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                     let kept = prepared.filter { $0.jobs.contains { held.contains($0.id) } }
                     guard !kept.isEmpty else { return (held, [], [:]) }
                     let releaseIDs = kept.map(\.release.id).sorted()
-                    let idArray = PostgresArray.bigint(releaseIDs)
                     // Writers of the same release (queued for two stores, or by the web app) take turns.
                     try db.query("""
                         SELECT pg_advisory_xact_lock(ids.rid) FROM (SELECT unnest($1::bigint[]) AS rid ORDER BY 1) ids
-                        """, idArray)
-                    try db.query("DELETE FROM match_candidates WHERE release_id = ANY($1::bigint[])", idArray)
+                        """, releaseIDs)
+                    try db.query("DELETE FROM match_candidates WHERE release_id = ANY($1::bigint[])", releaseIDs)
                     // COPY is the cheapest way in for ~10 candidates per track; this transaction holds the releases'
                     // locks and deleted their old candidates, so there is nothing to conflict with.
                     if kept.contains(where: { !$0.candidateRows.isEmpty }) {
@@ -188,14 +187,14 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                     let matchRows = kept.flatMap(\.matchRows).sorted { ($0.release_id, $0.track_index) < ($1.release_id, $1.track_index) }
                     // Uncontended writes first: the match insert below takes locks other workers wait for (the
                     // per-store counters of the review-count triggers, the store's sync log row) until commit.
-                    let releasesWithMatches = PostgresArray.bigint(Array(Set(matchRows.map(\.release_id))))
+                    let releasesWithMatches = Array(Set(matchRows.map(\.release_id)))
                     try db.query("""
                         UPDATE releases r SET has_audio_matches = m.has_matches
                         FROM (SELECT ids.rid, ids.rid = ANY($2::bigint[])
                                        OR EXISTS (SELECT 1 FROM track_matches t WHERE t.release_id = ids.rid) AS has_matches
                               FROM unnest($1::bigint[]) AS ids(rid)) m
                         WHERE r.discogs_id = m.rid AND r.has_audio_matches IS DISTINCT FROM m.has_matches
-                        """, idArray, releasesWithMatches)
+                        """, releaseIDs, releasesWithMatches)
                     try queue.complete(kept.flatMap { $0.jobs.map(\.id) }.filter { held.contains($0) }, worker: id, on: db)
                     var written: [WrittenMatch] = []
                     var created: [String: Int] = [:]

@@ -49,7 +49,7 @@ public struct SyntheticDataSeeder: Sendable {
             report.previousRowsRemoved += try db.query("DELETE FROM releases WHERE discogs_id >= $1", first).affectedRows
             report.previousRowsRemoved += try db.query("""
                 DELETE FROM store_sync_log WHERE store_username = ANY($1::text[])
-                """, Self.textArray(stores)).affectedRows
+                """, stores).affectedRows
 
             let total = request.releases + request.queuedReleases
             progress("releases: \(total)")
@@ -122,10 +122,5 @@ public struct SyntheticDataSeeder: Sendable {
 
     /// The per-row NOTIFY triggers of migration 0002.
     static let notifyTriggers = [("track_matches", "track_matches_notify"), ("processing_queue", "processing_queue_notify")]
-
-    static func textArray(_ values: [String]) -> String {
-        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-            .joined(separator: ",") + "}"
-    }
 }
 

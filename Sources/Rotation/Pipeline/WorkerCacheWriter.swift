@@ -97,8 +97,7 @@ public struct WorkerCacheWriter: Sendable {
             INSERT INTO cache_repairs (release_id, track_index, reason)
             SELECT DISTINCT r, t, $3 FROM unnest($1::bigint[], $2::integer[]) AS u(r, t)
             ON CONFLICT (release_id, track_index) DO UPDATE SET queued_at = NOW(), reason = EXCLUDED.reason
-            """, PostgresArray.bigint(matches.map(\.releaseID)),
-            "{" + matches.map { String($0.trackIndex) }.joined(separator: ",") + "}",
+            """, matches.map(\.releaseID), matches.map(\.trackIndex),
             "worker write-through failed")
     }
 }

@@ -206,7 +206,7 @@ public struct ConsoleQueries: Sendable {
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY m.confidence, m.release_id, m.track_index
             LIMIT \(limitParameter)
-            """, parameters).rows
+            """, parameters: parameters).rows
         let items = try rows.prefix(limit).map { row in
             PendingMatchRow(match: try TrackMatch(row: row), store: try row.decode("store_username", as: String?.self),
                             releaseTitle: try row.decode("title", as: String?.self), artist: try row.decode("artist", as: String?.self))

@@ -116,12 +116,12 @@ public final class MatchCacheWriter: @unchecked Sendable {
 
     private func saveRepairs(_ keys: [TrackKey], reason: String) throws {
         for start in stride(from: 0, to: keys.count, by: 5000) {
-            let (releases, tracks) = PostgresArrayText.keys(Array(keys[start..<min(start + 5000, keys.count)]))
+            let batch = keys[start..<min(start + 5000, keys.count)]
             try database.query("""
                 INSERT INTO cache_repairs (release_id, track_index, reason)
                 SELECT DISTINCT r, t, $3 FROM unnest($1::bigint[], $2::integer[]) AS u(r, t)
                 ON CONFLICT (release_id, track_index) DO UPDATE SET queued_at = now(), reason = EXCLUDED.reason
-                """, releases, tracks, String(reason.prefix(500)))
+                """, batch.map(\.releaseID), batch.map(\.trackIndex), String(reason.prefix(500)))
         }
     }
 
@@ -166,13 +166,12 @@ public final class MatchCacheWriter: @unchecked Sendable {
                 backoff.recordFailure()
                 throw error
             }
-            let (releases, tracks) = PostgresArrayText.keys(keys)
-            let stamps = "{" + rows.map { "\"\($0["queued_at"] ?? "")\"" }.joined(separator: ",") + "}"
+            let stamps = try rows.map { try $0.decode("queued_at", as: String.self) }
             // An entry queued again after it was read stays, for the next round.
             try database.query("""
                 DELETE FROM cache_repairs c USING unnest($1::bigint[], $2::integer[], $3::timestamptz[]) AS u(r, t, q)
                 WHERE c.release_id = u.r AND c.track_index = u.t AND c.queued_at <= u.q
-                """, releases, tracks, stamps)
+                """, keys.map(\.releaseID), keys.map(\.trackIndex), stamps)
             repaired += keys.count
             if rows.count < batchSize { break }
         }

@@ -67,7 +67,7 @@ extension ReviewActions {
                     SELECT (SELECT id FROM logged) AS review_id, (SELECT created_at FROM logged) AS logged_at,
                            release_id, track_index
                     FROM gone ORDER BY release_id, track_index
-                    """, [parameter, reviewer, action.rawValue, requestID.uuidString]).rows
+                    """, parameters: [parameter, reviewer, action.rawValue, requestID.uuidString]).rows
             }
         } catch let error as PostgresError {
             if error.kind == .connectionLost && !Self.serverTerminatedBeforeCommit(error) { return try resolveLostBulk(requestID: requestID, action: action, reviewer: reviewer, error: error) }

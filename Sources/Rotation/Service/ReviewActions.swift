@@ -92,7 +92,7 @@ public final class ReviewActions: @unchecked Sendable {
                     SELECT passed, had_row, row_before, row_after, review_id, logged_at
                     FROM rotation_review_decide($1::bigint, $2::integer, $3::text, $4::timestamptz, $5::text, $6::text,
                                                 $7::jsonb, $8::uuid, $9::text, $10::text, $11::real)
-                    """, parameters)
+                    """, parameters: parameters)
             }).first else {
                 throw PostgresError(.server, message: "the review function returned no row")
             }

@@ -147,13 +147,10 @@ public struct CacheClearer: Sendable {
         let parsed = keys.compactMap { key in TrackKey(cacheKey: key).map { (key, $0) } }
         guard !parsed.isEmpty else { return [] }
         let values = try redis.pipeline(parsed.map { ["GET", $0.0] })
-        let (releases, tracks) = (
-            "{" + parsed.map { String($0.1.releaseID) }.joined(separator: ",") + "}",
-            "{" + parsed.map { String($0.1.trackIndex) }.joined(separator: ",") + "}")
         let rows = try database.query("""
             SELECT \(TrackMatch.columns) FROM track_matches
             WHERE (release_id, track_index) IN (SELECT * FROM unnest($1::bigint[], $2::integer[]))
-            """, releases, tracks).rows.map(TrackMatch.init(row:))
+            """, parsed.map(\.1.releaseID), parsed.map(\.1.trackIndex)).rows.map(TrackMatch.init(row:))
         let byKey = Dictionary(rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         var drifted: [String] = []
         for ((name, key), reply) in zip(parsed, values) {

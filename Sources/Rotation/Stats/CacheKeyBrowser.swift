@@ -56,7 +56,7 @@ public struct CacheKeyBrowser: Sendable {
         guard let database, !releaseIDs.isEmpty else { return [:] }
         let rows = try database.query(
             "SELECT discogs_id, store_username FROM releases WHERE discogs_id = ANY($1::bigint[])",
-            PostgresArrayText.integers(Array(Set(releaseIDs)))).rows
+            Array(Set(releaseIDs))).rows
         var stores: [Int64: String] = [:]
         for row in rows { stores[try row.decode("discogs_id")] = try row.decode("store_username", as: String.self) }
         return stores
