@@ -157,7 +157,7 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         while true {
             attempt += 1
             do {
-                let outcome = try connection.transaction { db -> (held: Set<Int64>, written: [WrittenMatch], created: [String: Int]) in
+                let outcome = try connection.transaction { db -> (held: Set<Int64>, written: [TrackMatch], created: [String: Int]) in
                     // A batch lost in a server crash is matched again after its lease; not waiting for each WAL
                     // flush is what lets small batches keep up.
                     try db.query("SET LOCAL synchronous_commit = off")
@@ -196,7 +196,7 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                         WHERE r.discogs_id = m.rid AND r.has_audio_matches IS DISTINCT FROM m.has_matches
                         """, releaseIDs, releasesWithMatches)
                     try queue.complete(kept.flatMap { $0.jobs.map(\.id) }.filter { held.contains($0) }, worker: id, on: db)
-                    var written: [WrittenMatch] = []
+                    var written: [TrackMatch] = []
                     var created: [String: Int] = [:]
                     let storeByRelease = Dictionary(kept.map { ($0.release.id, $0.jobs[0].store) }, uniquingKeysWith: { a, _ in a })
                     if !matchRows.isEmpty {
@@ -217,16 +217,10 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                                    track_matches.approved, track_matches.verified_by)
                                   IS DISTINCT FROM (EXCLUDED.platform, EXCLUDED.match_url, EXCLUDED.confidence,
                                    EXCLUDED.approved, EXCLUDED.verified_by)
-                            RETURNING release_id, track_index, platform, match_url, confidence::float8 AS confidence,
-                                      approved, verified_by, verified_at, (xmax = 0) AS inserted
+                            RETURNING \(TrackMatch.columns), (xmax = 0) AS inserted
                             """, PostgresJSON("[" + matchRows.map(\.json).joined(separator: ",") + "]"), autoApprover)
                         for row in result.rows {
-                            let match = WrittenMatch(
-                                releaseID: try row.decode("release_id"), trackIndex: try row.decode("track_index"),
-                                platform: try row.decode("platform"), matchURL: try row.decode("match_url"),
-                                confidence: try row.decode("confidence"), approved: try row.decode("approved"),
-                                verifiedBy: try row.decode("verified_by"),
-                                verifiedAt: try row.decode("verified_at", as: Date?.self) ?? Date())
+                            let match = try TrackMatch(row: row)
                             written.append(match)
                             if try row.decode("inserted", as: Bool.self), let store = storeByRelease[match.releaseID] {
                                 created[store, default: 0] += 1

@@ -115,6 +115,12 @@ public final class MatchCacheWriter: @unchecked Sendable {
     }
 
     private func saveRepairs(_ keys: [TrackKey], reason: String) throws {
+        try Self.recordRepairs(keys, reason: reason, on: database)
+    }
+
+    /// Records in `cache_repairs` keys whose cache value may be stale, for the next repair pass of any console.
+    /// For writers outside the service (the matching worker); the service itself calls `queueRepair`.
+    public static func recordRepairs(_ keys: [TrackKey], reason: String, on database: PostgresConnection) throws {
         for start in stride(from: 0, to: keys.count, by: 5000) {
             let batch = keys[start..<min(start + 5000, keys.count)]
             try database.query("""
