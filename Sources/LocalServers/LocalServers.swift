@@ -69,6 +69,10 @@ public final class LocalServers: @unchecked Sendable {
 
     private var postgresData: URL { directory.appendingPathComponent("postgres") }
     private var postgresSockets: URL { directory.appendingPathComponent("postgres-sockets") }
+
+    /// Where Postgres also listens on a Unix socket (local connections there need no password), and its port,
+    /// which names the socket file.
+    public var postgresSocket: (directory: String, port: Int) { (postgresSockets.path, postgresPort) }
     private var secretsFile: URL { directory.appendingPathComponent("secrets") }
 
     /// Starts Postgres (initialising its cluster the first time) on the port it had before, or a free one.

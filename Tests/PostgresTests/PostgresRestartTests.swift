@@ -32,3 +32,19 @@ final class PostgresRestartTests: XCTestCase {
         XCTAssertEqual(received.map(\.payload), ["back"])
     }
 }
+
+/// Unix-socket connections, in both URL and conninfo form.
+final class PostgresSocketTests: XCTestCase {
+    func testConnectsOverAUnixSocket() throws {
+        let servers = try LocalServers.start(postgres: true, redis: false)
+        defer { servers.stop() }
+        let (directory, port) = servers.postgresSocket
+        let encoded = directory.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        for target in ["postgres://rotation@\(encoded):\(port)/rotation",
+                       "host=\(directory) port=\(port) user=rotation dbname=rotation"] {
+            let db = try PostgresConnection(url: target)
+            XCTAssertEqual(try db.query("SELECT inet_server_addr() IS NULL").scalar(Bool.self), true,
+                           "a Unix-socket session has no server address: \(target)")
+        }
+    }
+}
