@@ -77,10 +77,8 @@ struct DemoCommand: ParsableCommand {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().standardizedFileURL
-        if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path), let main = Bundle.main.executableURL {
-            process.executableURL = main
-        }
+        // This very program, found through /proc/self/exe: argv[0] may be relative or a name on the PATH.
+        process.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = ["worker", "--concurrency", "1", "--batch", "1", "--pace", String(pace)]
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = servers.postgresURL

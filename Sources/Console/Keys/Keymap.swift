@@ -12,7 +12,7 @@ public struct Keymap: Equatable, Sendable {
 
     /// The built-in keymap.
     public static let defaults = Keymap(bindings: [
-        .quit: [.character("q")],
+        .quit: [.character("q"), .control("c")],
         .help: [.character("?"), .function(1)],
         .palette: [.character(":")],
         .filter: [.character("/")],
