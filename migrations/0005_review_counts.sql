@@ -120,29 +120,25 @@ DROP TRIGGER IF EXISTS track_matches_count_delete ON track_matches;
 CREATE TRIGGER track_matches_count_delete AFTER DELETE ON track_matches
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rotation_count_match_changes();
 
--- A release row arriving, moving store or changing its tracklist moves its counts between stores.
-CREATE OR REPLACE FUNCTION rotation_count_release_changes() RETURNS trigger
+-- A release row arriving, leaving, moving store or changing its tracklist moves its counts between stores.
+-- Inserts and deletes count per statement with transition tables (a COPY of a million releases pays once); an
+-- update counts per row, only when a counted column is set (transition tables can neither name columns nor pair an
+-- old row with its new one when discogs_id changes).
+CREATE OR REPLACE FUNCTION rotation_count_release_update() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   c release_review_counts%ROWTYPE;
   tracks INTEGER;
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    SELECT * INTO c FROM release_review_counts WHERE release_id = OLD.discogs_id FOR UPDATE;
-    IF FOUND AND c.store_username IS NOT NULL THEN
-      UPDATE store_review_counts
-        SET release_count = release_count - 1, track_count = track_count - c.track_count,
-            matched_count = matched_count - c.matched_count, pending_count = pending_count - c.pending_count
-        WHERE store_username = c.store_username;
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-      UPDATE release_review_counts SET store_username = NULL, track_count = 0, release_created_at = NULL
-        WHERE release_id = OLD.discogs_id;
-      RETURN NULL;
-    END IF;
-    IF OLD.discogs_id <> NEW.discogs_id THEN
-      UPDATE release_review_counts SET store_username = NULL, track_count = 0 WHERE release_id = OLD.discogs_id;
-    END IF;
+  SELECT * INTO c FROM release_review_counts WHERE release_id = OLD.discogs_id FOR UPDATE;
+  IF FOUND AND c.store_username IS NOT NULL THEN
+    UPDATE store_review_counts
+      SET release_count = release_count - 1, track_count = track_count - c.track_count,
+          matched_count = matched_count - c.matched_count, pending_count = pending_count - c.pending_count
+      WHERE store_username = c.store_username;
+  END IF;
+  IF OLD.discogs_id <> NEW.discogs_id THEN
+    UPDATE release_review_counts SET store_username = NULL, track_count = 0 WHERE release_id = OLD.discogs_id;
   END IF;
   tracks := rotation_playable_tracks(NEW.tracklist);
   INSERT INTO release_review_counts AS rc (release_id, store_username, release_created_at, track_count)
@@ -160,9 +156,65 @@ BEGIN
   RETURN NULL;
 END $$;
 
-DROP TRIGGER IF EXISTS releases_count ON releases;
-CREATE TRIGGER releases_count AFTER INSERT OR DELETE OR UPDATE OF discogs_id, store_username, tracklist, created_at
-  ON releases FOR EACH ROW EXECUTE FUNCTION rotation_count_release_changes();
+CREATE OR REPLACE FUNCTION rotation_count_release_changes() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  -- Only the branch for this event is planned, so each names only the transition table it has. Both take the
+  -- releases' counters before the stores' (in key order), as rotation_apply_match_deltas does.
+  IF TG_OP = 'INSERT' THEN
+    -- A new release takes over the counters of matches stored before it (or left by an earlier delete).
+    WITH per_release AS (
+      INSERT INTO release_review_counts AS rc (release_id, store_username, release_created_at, track_count)
+      SELECT n.discogs_id, n.store_username, n.created_at, rotation_playable_tracks(n.tracklist)
+      FROM new_rows n
+      ORDER BY n.discogs_id
+      ON CONFLICT (release_id) DO UPDATE
+        SET store_username = EXCLUDED.store_username, release_created_at = EXCLUDED.release_created_at,
+            track_count = EXCLUDED.track_count
+      RETURNING rc.store_username, rc.track_count, rc.matched_count, rc.pending_count
+    )
+    INSERT INTO store_review_counts AS s (store_username, release_count, track_count, matched_count, pending_count)
+    SELECT store_username, count(*)::integer, sum(track_count)::integer, sum(matched_count)::integer,
+           sum(pending_count)::integer
+    FROM per_release
+    GROUP BY store_username
+    ORDER BY store_username
+    ON CONFLICT (store_username) DO UPDATE
+      SET release_count = s.release_count + EXCLUDED.release_count, track_count = s.track_count + EXCLUDED.track_count,
+          matched_count = s.matched_count + EXCLUDED.matched_count,
+          pending_count = s.pending_count + EXCLUDED.pending_count;
+  ELSIF TG_OP = 'DELETE' THEN
+    -- Lock first, so that what the stores lose is what the releases' counters hold once they are ours; the
+    -- counters stay (their matches may outlive the release) without a store.
+    PERFORM 1 FROM release_review_counts WHERE release_id IN (SELECT discogs_id FROM old_rows)
+      ORDER BY release_id FOR UPDATE;
+    PERFORM 1 FROM store_review_counts WHERE store_username IN (
+        SELECT c.store_username FROM release_review_counts c WHERE c.release_id IN (SELECT discogs_id FROM old_rows))
+      ORDER BY store_username FOR UPDATE;
+    UPDATE store_review_counts s
+      SET release_count = s.release_count - d.releases, track_count = s.track_count - d.tracks,
+          matched_count = s.matched_count - d.matched, pending_count = s.pending_count - d.pending
+      FROM (SELECT c.store_username, count(*)::integer AS releases, sum(c.track_count)::integer AS tracks,
+                   sum(c.matched_count)::integer AS matched, sum(c.pending_count)::integer AS pending
+            FROM release_review_counts c
+            WHERE c.release_id IN (SELECT discogs_id FROM old_rows) AND c.store_username IS NOT NULL
+            GROUP BY c.store_username) d
+      WHERE s.store_username = d.store_username;
+    UPDATE release_review_counts SET store_username = NULL, track_count = 0, release_created_at = NULL
+      WHERE release_id IN (SELECT discogs_id FROM old_rows);
+  END IF;
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS releases_count_insert ON releases;
+CREATE TRIGGER releases_count_insert AFTER INSERT ON releases
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rotation_count_release_changes();
+DROP TRIGGER IF EXISTS releases_count_update ON releases;
+CREATE TRIGGER releases_count_update AFTER UPDATE OF discogs_id, store_username, tracklist, created_at ON releases
+  FOR EACH ROW EXECUTE FUNCTION rotation_count_release_update();
+DROP TRIGGER IF EXISTS releases_count_delete ON releases;
+CREATE TRIGGER releases_count_delete AFTER DELETE ON releases
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rotation_count_release_changes();
 
 -- Adopt what is already there (the web app's rows), once.
 INSERT INTO release_review_counts (release_id, store_username, release_created_at, track_count, matched_count, pending_count)
