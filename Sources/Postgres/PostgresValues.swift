@@ -167,15 +167,25 @@ public struct PostgresJSON: PostgresEncodable, PostgresDecodable, Equatable {
 /// Reads and writes `timestamptz` text. Sessions run with `TimeZone=UTC` and `DateStyle=ISO`, but offsets other
 /// than +00 are still understood.
 public enum PostgresTimestamp {
+    /// `2024-01-01T00:00:00.123456Z`: microseconds, rounded to the nearest.
     public static func format(_ date: Date) -> String {
-        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        var seconds = Int64((micros / 1_000_000).rounded(.down))
-        var fraction = Int64(micros) - seconds * 1_000_000
-        if fraction < 0 { fraction += 1_000_000; seconds -= 1 }
+        iso8601(date, fractionDigits: 6, rounding: .toNearestOrAwayFromZero)
+    }
+
+    /// ISO-8601 in UTC with `fractionDigits` (1 to 9) digits of the second, cut to them by `rounding`; the
+    /// cache's `2024-01-01T00:00:00.000Z` is `fractionDigits: 3, rounding: .down`.
+    public static func iso8601(_ date: Date, fractionDigits: Int, rounding: FloatingPointRoundingRule) -> String {
+        let digits = min(max(fractionDigits, 1), 9)
+        var unit: Int64 = 1
+        for _ in 0..<digits { unit *= 10 }
+        let scaled = (date.timeIntervalSince1970 * Double(unit)).rounded(rounding)
+        var seconds = Int64((scaled / Double(unit)).rounded(.down))
+        var fraction = Int64(scaled) - seconds * unit
+        if fraction < 0 { fraction += unit; seconds -= 1 }
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%0\(digits)lldZ",
                       Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
                       Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
     }

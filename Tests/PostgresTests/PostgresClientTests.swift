@@ -219,4 +219,12 @@ final class PostgresClientTests: XCTestCase {
         XCTAssertNil(PostgresTimestamp.parse("yesterday"))
         XCTAssertEqual(PostgresTimestamp.format(Date(timeIntervalSince1970: 1_704_067_200.25)), "2024-01-01T00:00:00.250000Z")
     }
+
+    func testTimestampFormatsCutToTheirPrecision() {
+        let date = Date(timeIntervalSince1970: 1_704_067_200.123_999_8)
+        XCTAssertEqual(PostgresTimestamp.format(date), "2024-01-01T00:00:00.124000Z")
+        XCTAssertEqual(PostgresTimestamp.iso8601(date, fractionDigits: 3, rounding: .down), "2024-01-01T00:00:00.123Z")
+        XCTAssertEqual(PostgresTimestamp.iso8601(Date(timeIntervalSince1970: -0.25), fractionDigits: 3, rounding: .down),
+                       "1969-12-31T23:59:59.750Z")
+    }
 }

@@ -58,17 +58,9 @@ public struct CachedMatch: Codable, Sendable, Equatable {
 
 /// `2024-01-01T00:00:00.000Z`: the timestamp format of cache values.
 public enum CacheTimestamp {
+    /// Milliseconds, cut (not rounded).
     public static func format(_ date: Date) -> String {
-        let millis = (date.timeIntervalSince1970 * 1000).rounded(.down)
-        var seconds = Int64((millis / 1000).rounded(.down))
-        var fraction = Int64(millis) - seconds * 1000
-        if fraction < 0 { fraction += 1000; seconds -= 1 }
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ",
-                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
+        PostgresTimestamp.iso8601(date, fractionDigits: 3, rounding: .down)
     }
 
     /// Parses ISO-8601 with or without fractional seconds, `Z` or an offset.
