@@ -77,15 +77,7 @@ public struct ReleaseCatalog: Sendable {
                  OR (releases.catno IS NULL AND EXCLUDED.catno IS NOT NULL)
                  OR (releases.thumb IS NULL AND EXCLUDED.thumb IS NOT NULL)
               RETURNING discogs_id, store_username, (xmax = 0) AS inserted
-            ), enqueued AS (
-              INSERT INTO processing_queue (store_username, discogs_id)
-              SELECT store_username, discogs_id FROM upserted WHERE inserted
-              ON CONFLICT (store_username, discogs_id) DO NOTHING
-              RETURNING 1
-            )
-            SELECT (SELECT count(*) FROM upserted WHERE inserted) AS inserted,
-                   (SELECT count(*) FROM upserted WHERE NOT inserted) AS updated,
-                   (SELECT count(*) FROM enqueued) AS enqueued
+            ), \(Self.enqueueInsertedAndCount)
             """, json)
         return try change(from: result)
     }
@@ -120,15 +112,7 @@ public struct ReleaseCatalog: Sendable {
                          releases.thumb, EXCLUDED.genres, EXCLUDED.styles, EXCLUDED.tracklist,
                          EXCLUDED.images, EXCLUDED.discogs_uri)
                   RETURNING discogs_id, store_username, (xmax = 0) AS inserted
-                ), enqueued AS (
-                  INSERT INTO processing_queue (store_username, discogs_id)
-                  SELECT store_username, discogs_id FROM upserted WHERE inserted
-                  ON CONFLICT (store_username, discogs_id) DO NOTHING
-                  RETURNING 1
-                )
-                SELECT (SELECT count(*) FROM upserted WHERE inserted) AS inserted,
-                       (SELECT count(*) FROM upserted WHERE NOT inserted) AS updated,
-                       (SELECT count(*) FROM enqueued) AS enqueued
+                ), \(Self.enqueueInsertedAndCount)
                 """,
                 release.id, store, release.title, release.artistDisplayName, release.year,
                 label?.name, label?.catno, thumb, PostgresJSON(body.genresJSON), PostgresJSON(body.stylesJSON),
@@ -153,6 +137,20 @@ public struct ReleaseCatalog: Sendable {
             ORDER BY r.discogs_id LIMIT $2
             """, store, limit).column("discogs_id", as: Int64.self)
     }
+
+    /// The end of both upserts, after a CTE `upserted (discogs_id, store_username, inserted)`: queues the releases
+    /// new to the database as the web app does, and counts what changed for `change(from:)`.
+    private static let enqueueInsertedAndCount = """
+        enqueued AS (
+          INSERT INTO processing_queue (store_username, discogs_id)
+          SELECT store_username, discogs_id FROM upserted WHERE inserted
+          ON CONFLICT (store_username, discogs_id) DO NOTHING
+          RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM upserted WHERE inserted) AS inserted,
+               (SELECT count(*) FROM upserted WHERE NOT inserted) AS updated,
+               (SELECT count(*) FROM enqueued) AS enqueued
+        """
 
     private func change(from result: PostgresResult) throws -> CatalogChange {
         guard let row = result.first else { return CatalogChange() }
