@@ -33,6 +33,22 @@ struct ImportCommand: ParsableCommand {
         if !summary.issues.isEmpty { throw ExitCode(1) }
     }
 
+    /// The files both subcommands read and the output they share.
+    struct Files: ParsableArguments {
+        @Flag(help: "Print machine-readable JSON.")
+        var json = false
+
+        @Argument(help: ArgumentHelp("Files or directories of *.json.", valueName: "file|dir"))
+        var paths: [String]
+
+        /// Imports the files with `load` and reports what it did.
+        func run(_ servers: ServerOptions, noun: String,
+                 _ load: (DiscogsImporter, [URL]) throws -> ImportSummary) throws {
+            let files = try DiscogsImporter.jsonFiles(paths)
+            try ImportCommand.report(load(DiscogsImporter(connection: try servers.postgres()), files), noun: noun, json: json)
+        }
+    }
+
     struct Inventory: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import GET /users/{username}/inventory pages (old and current schema) or single listings.")
@@ -42,16 +58,10 @@ struct ImportCommand: ParsableCommand {
         @Option(help: "The store of every listing (default: each listing's seller).")
         var store: String?
 
-        @Flag(help: "Print machine-readable JSON.")
-        var json = false
-
-        @Argument(help: ArgumentHelp("Files or directories of *.json.", valueName: "file|dir"))
-        var paths: [String]
+        @OptionGroup var files: Files
 
         func run() throws {
-            let files = try DiscogsImporter.jsonFiles(paths)
-            let summary = try DiscogsImporter(connection: try servers.postgres()).importInventory(files: files, store: store)
-            try ImportCommand.report(summary, noun: "listings", json: json)
+            try files.run(servers, noun: "listings") { try $0.importInventory(files: $1, store: store) }
         }
     }
 
@@ -63,16 +73,10 @@ struct ImportCommand: ParsableCommand {
         @Option(help: "The store that lists these releases.")
         var store: String
 
-        @Flag(help: "Print machine-readable JSON.")
-        var json = false
-
-        @Argument(help: ArgumentHelp("Files or directories of *.json.", valueName: "file|dir"))
-        var paths: [String]
+        @OptionGroup var files: Files
 
         func run() throws {
-            let files = try DiscogsImporter.jsonFiles(paths)
-            let summary = try DiscogsImporter(connection: try servers.postgres()).importReleases(files: files, store: store)
-            try ImportCommand.report(summary, noun: "releases", json: json)
+            try files.run(servers, noun: "releases") { try $0.importReleases(files: $1, store: store) }
         }
     }
 }
