@@ -12,25 +12,45 @@ struct ReleasesCommand: ParsableCommand {
             abstract: "Delete every match of a release and unlink exactly their cache keys (undo restores them).")
         @OptionGroup var servers: ServerOptions
         @Argument(help: "Discogs release id.") var release: Int64
-        @Option(help: "Who decides (default: $ROTATION_REVIEWER, else the login name).") var reviewer: String?
-        @Flag(help: "Do not ask for confirmation.") var yes = false
-        @Flag(name: .customLong("dry-run"), help: "Show the count and a sample of what would go, change nothing.") var dryRun = false
-        @Flag(help: "Print machine-readable JSON.") var json = false
+        @OptionGroup var clear: BulkClearOptions
 
         func run() throws {
-            try ReviewCLI.run(json: json) {
-                let actions = ReviewActions(service: try ReviewCLI.service(servers))
-                let plan = try actions.planClearRelease(release)
-                if dryRun || plan.rows == 0 {
-                    if json { return try printJSON(plan) }
-                    return BulkClearOutput.printPlan(plan, what: "release \(release)")
-                }
-                try ReviewCLI.confirm("Delete \(plan.rows) match\(plan.rows == 1 ? "" : "es") of release \(release)?", yes: yes)
-                let outcome = try actions.clearRelease(release, reviewer: try ReviewCLI.reviewer(reviewer)) { done, total in
-                    if !json { BulkClearOutput.progress(done, total) }
-                }
-                try ReviewCLI.report(outcome, json: json)
+            try clear.run(servers, what: "release \(release)",
+                          plan: { try $0.planClearRelease(release) },
+                          confirm: { plan, yes in
+                              try ReviewCLI.confirm("Delete \(plan.rows) match\(plan.rows == 1 ? "" : "es") of release \(release)?", yes: yes)
+                          },
+                          clear: { try $0.clearRelease(release, reviewer: $1, progress: $2) })
+        }
+    }
+}
+
+/// What `releases clear` and `stores clear` share: their options, the dry run, the confirmation, the progress.
+struct BulkClearOptions: ParsableArguments {
+    @Option(help: "Who decides (default: $ROTATION_REVIEWER, else the login name).") var reviewer: String?
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+    @Flag(name: .customLong("dry-run"), help: "Show the count and a sample of what would go, change nothing.") var dryRun = false
+    @Flag(help: "Print machine-readable JSON.") var json = false
+
+    /// Shows the plan (a dry run, or nothing to delete), else asks with `confirm` and clears with progress.
+    func run(
+        _ servers: ServerOptions, what: String,
+        plan: (ReviewActions) throws -> BulkClearPlan,
+        confirm: (BulkClearPlan, _ yes: Bool) throws -> Void,
+        clear: (ReviewActions, _ reviewer: String, _ progress: (Int, Int) -> Void) throws -> ReviewOutcome
+    ) throws {
+        try ReviewCLI.run(json: json) {
+            let actions = ReviewActions(service: try ReviewCLI.service(servers))
+            let plan = try plan(actions)
+            if dryRun || plan.rows == 0 {
+                if json { return try printJSON(plan) }
+                return BulkClearOutput.printPlan(plan, what: what)
             }
+            try confirm(plan, yes)
+            let outcome = try clear(actions, try ReviewCLI.reviewer(reviewer)) { done, total in
+                if !json { BulkClearOutput.progress(done, total) }
+            }
+            try ReviewCLI.report(outcome, json: json)
         }
     }
 }

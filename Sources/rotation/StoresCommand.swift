@@ -35,25 +35,15 @@ struct StoresCommand: ParsableCommand {
             abstract: "Delete every match of a store's releases and unlink exactly their cache keys (undo restores them).")
         @OptionGroup var servers: ServerOptions
         @Argument(help: "Store (Discogs username).") var store: String
-        @Option(help: "Who decides (default: $ROTATION_REVIEWER, else the login name).") var reviewer: String?
-        @Flag(help: "Do not ask for confirmation.") var yes = false
-        @Flag(name: .customLong("dry-run"), help: "Show the count and a sample of what would go, change nothing.") var dryRun = false
-        @Flag(help: "Print machine-readable JSON.") var json = false
+        @OptionGroup var clear: BulkClearOptions
 
         func run() throws {
-            try ReviewCLI.run(json: json) {
-                let actions = ReviewActions(service: try ReviewCLI.service(servers))
-                let plan = try actions.planClearStore(store)
-                if dryRun || plan.rows == 0 {
-                    if json { return try printJSON(plan) }
-                    return BulkClearOutput.printPlan(plan, what: "store \(store)")
-                }
-                try ReviewCLI.confirm("Delete \(plan.rows) matches of store \(ReviewCLI.safe(store))?", typed: store, yes: yes)
-                let outcome = try actions.clearStore(store, reviewer: try ReviewCLI.reviewer(reviewer)) { done, total in
-                    if !json { BulkClearOutput.progress(done, total) }
-                }
-                try ReviewCLI.report(outcome, json: json)
-            }
+            try clear.run(servers, what: "store \(store)",
+                          plan: { try $0.planClearStore(store) },
+                          confirm: { plan, yes in
+                              try ReviewCLI.confirm("Delete \(plan.rows) matches of store \(ReviewCLI.safe(store))?", typed: store, yes: yes)
+                          },
+                          clear: { try $0.clearStore(store, reviewer: $1, progress: $2) })
         }
     }
 }
