@@ -33,6 +33,7 @@ do {
     if wanted("clients") { try runClientBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
     if wanted("service") { try runServiceBenchmarks(postgresURL: postgresURL, redisURL: redisURL, scale: scale) }
     if wanted("pipeline") { try runPipelineBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
+    if wanted("console") { try runConsoleBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
     servers?.stop()

@@ -39,6 +39,7 @@ public final class ConsoleApp {
         self.inbox = inbox
         self.clock = clock
         self.presenter = FramePresenter(backend: backend, minimumSize: ConsoleLayout.minimumSize)
+        inbox.wakeOnPost(backend.waker)
         self.appliedTheme = themes == nil ? state.themeName : nil
     }
 
@@ -46,6 +47,7 @@ public final class ConsoleApp {
     /// right after a key never abandons a write halfway through its round trip.
     public func run(writeGrace: Duration = .seconds(5)) {
         send(.started)
+        renderIfNeeded()  // the first frame before any key wait
         while state.isRunning { step() }
         _ = waitForWrites(timeout: writeGrace)
     }

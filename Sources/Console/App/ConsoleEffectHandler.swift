@@ -1,4 +1,5 @@
 import Foundation
+import Terminal
 
 /// Where effects go to be run: the lead's adapter over the Rotation service implements this. `ConsoleApp` calls
 /// `perform` on a background queue (writes one at a time in order, reads side by side), never on the UI thread,
@@ -16,9 +17,20 @@ public final class ConsoleEventInbox: @unchecked Sendable {
 
     public init() {}
 
+    private var waker: TerminalWaker?
+
     public func post(_ event: ConsoleEvent) {
         lock.lock()
         events.append(event)
+        let waker = self.waker
+        lock.unlock()
+        waker?.wake()
+    }
+
+    /// Who to wake when an event is posted: the UI thread's key wait, so answers show without waiting for a key.
+    public func wakeOnPost(_ waker: TerminalWaker?) {
+        lock.lock()
+        self.waker = waker
         lock.unlock()
     }
 

@@ -29,6 +29,7 @@ public final class NcursesTerminal: TerminalBackend {
     private var pairs: [PairKey: Int16] = [:]
     private var defaultColorsAvailable = false
     private var active = false
+    private let wakePipe = WakePipe()
 
     private struct PairKey: Hashable {
         let foreground: Int16
@@ -135,15 +136,32 @@ public final class NcursesTerminal: TerminalBackend {
 
     public func flush() { refresh() }
 
+    public var waker: TerminalWaker? { wakePipe?.waker }
+
     public func readKey(timeout: Duration?) -> KeyEvent? {
-        let milliseconds: Int32
+        // A key ncurses has already buffered (the rest of a paste, an escape sequence) comes first.
+        if let key = nextKey(waitingMilliseconds: 0) { return key }
+        var milliseconds: Int32 = -1
         if let timeout {
             let (seconds, attoseconds) = timeout.components
             milliseconds = Int32(clamping: max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000))
-        } else {
-            milliseconds = -1
         }
-        wtimeout(rotation_stdscr(), milliseconds)
+        // Wait on the terminal and the wake pipe together; SIGWINCH interrupts the wait and ncurses then reports
+        // the resize as a key.
+        var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
+        if let wakePipe { descriptors.append(pollfd(fd: wakePipe.readEnd, events: Int16(POLLIN), revents: 0)) }
+        let ready = poll(&descriptors, nfds_t(descriptors.count), milliseconds)
+        if descriptors.count > 1 && descriptors[1].revents != 0 { wakePipe?.drain() }
+        if ready < 0 || descriptors[0].revents != 0 {
+            // Readable, or interrupted (a resize): let ncurses read it, allowing an escape sequence to complete.
+            return nextKey(waitingMilliseconds: 30)
+        }
+        return nil
+    }
+
+    /// One key from ncurses, waiting at most `waitingMilliseconds`; nil when none.
+    private func nextKey(waitingMilliseconds: Int32) -> KeyEvent? {
+        wtimeout(rotation_stdscr(), waitingMilliseconds)
         while true {
             var character: wint_t = 0
             let result = wget_wch(rotation_stdscr(), &character)

@@ -15,6 +15,12 @@ public protocol TerminalBackend: AnyObject {
     func setCursor(_ position: CellPosition?)
     /// Makes what was drawn visible.
     func flush()
-    /// Waits up to `timeout` (nil: forever) for a key; nil when none came.
+    /// Waits up to `timeout` (nil: forever) for a key; nil when none came or the wait was woken.
     func readKey(timeout: Duration?) -> KeyEvent?
+    /// Ends a `readKey` wait early from another thread; nil for backends whose reads never wait.
+    var waker: TerminalWaker? { get }
+}
+
+extension TerminalBackend {
+    public var waker: TerminalWaker? { nil }
 }
