@@ -41,6 +41,9 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
         } catch {
             events.post(.requestFailed(id, Self.message(for: error)))
         }
+        // A cancel names the request it stops: that mark must outlive the cancel itself (it is read by the
+        // request, running or yet to run, which removes it when it finishes).
+        if case .cancel = effect { return }
         cancelled.remove(id)
     }
 
@@ -76,7 +79,14 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
                                          nextPage: page.nextCursor))
 
         case .loadCacheKeys(let id, let after):
-            let page = try CacheKeyBrowser(redis: try redis(), database: try? reads.get()).page(after: after)
+            let redis = try redis()
+            let page: QueryPage<CacheKeyEntry>
+            do {
+                page = try CacheKeyBrowser(redis: redis, database: try? reads.get()).page(after: after)
+            } catch let error as PostgresError where error.isConnectionProblem {
+                // Postgres went away after it had been reached: the keys without stores and drift, not nothing.
+                page = try CacheKeyBrowser(redis: redis, database: nil).page(after: after)
+            }
             events.post(.cacheKeysLoaded(id, page.items.map(CacheKeyRow.init), nextPage: page.nextCursor))
 
         case .previewCacheClear(let id, let scope):

@@ -26,7 +26,8 @@ enum URLLauncher {
         guard let command, let program = command.first else {
             throw Refused(description: "no player configured: set ROTATION_PLAYER (for example \"mpv --no-video\")")
         }
-        guard let path = program.contains("/") ? URL(fileURLWithPath: program) : executable(named: program) else {
+        let path = program.contains("/") ? URL(fileURLWithPath: program) : executable(named: program)
+        guard let path, FileManager.default.isExecutableFile(atPath: path.path) else {
             throw Refused(description: "player \(program) not found")
         }
         try launch(path, Array(command.dropFirst()) + [url])
