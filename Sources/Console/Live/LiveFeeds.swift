@@ -45,8 +45,10 @@ public final class LiveFeeds: @unchecked Sendable {
         if let url = settings.databaseURL {
             let feed = ChangeFeed(url: url)
             _ = feed.subscribe { [weak self] event in self?.receive(event) }
-            feed.start()
             self.feed = feed
+            // start() waits for the first LISTEN, up to the connect timeout when Postgres is unreachable: never on
+            // the caller's thread, which is about to paint the first frame.
+            DispatchQueue.global().async { feed.start() }
         }
     }
 
