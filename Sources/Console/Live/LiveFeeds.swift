@@ -48,8 +48,15 @@ public final class LiveFeeds: @unchecked Sendable {
             self.feed = feed
             // start() waits for the first LISTEN, up to the connect timeout when Postgres is unreachable: never on
             // the caller's thread, which is about to paint the first frame.
-            DispatchQueue.global().async { feed.start() }
+            DispatchQueue.global().async { [weak self] in self?.startFeed(feed) }
         }
+    }
+
+    /// Under the lock, so a `stop()` that comes first wins and one that comes during waits for the start.
+    private func startFeed(_ feed: ChangeFeed) {
+        lock.lock(); defer { lock.unlock() }
+        guard running, self.feed === feed else { return }
+        feed.start()
     }
 
     public func stop() {
