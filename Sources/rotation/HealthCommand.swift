@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Rotation
+import Terminal
 
 struct HealthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +28,7 @@ struct HealthCommand: ParsableCommand {
                 if let rtt = tier.roundTripMilliseconds { line += String(format: "  rtt %.2f ms", rtt) }
                 if tier.tier == "postgres" && tier.up { line += "  schema \(tier.schemaVersion.map(String.init) ?? "none (run rotation migrate)")" }
                 print(line)
-                if let error = tier.error { print("          \(error)") }
+                if let error = tier.error { print("          \(TerminalText.sanitize(error))") }
             }
         }
         if !report.allUp {

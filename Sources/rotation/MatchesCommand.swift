@@ -189,7 +189,10 @@ enum ReviewCLI {
         if let url = settings.redisURL { redis = try RedisConnection(url: url) } else {
             printError("rotation: REDIS_URL is not set; the cache is not updated")
         }
-        return MatchService(database: db, redis: redis, cacheTTL: settings.cacheTTL, readOnly: settings.readOnly)
+        // A track with no stored match is computed from its stored release body, as the worker would.
+        let computer = StoredReleaseMatchComputer(connection: db, configuration: WorkerConfiguration(settings: settings))
+        return MatchService(database: db, redis: redis, cacheTTL: settings.cacheTTL, readOnly: settings.readOnly,
+                            computer: computer)
     }
 
     /// `--reviewer`, else `ROTATION_REVIEWER`, else the login name.

@@ -43,7 +43,7 @@ struct MigrateCommand: ParsableCommand {
         }
         if dryRun {
             let pending = try runner.pending()
-            if json { return try printJSON(pending.map { ["version": String($0.version), "name": $0.name, "checksum": $0.checksum] }) }
+            if json { return try printJSON(pending.map(MigrationSummary.init)) }
             if pending.isEmpty { print("Nothing to apply: the database is up to date.") }
             for migration in pending {
                 print("would apply \(String(format: "%04d", migration.version)) \(migration.name)")
@@ -53,8 +53,21 @@ struct MigrateCommand: ParsableCommand {
         let applied = try runner.apply { migration in
             if !json { print("applying \(String(format: "%04d", migration.version)) \(migration.name)…") }
         }
-        if json { return try printJSON(applied.map { ["version": String($0.version), "name": $0.name] }) }
+        if json { return try printJSON(applied.map(MigrationSummary.init)) }
         print(applied.isEmpty ? "Nothing to apply: the database is up to date."
                               : "Applied \(applied.count) migration\(applied.count == 1 ? "" : "s"); schema version \(try runner.currentVersion() ?? 0).")
+    }
+}
+
+/// A migration as `--json` prints it: the version is a number, as in `--status --json`.
+struct MigrationSummary: Encodable {
+    var version: Int
+    var name: String
+    var checksum: String
+
+    init(_ migration: Migration) {
+        version = migration.version
+        name = migration.name
+        checksum = migration.checksum
     }
 }

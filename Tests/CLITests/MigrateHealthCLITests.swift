@@ -17,6 +17,10 @@ final class MigrateHealthCLITests: CLITestCase {
         defer { target.close() }
         XCTAssertEqual(try target.query("SELECT to_regclass('track_matches') IS NULL").scalar(Bool.self), true)
 
+        // --dry-run --json gives versions as numbers, as --status --json does.
+        let dryRunJSON = try ok(["migrate", "--dry-run", "--json"]).array()
+        XCTAssertFalse(dryRunJSON.isEmpty)
+        for case let entry as [String: Any] in dryRunJSON { XCTAssertNotNil(entry.int("version"), "\(entry)") }
         let pendingStatus = try ok(["migrate", "--status", "--json"]).array()
         XCTAssertEqual(pendingStatus.count, migrations.count)
         XCTAssertTrue(pendingStatus.allSatisfy { ($0 as? [String: Any])?.string("state") == "pending" }, "\(pendingStatus)")
