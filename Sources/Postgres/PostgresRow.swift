@@ -2,17 +2,22 @@
 public final class PostgresColumns: Sendable {
     public let names: [String]
     public let types: [UInt32]
-    private let indexByName: [String: Int]
+    /// Only for wide results: a linear search of a few names is cheaper than building a dictionary per query.
+    private let indexByName: [String: Int]?
 
     init(names: [String], types: [UInt32]) {
         self.names = names
         self.types = types
-        var index: [String: Int] = [:]
-        for (i, name) in names.enumerated() where index[name] == nil { index[name] = i }
-        indexByName = index
+        if names.count > 16 {
+            var index: [String: Int] = [:]
+            for (i, name) in names.enumerated() where index[name] == nil { index[name] = i }
+            indexByName = index
+        } else {
+            indexByName = nil
+        }
     }
 
-    public func index(of name: String) -> Int? { indexByName[name] }
+    public func index(of name: String) -> Int? { indexByName.map { $0[name] } ?? names.firstIndex(of: name) }
 }
 
 /// One row, copied out of libpq's result: each value in text form, or nil for NULL.

@@ -6,7 +6,7 @@ import Redis
 
 /// Our Postgres and Redis clients against raw libpq and hiredis calls on the same servers, in one run.
 /// Rounds alternate between the two so that drift in the machine's load hits both alike; the median round counts.
-func runClientBenchmarks(postgresURL: String, redisURL: String, iterations: Int = 4000, rounds: Int = 7) throws {
+func runClientBenchmarks(postgresURL: String, redisURL: String, iterations: Int = 4000, rounds: Int = 15) throws {
     print("== Client overhead (our wrapper vs the raw C library), \(iterations) calls × \(rounds) rounds ==")
 
     // Postgres: a parameterized SELECT and an upsert.
