@@ -3,12 +3,19 @@ import LocalServers
 
 // Benchmarks print figures and ratios against the raw floor measured in the same run; they assert nothing.
 // With DATABASE_URL / REDIS_URL unset they run on private servers started here.
-// Usage: rotation-bench [clients] [service] [pipeline] [console] [--scale N]   (no group: all of them)
+// Usage: rotation-bench [clients] [service] [pipeline] [console] [--scale N] [--compare-blocking-walk]
+// (no group: all of them). The blocking walk (the web app's approach to cache stats) runs by default only on the
+// private servers started here: on a shared Redis it would stall everyone for a second or more.
 var argumentList = Array(CommandLine.arguments.dropFirst())
 var scale = 1
 if let index = argumentList.firstIndex(of: "--scale"), index + 1 < argumentList.count {
     scale = max(1, Int(argumentList[index + 1]) ?? 1)
     argumentList.removeSubrange(index...(index + 1))
+}
+var compareBlockingWalk = false
+if let index = argumentList.firstIndex(of: "--compare-blocking-walk") {
+    compareBlockingWalk = true
+    argumentList.remove(at: index)
 }
 let arguments = Set(argumentList)
 let environment = ProcessInfo.processInfo.environment
@@ -22,6 +29,7 @@ if let db = environment["DATABASE_URL"], let redis = environment["REDIS_URL"] {
     FileHandle.standardError.write(Data("starting private Postgres and Redis…\n".utf8))
     let started = try LocalServers.start()
     servers = started
+    compareBlockingWalk = true
     postgresURL = started.postgresURL!
     redisURL = started.redisURL!
 }
@@ -31,7 +39,8 @@ func wanted(_ group: String) -> Bool { arguments.isEmpty || arguments.contains(g
 
 do {
     if wanted("clients") { try runClientBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
-    if wanted("service") { try runServiceBenchmarks(postgresURL: postgresURL, redisURL: redisURL, scale: scale) }
+    if wanted("service") { try runServiceBenchmarks(postgresURL: postgresURL, redisURL: redisURL, scale: scale,
+                                                         compareBlockingWalk: compareBlockingWalk) }
     if wanted("pipeline") { try runPipelineBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
     if wanted("console") { try runConsoleBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
 } catch {
