@@ -84,9 +84,9 @@ public final class LocalServers: @unchecked Sendable {
         if !fm.fileExists(atPath: postgresData.appendingPathComponent("PG_VERSION").path) {
             try fm.createDirectory(at: postgresData, withIntermediateDirectories: true)
             let pwfile = directory.appendingPathComponent("pwfile")
-            try postgresPassword.write(to: pwfile, atomically: true, encoding: .utf8)
-            try giveToServerUser(postgresData, pwfile)
+            try Self.writePrivately(postgresPassword, to: pwfile)
             defer { try? fm.removeItem(at: pwfile) }
+            try giveToServerUser(postgresData, pwfile)
             try run(binaries.postgresBin.appendingPathComponent("initdb"), [
                 "-D", postgresData.path, "-U", "rotation", "--pwfile", pwfile.path, "-E", "UTF8",
                 "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256",
@@ -107,7 +107,7 @@ public final class LocalServers: @unchecked Sendable {
         try writePID(process.processIdentifier, name: "postgres.pid")
         let url = "postgres://rotation:\(postgresPassword)@127.0.0.1:\(postgresPort)/rotation?sslmode=disable"
         try waitUntilReady("Postgres", process: process, log: logFile) {
-            self.succeeds(URL(fileURLWithPath: "/usr/bin/pg_isready"),
+            self.succeeds(self.binaries.postgresBin.appendingPathComponent("pg_isready"),
                           ["-q", "-h", "127.0.0.1", "-p", String(self.postgresPort), "-d", "postgres", "-U", "rotation"])
         }
         try ensureDatabase()
@@ -123,7 +123,7 @@ public final class LocalServers: @unchecked Sendable {
     }
 
     private func ensureDatabase() throws {
-        let psql = ServerBinaries.which("psql") ?? binaries.postgresBin.appendingPathComponent("psql")
+        let psql = binaries.postgresBin.appendingPathComponent("psql")
         let args = ["-h", postgresSockets.path, "-p", String(postgresPort), "-U", "rotation", "-d", "postgres",
                     "-tAc", "SELECT 1 FROM pg_database WHERE datname = 'rotation'"]
         let exists = try capture(psql, args).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
@@ -144,17 +144,21 @@ public final class LocalServers: @unchecked Sendable {
         let logFile = directory.appendingPathComponent("redis.log")
         let redisDir = directory.appendingPathComponent("redis")
         try FileManager.default.createDirectory(at: redisDir, withIntermediateDirectories: true)
+        // The password goes in a private config file, not on the command line where `ps` shows it.
+        let config = directory.appendingPathComponent("redis.conf")
+        try Self.writePrivately("requirepass \(redisPassword)\n", to: config)
         let process = try launch(binaries.redisServer, [
+            config.path,
             "--port", String(redisPort), "--bind", "127.0.0.1", "--daemonize", "no",
-            "--dir", redisDir.path, "--requirepass", redisPassword,
+            "--dir", redisDir.path,
             // Kept data survives a restart through an RDB snapshot written at shutdown.
             "--save", keepData ? "3600 1" : "", "--appendonly", "no",
         ], log: logFile, asServerUser: false)
         redis = process
         try writePID(process.processIdentifier, name: "redis.pid")
         try waitUntilReady("Redis", process: process, log: logFile) {
-            (try? self.capture(self.binaries.redisCLI, ["-h", "127.0.0.1", "-p", String(self.redisPort),
-                                                         "--no-auth-warning", "-a", self.redisPassword, "ping"]))?
+            (try? self.capture(self.binaries.redisCLI, ["-h", "127.0.0.1", "-p", String(self.redisPort), "ping"],
+                               environment: ["REDISCLI_AUTH": self.redisPassword]))?
                 .contains("PONG") == true
         }
         redisURL = "redis://:\(redisPassword)@127.0.0.1:\(redisPort)/0"
@@ -245,6 +249,15 @@ public final class LocalServers: @unchecked Sendable {
         try String(pid).write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
+    /// Writes a secret readable by its owner only (the Postgres user, once handed over).
+    private static func writePrivately(_ text: String, to url: URL) throws {
+        try? FileManager.default.removeItem(at: url)
+        guard FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw LocalServerError.commandFailed("writing \(url.lastPathComponent)", output: String(cString: strerror(errno)))
+        }
+    }
+
     private static func randomSecret() -> String {
         (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined()
     }
@@ -293,10 +306,13 @@ public final class LocalServers: @unchecked Sendable {
     }
 
     @discardableResult
-    private func capture(_ executable: URL, _ arguments: [String]) throws -> String {
+    private func capture(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -83,7 +83,6 @@ struct DemoCommand: ParsableCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = servers.postgresURL
         environment["REDIS_URL"] = servers.redisURL
-        environment["ROTATION_REVIEWER"] = "rotation-worker"
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output

@@ -66,10 +66,7 @@ struct MatcherCommand: ParsableCommand {
                 throw MatcherInputError(message: "bad input: \(error.description)")
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let data = try encoder.encode(report)
-                print(String(decoding: data, as: UTF8.self))
+                try printJSON(report)
             } else {
                 print(EvaluationReportFormatter.table(report, showTracks: tracks))
             }

@@ -6,8 +6,8 @@ struct RotationCommand: ParsableCommand {
         commandName: "rotation",
         abstract: "Review and manage Rotation's track matches.",
         discussion: """
-            Configuration comes from the environment (DATABASE_URL, REDIS_URL, ENCRYPTION_KEY, DISCOGS_USER_TOKEN,
-            CACHE_PERSISTENCE_THRESHOLD, AUDIO_MATCHING_BATCH_SIZE, BACKGROUND_PROCESSING_ENABLED); flags override it.
+            Configuration comes from the environment (DATABASE_URL, REDIS_URL, DISCOGS_USER_TOKEN,
+            AUDIO_MATCHING_BATCH_SIZE, BACKGROUND_PROCESSING_ENABLED); flags override it.
             Passwords in URLs are never printed.
             """,
         subcommands: [

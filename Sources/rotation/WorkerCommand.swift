@@ -4,6 +4,7 @@ import Foundation
 import Postgres
 import Redis
 import Rotation
+import Terminal
 
 /// `rotation worker`: drains the matching queue.
 struct WorkerCommand: ParsableCommand {
@@ -62,12 +63,15 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         var settings = servers.settings
+        guard settings.backgroundProcessingEnabled else {
+            printError("worker: BACKGROUND_PROCESSING_ENABLED is off, so no releases are matched")
+            return
+        }
         if let apiURL { settings.discogsBaseURL = apiURL }
         var configuration = WorkerConfiguration(settings: settings)
         // The web app's default of 5 suits its own loop; our workers need bigger batches to keep up (see the
         // benchmarks), so 5 applies only when the environment asks for it.
-        let environmentBatch = ProcessInfo.processInfo.environment["AUDIO_MATCHING_BATCH_SIZE"].flatMap { Int($0) }
-        configuration.batchSize = batch ?? environmentBatch ?? 50
+        configuration.batchSize = batch ?? settings.audioMatchingBatchSize ?? 50
         configuration.queuePolicy.leaseSeconds = leaseSeconds
         configuration.queuePolicy.maxAttempts = maxAttempts
         configuration.candidateFloor = allCandidates ? -1 : candidateFloor
@@ -104,7 +108,7 @@ struct WorkerCommand: ParsableCommand {
 
         let monitor = try servers.postgres()
         let pool = WorkerPool(workers: workers, stop: stop)
-        pool.reportError = { printError("\nworker: \($0)") }
+        pool.reportError = { printError("\nworker: \(TerminalText.sanitize($0))") }
         pool.pace = pace
         let report = try pool.run(once: once, progress: WorkerProgress()) {
             try? monitor.query("SELECT count(*) FROM processing_queue WHERE status = 'queued'").scalar(Int.self)
@@ -114,7 +118,8 @@ struct WorkerCommand: ParsableCommand {
             printable.completedReleases = []
             try printJSON(printable)
         }
-        for failure in report.failures.prefix(20) { printError("worker: \(failure)") }
+        // Failures carry Discogs' and Postgres' own text: made safe for a terminal.
+        for failure in report.failures.prefix(20) { printError("worker: \(TerminalText.sanitize(failure))") }
         if report.failures.count > 20 { printError("worker: … \(report.failures.count - 20) more (rotation queue list --status failed)") }
     }
 }

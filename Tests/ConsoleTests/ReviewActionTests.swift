@@ -170,6 +170,24 @@ final class ReviewActionTests: XCTestCase {
         XCTAssertNil(state.modal)
     }
 
+    func testAFormKeepsTheGuardTheReviewerSawThroughALiveRefresh() {
+        var state = ConsoleFixtures.loadedState()
+        _ = ConsoleFixtures.press(&state, .character("j"), .character("j"), .character("r"))
+        guard case .replace(let form) = state.modal else { return XCTFail("form expected") }
+        // While the form is open, someone else matches the track and a live refresh shows it.
+        var rows = state.tracks.items
+        let index = rows.firstIndex { $0.reference == form.target.track }!
+        rows[index].url = "https://www.youtube.com/watch?v=someoneelse"
+        rows[index].platform = .youtube
+        rows[index].status = .pending
+        rows[index].updatedAt = Date(timeIntervalSince1970: 1_800_000_000)
+        state.tracks.replace(with: rows, nextPage: nil)
+        _ = ConsoleFixtures.type(&state, "https://soundcloud.com/bluenote/locomotion")
+        let effects = ConsoleFixtures.press(&state, .enter)
+        XCTAssertEqual(reviewCommand(effects)?.1.targets.first?.seen, .noMatch,
+                       "the service must refuse it as a conflict, not reject the other reviewer's match")
+    }
+
     func testUseCandidateReplacesWithTheAlternative() {
         var state = ConsoleFixtures.loadedState()
         _ = ConsoleFixtures.press(&state, .character("j"), .character("l"), .character("j"))

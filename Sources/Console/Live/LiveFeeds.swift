@@ -52,11 +52,17 @@ public final class LiveFeeds: @unchecked Sendable {
         }
     }
 
-    /// Under the lock, so a `stop()` that comes first wins and one that comes during waits for the start.
+    /// A `stop()` that comes first wins; one that comes while the feed starts is honoured right after. The lock is
+    /// not held across `start()`, which can wait for a connect timeout: the panes share the lock.
     private func startFeed(_ feed: ChangeFeed) {
-        lock.lock(); defer { lock.unlock() }
-        guard running, self.feed === feed else { return }
+        guard isCurrent(feed) else { return }
         feed.start()
+        if !isCurrent(feed) { feed.stop() }
+    }
+
+    private func isCurrent(_ feed: ChangeFeed) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return running && self.feed === feed
     }
 
     public func stop() {

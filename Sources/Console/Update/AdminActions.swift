@@ -52,7 +52,7 @@ extension ConsoleState {
             let wanted = Set(command.targets.map(\.track))
             let rows = tracks.items.filter { wanted.contains($0.reference) && !tracksInFlight.contains($0.reference) }
             guard !rows.isEmpty else { say("Nothing left to do: those tracks changed meanwhile", .warning); return [] }
-            return submit(command.decision, rows)
+            return submit(command.decision, rows, seen: command.targets)
         case .clearCache(let scope):
             return [.clearCache(begin(.clearCache(scope), "clearing \(scope)"), scope)]
         case .requeue(let ids):

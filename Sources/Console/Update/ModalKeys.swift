@@ -100,7 +100,7 @@ extension ConsoleState {
                         say("The track is no longer shown; nothing was changed", .warning)
                         return []
                     }
-                    return submit(.replace(url: url, platform: platform), [row])
+                    return submit(.replace(url: url, platform: platform), [row], seen: [form.target])
                 }
             default:
                 guard let edit = Self.edit(for: key) else { return [] }

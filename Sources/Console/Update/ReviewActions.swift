@@ -64,10 +64,13 @@ extension ConsoleState {
         }
     }
 
-    /// Sends a decision for `rows` and marks them in flight.
-    mutating func submit(_ decision: ReviewDecision, _ rows: [TrackRow]) -> [ConsoleEffect] {
+    /// Sends a decision for `rows` and marks them in flight. `seen` is what the reviewer saw when deciding, for a
+    /// decision confirmed in a dialog: a live refresh may have replaced the rows meanwhile, and the guard must be
+    /// the one the reviewer saw, so someone else's change is refused rather than overwritten.
+    mutating func submit(_ decision: ReviewDecision, _ rows: [TrackRow], seen: [ReviewTarget]? = nil) -> [ConsoleEffect] {
+        let guards = Dictionary((seen ?? []).map { ($0.track, $0) }, uniquingKeysWith: { first, _ in first })
         let command = ReviewCommand(decision: decision,
-                                    targets: rows.map(ReviewTarget.init))
+                                    targets: rows.map { guards[$0.reference] ?? ReviewTarget($0) })
         let label = rows.count == 1 ? "\(decision.verb) \(rows[0].position) \(rows[0].title)"
                                     : "\(decision.verb) \(rows.count) tracks"
         let id = begin(.review(command), label)

@@ -21,10 +21,14 @@ public struct MatchPolicy: Codable, Sendable, Hashable {
         case ambiguityMargin = "ambiguity_margin"
     }
 
-    /// Decides one track. Candidates whose URL is in `rejectedURLs` (compared canonically) are never proposed.
+    /// Decides one track. Only candidates that could be stored count: a known platform (`track_matches.platform`)
+    /// and at least the store threshold, so a rival below it never makes a track ambiguous. Candidates whose URL is
+    /// in `rejectedURLs` (compared canonically) are never proposed.
     public func decide(_ candidates: [ScoredCandidate], rejectedURLs: Set<String> = []) -> MatchDecision {
+        let storable = candidates.filter { $0.platform != nil && $0.confidence >= storeThreshold }
+        guard !storable.isEmpty else { return .unmatched }
         let rejectedKeys = Set(rejectedURLs.map(MatchURL.comparisonKey))
-        let eligible = candidates
+        let eligible = storable
             .filter { !rejectedKeys.contains(MatchURL.comparisonKey($0.url)) }
             .sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.url < $1.url }
         guard let best = eligible.first, best.confidence >= storeThreshold else { return .unmatched }

@@ -62,10 +62,4 @@ public struct ReleaseMatchResult: Codable, Sendable, Hashable {
     public init(releaseID: Int64, tracks: [TrackMatchResult]) { self.releaseID = releaseID; self.tracks = tracks }
 
     public func track(at index: Int) -> TrackMatchResult? { tracks.first { $0.trackIndex == index } }
-
-    /// The policy's decision for every track; `rejected` maps a track index to URLs reviewers rejected there.
-    public func decisions(policy: MatchPolicy = MatchPolicy(), rejected: [Int: Set<String>] = [:])
-        -> [(trackIndex: Int, decision: MatchDecision)] {
-        tracks.map { ($0.trackIndex, policy.decide($0.candidates, rejectedURLs: rejected[$0.trackIndex] ?? [])) }
-    }
 }

@@ -5,13 +5,11 @@ import Foundation
 public struct RotationSettings: Sendable {
     public var databaseURL: String?
     public var redisURL: String?
-    /// Hex key that encrypts Discogs token secrets at rest; never printed.
-    public var encryptionKey: String?
     public var discogsUserToken: String?
     public var discogsBaseURL: String
-    /// Percent, as the web app reads it.
-    public var cachePersistenceThreshold: Int
-    public var audioMatchingBatchSize: Int
+    /// Nil when unset: the web app's default of 5 suits its loop, our workers pick their own.
+    public var audioMatchingBatchSize: Int?
+    /// The web app's switch for background matching; `rotation worker` does nothing while it is off.
     public var backgroundProcessingEnabled: Bool
     /// Seconds a `match:*` key lives.
     public var cacheTTL: Int
@@ -25,11 +23,9 @@ public struct RotationSettings: Sendable {
         }
         databaseURL = value("DATABASE_URL")
         redisURL = value("REDIS_URL")
-        encryptionKey = value("ENCRYPTION_KEY")
         discogsUserToken = value("DISCOGS_USER_TOKEN")
         discogsBaseURL = value("DISCOGS_API_URL") ?? "https://api.discogs.com"
-        cachePersistenceThreshold = value("CACHE_PERSISTENCE_THRESHOLD").flatMap(Int.init) ?? 50
-        audioMatchingBatchSize = value("AUDIO_MATCHING_BATCH_SIZE").flatMap(Int.init) ?? 5
+        audioMatchingBatchSize = value("AUDIO_MATCHING_BATCH_SIZE").flatMap(Int.init)
         backgroundProcessingEnabled = value("BACKGROUND_PROCESSING_ENABLED").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true
         cacheTTL = value("ROTATION_CACHE_TTL").flatMap(Int.init) ?? 86_400
         readOnly = value("ROTATION_READ_ONLY").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false

@@ -12,7 +12,6 @@ public final class DiscogsClient: ReleaseBodySource, @unchecked Sendable {
     private let sleep: @Sendable (Double) -> Void
     private let lock = NSLock()
     private var latestRateLimit: DiscogsRateLimit?
-    private var requests = 0
 
     public init(configuration: DiscogsClientConfiguration,
                 sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
@@ -30,12 +29,6 @@ public final class DiscogsClient: ReleaseBodySource, @unchecked Sendable {
     public var rateLimit: DiscogsRateLimit? {
         lock.lock(); defer { lock.unlock() }
         return latestRateLimit
-    }
-
-    /// Requests sent so far, retries included.
-    public var requestCount: Int {
-        lock.lock(); defer { lock.unlock() }
-        return requests
     }
 
     /// `GET /users/{username}/inventory?page=N&per_page=M` (for-sale listings, newest first as the web app asks).
@@ -76,7 +69,6 @@ public final class DiscogsClient: ReleaseBodySource, @unchecked Sendable {
         while true {
             paceForRateLimit()
             let outcome = perform(request)
-            lock.lock(); requests += 1; lock.unlock()
             switch outcome {
             case .success(let (data, response)):
                 recordRateLimit(response)

@@ -4,12 +4,6 @@ import Matching
 /// Codable form has: `{"signals": [{"name", "value", "weight", "contribution", "detail"?}]}`). Hand-written
 /// because the worker encodes about a hundred of these per release, and JSONEncoder is slow on Linux.
 enum EvidenceJSON {
-    static func encode(_ evidence: MatchEvidence) -> String {
-        var line = CopyLine()
-        append(evidence, to: &line, forCopy: false)
-        return line.text
-    }
-
     /// Appends the JSON, escaped for a COPY field when `forCopy`.
     static func append(_ evidence: MatchEvidence, to line: inout CopyLine, forCopy: Bool) {
         line.appendRaw("{\"signals\":[")

@@ -72,12 +72,7 @@ struct PreparedRelease {
                     title: candidate.videoTitle, confidence: min(1, max(0, candidate.confidence)),
                     evidence: candidate.evidence))
             }
-            // Only candidates that could be stored matter to the policy (a rival must reach auto-approve), and
-            // leaving the rest out spares it comparing a hundred URLs per release.
-            let eligible = track.candidates.filter {
-                $0.platform != nil && $0.confidence >= configuration.policy.storeThreshold
-            }
-            let decision = configuration.policy.decide(eligible, rejectedURLs: rejected[track.trackIndex] ?? [])
+            let decision = configuration.policy.decide(track.candidates, rejectedURLs: rejected[track.trackIndex] ?? [])
             guard let chosen = decision.storedCandidate, let platform = chosen.platform else {
                 unmatched += 1
                 continue

@@ -56,7 +56,7 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         let jobs = try queue.claim(limit: configuration.batchSize, worker: id)
         report.claimed = jobs.count
         guard !jobs.isEmpty else { return report }
-        let claimedAt = ContinuousClock.now
+        var claimedAt = ContinuousClock.now
 
         let releaseIDs = Array(Set(jobs.map(\.discogsID))).sorted()
         var bodies: [Int64: String] = [:]
@@ -100,9 +100,11 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                 case .notHeld: report.lost += 1
                 }
             }
-            // Keep the remaining jobs of a slow batch (fetches) from being reclaimed by others.
+            // Keep a slow batch (fetches) from being reclaimed by others: the jobs matched so far wait for the
+            // batch's write as much as those not started (the update skips rows already failed or given back).
             if ContinuousClock.now - claimedAt > .seconds(configuration.queuePolicy.leaseSeconds / 2) {
-                try queue.extendLeases(jobs[(index + 1)...].map(\.id), worker: id)
+                try queue.extendLeases(jobs.map(\.id), worker: id)
+                claimedAt = .now
             }
         }
         if !prepared.isEmpty {

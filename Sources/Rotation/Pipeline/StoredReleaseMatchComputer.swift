@@ -23,9 +23,7 @@ public struct StoredReleaseMatchComputer: TrackMatchComputing {
         let rejected = Set(try connection.query(
             "SELECT match_url FROM match_rejections WHERE release_id = $1 AND track_index = $2", key.releaseID, key.trackIndex
         ).column("match_url", as: String.self))
-        let policy = configuration.policy
-        let eligible = track.candidates.filter { $0.platform != nil && $0.confidence >= policy.storeThreshold }
-        let decision = policy.decide(eligible, rejectedURLs: rejected)
+        let decision = configuration.policy.decide(track.candidates, rejectedURLs: rejected)
         guard let chosen = decision.storedCandidate, let platform = chosen.platform else { return nil }
         return ComputedMatch(platform: platform.rawValue, matchURL: chosen.url, confidence: min(1, max(0, chosen.confidence)),
                              approved: decision.isAutoApproved)

@@ -26,6 +26,6 @@ public struct WorkerConfiguration: Sendable {
     }
 
     public init(settings: RotationSettings) {
-        self.init(batchSize: settings.audioMatchingBatchSize, cacheTTLSeconds: settings.cacheTTL)
+        self.init(batchSize: settings.audioMatchingBatchSize ?? 5, cacheTTLSeconds: settings.cacheTTL)
     }
 }

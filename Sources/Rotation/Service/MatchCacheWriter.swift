@@ -148,7 +148,17 @@ public final class MatchCacheWriter: @unchecked Sendable {
     @discardableResult
     public func repairPending(batchSize: Int = 500) throws -> Int {
         guard !readOnly, let redis else { return 0 }
-        lock.lock(); let memory = Array(unsaved); unsaved.removeAll(); lock.unlock()
+        // The flag drops before the walk, not after it: a key queued during the walk sets it again.
+        lock.lock(); let memory = Array(unsaved); unsaved.removeAll(); repairsMayBePending = false; lock.unlock()
+        do {
+            return try repairQueued(memory, redis: redis, batchSize: batchSize)
+        } catch {
+            lock.lock(); repairsMayBePending = true; lock.unlock()
+            throw error
+        }
+    }
+
+    private func repairQueued(_ memory: [TrackKey], redis: RedisConnection, batchSize: Int) throws -> Int {
         if !memory.isEmpty {
             do { try saveRepairs(memory, reason: "queued while Postgres was down") } catch {
                 lock.lock(); unsaved.formUnion(memory); lock.unlock()
@@ -181,9 +191,6 @@ public final class MatchCacheWriter: @unchecked Sendable {
             repaired += keys.count
             if rows.count < batchSize { break }
         }
-        lock.lock()
-        if unsaved.isEmpty { repairsMayBePending = false }
-        lock.unlock()
         return repaired
     }
 

@@ -64,7 +64,8 @@ public final class MatchService: @unchecked Sendable {
 
     /// The match of one track and the tier that answered.
     public func getOrComputeMatch(_ key: TrackKey) throws -> MatchLookup {
-        cacheWriter.repairIfNeeded()
+        // With Postgres known down a repair would only wait out a connect timeout before the cached answer.
+        if postgresReachable { cacheWriter.repairIfNeeded() }
         var cacheProblem: String?
         var overwriteCache = false
         if let redis, !cacheWriter.backoff.shouldSkip {

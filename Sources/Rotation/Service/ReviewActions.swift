@@ -77,7 +77,7 @@ public final class ReviewActions: @unchecked Sendable {
         _ action: ReviewAction, _ key: TrackKey, seen: ReviewGuard, reviewer: String, replacement: Replacement? = nil
     ) throws -> ReviewOutcome {
         try refuseWhenReadOnly()
-        service.cacheWriter.repairIfNeeded()
+        if service.postgresReachable { service.cacheWriter.repairIfNeeded() }
         let requestID = UUID()
         let cacheBefore = cacheSnapshot(key)
         let (guardMode, guardTime) = guardParameters(seen)
