@@ -3,6 +3,12 @@
 -- TABLES; that is taken back here and the rights are named instead. Where row-level security is on (hosted
 -- Postgres), the roles get a policy on the tables they use; `rotation migrate --check` names what is missing when
 -- the migrating user may not create one.
+-- The sequence behind a table's id column, or NULL when it has none.
+CREATE OR REPLACE FUNCTION rotation_id_sequence(t TEXT) RETURNS TEXT LANGUAGE sql STABLE AS $$
+  SELECT pg_get_serial_sequence(t, 'id')
+  WHERE EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(t) AND attname = 'id' AND NOT attisdropped)
+$$;
+
 DO $$
 DECLARE
   shared_tables TEXT[] := ARRAY['track_matches', 'releases', 'processing_queue', 'store_sync_log'];
@@ -33,7 +39,7 @@ BEGIN
     GRANT INSERT, DELETE ON match_rejections TO rotation_reviewer;
     GRANT INSERT, UPDATE, DELETE ON cache_repairs TO rotation_reviewer;
     FOREACH t IN ARRAY ARRAY['track_matches', 'match_reviews', 'match_rejections'] LOOP
-      seq := pg_get_serial_sequence(t, 'id');
+      seq := rotation_id_sequence(t);
       IF seq IS NOT NULL THEN EXECUTE format('GRANT USAGE ON SEQUENCE %s TO rotation_reviewer', seq); END IF;
     END LOOP;
   END IF;
@@ -41,7 +47,7 @@ BEGIN
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rotation_admin') THEN
     FOREACH t IN ARRAY shared_tables || our_tables || ARRAY['discogs_tokens'] LOOP
       EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO rotation_admin', t);
-      seq := pg_get_serial_sequence(t, 'id');
+      seq := rotation_id_sequence(t);
       IF seq IS NOT NULL THEN EXECUTE format('GRANT USAGE, SELECT, UPDATE ON SEQUENCE %s TO rotation_admin', seq); END IF;
     END LOOP;
   END IF;

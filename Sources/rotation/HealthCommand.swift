@@ -6,7 +6,7 @@ import Terminal
 struct HealthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "health",
-        abstract: "Check Postgres and Redis: version, round-trip time, schema version.",
+        abstract: "Check Postgres and Redis: version, round-trip time, schema version and shapes.",
         discussion: "Exits 0 when both tiers are up, 1 when either is down (named, with its URL minus the password).")
 
     @OptionGroup var servers: ServerOptions
@@ -28,6 +28,7 @@ struct HealthCommand: ParsableCommand {
                 if let rtt = tier.roundTripMilliseconds { line += String(format: "  rtt %.2f ms", rtt) }
                 if tier.tier == "postgres" && tier.up { line += "  schema \(tier.schemaVersion.map(String.init) ?? "none (run rotation migrate)")" }
                 print(line)
+                if let check = tier.schemaCheck { print("          shapes \(TerminalText.sanitize(check))") }
                 if let error = tier.error { print("          \(TerminalText.sanitize(error))") }
             }
         }

@@ -139,7 +139,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
             let seen: ReviewGuard
             switch target.seen {
             case .noMatch: seen = .absent
-            case .match(let updatedAt): seen = updatedAt.map(ReviewGuard.updatedAt) ?? .none
+            case .match(let updatedAt): seen = .seen(updatedAt: updatedAt)
             }
             do {
                 switch command.decision {

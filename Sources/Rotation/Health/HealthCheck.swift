@@ -12,6 +12,9 @@ public struct TierHealth: Codable, Sendable, Equatable {
     public var roundTripMilliseconds: Double?
     /// Postgres only: the highest applied migration.
     public var schemaVersion: Int?
+    /// Postgres only: the schema check's one-line summary, and whether the shape is compatible.
+    public var schemaCheck: String?
+    public var schemaCompatible: Bool?
     public var error: String?
 }
 
@@ -41,6 +44,9 @@ public enum HealthCheck {
             health.roundTripMilliseconds = milliseconds(try db.ping())
             health.version = db.serverVersion
             health.schemaVersion = try MigrationRunner(connection: db, migrations: []).currentVersion()
+            let check = try SchemaCheck.run(on: db)
+            health.schemaCheck = check.summary
+            health.schemaCompatible = check.compatible
             health.up = true
         } catch {
             health.error = "\(error)"

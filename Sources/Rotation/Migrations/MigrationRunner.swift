@@ -61,6 +61,7 @@ public enum MigrationError: Error, CustomStringConvertible {
     case directoryNotFound
     case changedAfterApply(version: Int, name: String)
     case failed(version: Int, name: String, underlying: PostgresError)
+    case lockNotAvailable(version: Int, name: String, attempts: Int, waitingFor: String)
 
     public var description: String {
         switch self {
@@ -75,6 +76,9 @@ public enum MigrationError: Error, CustomStringConvertible {
                 "Restore the file and add a new migration instead."
         case .failed(let version, let name, let error):
             return "migration \(version) (\(name)) failed and was rolled back: \(error)"
+        case .lockNotAvailable(let version, let name, let attempts, let waitingFor):
+            return "migration \(version) (\(name)) could not take its locks in \(attempts) attempts\(waitingFor); " +
+                "nothing of it was applied. Run it again when the database is quieter, or with a longer --lock-timeout."
         }
     }
 }
@@ -133,27 +137,83 @@ public struct MigrationRunner {
         return migrations.filter { pendingVersions.contains($0.version) }
     }
 
-    /// Applies what is pending and returns what it applied. `progress` hears about each migration before it runs.
+    /// Applies what is pending and returns what it applied. `progress` hears about each migration before it runs,
+    /// `events` about index builds, lock waits and retries while it runs (from a watcher thread too).
+    ///
+    /// Adopting a populated database takes no long lock: an index a migration creates on a table that already
+    /// holds `options.concurrentIndexMinimumRows` rows is built first with `CREATE INDEX CONCURRENTLY` outside
+    /// the transaction (the migration's own `IF NOT EXISTS` then skips it); each transaction waits at most
+    /// `options.lockTimeout` for a lock, then rolls back and tries again, and while it waits the watcher names the
+    /// sessions it waits for.
     @discardableResult
-    public func apply(progress: (Migration) -> Void = { _ in }) throws -> [Migration] {
+    public func apply(
+        options: MigrationOptions = MigrationOptions(), progress: (Migration) -> Void = { _ in },
+        events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }
+    ) throws -> [Migration] {
         try connection.query("SELECT pg_advisory_lock($1)", Self.advisoryLockKey)
         defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", Self.advisoryLockKey) }
         // Read the state only once the lock is held: another runner may have just finished.
         let todo = try pending()
+        guard !todo.isEmpty else { return [] }
+        let watcher = LockWaitWatcher(watching: connection, report: events)
+        defer { watcher?.stop() }
         for migration in todo {
             progress(migration)
-            do {
-                try connection.transaction { db in
-                    try db.executeScript(migration.sql)
-                    try db.query(
-                        "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                        migration.version, migration.name, migration.checksum)
+            try buildIndexesConcurrently(for: migration, options: options, events: events)
+            var attempt = 1
+            while true {
+                do {
+                    try connection.transaction { db in
+                        try db.query("SELECT set_config('lock_timeout', $1, true)", "\(options.lockTimeout.milliseconds)ms")
+                        try db.executeScript(migration.sql)
+                        try db.query(
+                            "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                            migration.version, migration.name, migration.checksum)
+                    }
+                    break
+                } catch let error as PostgresError where error.sqlState == "55P03" {
+                    let blockers = watcher?.lastWait.map { " (\($0.description))" } ?? ""
+                    guard attempt < options.lockAttempts else {
+                        throw MigrationError.lockNotAvailable(version: migration.version, name: migration.name,
+                                                              attempts: attempt, waitingFor: blockers)
+                    }
+                    events(.retrying(migration: migration, attempt: attempt + 1, reason: "a lock was not granted within "
+                        + "\(options.lockTimeout.milliseconds) ms\(blockers)"))
+                    Thread.sleep(forTimeInterval: Double(attempt))
+                    attempt += 1
+                } catch let error as PostgresError {
+                    throw MigrationError.failed(version: migration.version, name: migration.name, underlying: error)
                 }
-            } catch let error as PostgresError {
-                throw MigrationError.failed(version: migration.version, name: migration.name, underlying: error)
             }
         }
         return todo
+    }
+
+    /// Builds the indexes `migration` creates with `CREATE ... INDEX IF NOT EXISTS` on tables that already hold
+    /// rows, concurrently, before its transaction. An index that fails to build this way is dropped again and left
+    /// to the transaction.
+    private func buildIndexesConcurrently(for migration: Migration, options: MigrationOptions,
+                                          events: (MigrationEvent) -> Void) throws {
+        for index in IndexStatement.all(in: migration.sql) {
+            guard try connection.query("SELECT to_regclass($1) IS NOT NULL", index.table).scalar(Bool.self) else { continue }
+            let valid = try connection.query("""
+                SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass($1)
+                """, index.name).first?.decode("indisvalid", as: Bool.self)
+            if valid == true { continue }
+            let table = connection.quoteIdentifier(index.table), name = connection.quoteIdentifier(index.name)
+            let rows = try connection.query("SELECT count(*) FROM (SELECT 1 FROM \(table) LIMIT $1) x",
+                                            options.concurrentIndexMinimumRows).scalar(Int.self)
+            guard rows >= options.concurrentIndexMinimumRows else { continue }
+            if valid == false { try connection.query("DROP INDEX CONCURRENTLY IF EXISTS \(name)") }
+            events(.buildingIndex(name: index.name, table: index.table))
+            do {
+                try connection.query(index.concurrentSQL(quote: connection.quoteIdentifier))
+            } catch let error as PostgresError where !error.isConnectionProblem {
+                // An interrupted concurrent build leaves an invalid index behind, which IF NOT EXISTS would keep.
+                try connection.query("DROP INDEX CONCURRENTLY IF EXISTS \(name)")
+                events(.indexLeftToTransaction(name: index.name, reason: error.message))
+            }
+        }
     }
 
     /// The highest applied version, or nil on an empty database.

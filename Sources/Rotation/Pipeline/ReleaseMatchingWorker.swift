@@ -154,7 +154,6 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
 
     private func write(_ prepared: [PreparedRelease], into report: inout WorkerReport) throws {
         let jobIDs = prepared.flatMap { $0.jobs.map(\.id) }
-        let autoApprover = configuration.autoApprover
         var attempt = 0
         while true {
             attempt += 1
@@ -202,25 +201,29 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                     var created: [String: Int] = [:]
                     let storeByRelease = Dictionary(kept.map { ($0.release.id, $0.jobs[0].store) }, uniquingKeysWith: { a, _ in a })
                     if !matchRows.isEmpty {
-                        // A match a person decided (verified_by other than the matcher) is never overwritten.
+                        // Only rows the matcher owns are written (MatcherOwnership): a track without a row, or one whose
+                        // row is still as the matcher left it. A decision by anyone else moved updated_at and is kept.
                         let result = try db.query("""
-                            INSERT INTO track_matches (release_id, track_index, platform, match_url, confidence, approved,
-                                                       verified_by, verified_at, updated_at)
-                            SELECT release_id, track_index, platform, match_url, confidence, approved, verified_by, NOW(), NOW()
-                            FROM jsonb_to_recordset($1::jsonb) AS x(release_id BIGINT, track_index INTEGER, platform TEXT,
-                                 match_url TEXT, confidence REAL, approved BOOLEAN, verified_by TEXT)
-                            ORDER BY release_id, track_index
-                            ON CONFLICT (release_id, track_index) DO UPDATE SET
-                              platform = EXCLUDED.platform, match_url = EXCLUDED.match_url, confidence = EXCLUDED.confidence,
-                              approved = EXCLUDED.approved, verified_by = EXCLUDED.verified_by,
-                              verified_at = EXCLUDED.verified_at, updated_at = NOW()
-                            WHERE (track_matches.verified_by IS NULL OR track_matches.verified_by = $2)
-                              AND (track_matches.platform, track_matches.match_url, track_matches.confidence,
-                                   track_matches.approved, track_matches.verified_by)
-                                  IS DISTINCT FROM (EXCLUDED.platform, EXCLUDED.match_url, EXCLUDED.confidence,
-                                   EXCLUDED.approved, EXCLUDED.verified_by)
-                            RETURNING \(TrackMatch.columns), (xmax = 0) AS inserted
-                            """, PostgresJSON("[" + matchRows.map(\.json).joined(separator: ",") + "]"), autoApprover)
+                            WITH written AS (
+                              INSERT INTO track_matches (release_id, track_index, platform, match_url, confidence, approved,
+                                                         verified_by, verified_at, updated_at)
+                              SELECT release_id, track_index, platform, match_url, confidence, approved, verified_by, NOW(), NOW()
+                              FROM jsonb_to_recordset($1::jsonb) AS x(release_id BIGINT, track_index INTEGER, platform TEXT,
+                                   match_url TEXT, confidence REAL, approved BOOLEAN, verified_by TEXT)
+                              ORDER BY release_id, track_index
+                              ON CONFLICT (release_id, track_index) DO UPDATE SET
+                                platform = EXCLUDED.platform, match_url = EXCLUDED.match_url, confidence = EXCLUDED.confidence,
+                                approved = EXCLUDED.approved, verified_by = EXCLUDED.verified_by,
+                                verified_at = EXCLUDED.verified_at, updated_at = NOW()
+                              WHERE \(MatcherOwnership.ownedCondition(table: "track_matches"))
+                                AND (track_matches.platform, track_matches.match_url, track_matches.confidence,
+                                     track_matches.approved, track_matches.verified_by)
+                                    IS DISTINCT FROM (EXCLUDED.platform, EXCLUDED.match_url, EXCLUDED.confidence,
+                                     EXCLUDED.approved, EXCLUDED.verified_by)
+                              RETURNING \(TrackMatch.columns), (xmax = 0) AS inserted
+                            ), \(MatcherOwnership.recordWritten(from: "written"))
+                            SELECT * FROM written
+                            """, PostgresJSON("[" + matchRows.map(\.json).joined(separator: ",") + "]"))
                         for row in result.rows {
                             let match = try TrackMatch(row: row)
                             written.append(match)

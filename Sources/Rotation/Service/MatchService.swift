@@ -130,10 +130,14 @@ public final class MatchService: @unchecked Sendable {
     /// Stores a computed match unless a row appeared meanwhile, and returns the row that is there.
     private func store(_ computed: ComputedMatch, for key: TrackKey) throws -> TrackMatch? {
         try withDatabase { db in
+            // The matcher's row: it may refresh it later, until someone else writes it (MatcherOwnership).
             let inserted = try db.query("""
-                INSERT INTO track_matches (release_id, track_index, platform, match_url, confidence, approved)
-                VALUES ($1, $2, $3, $4, $5::real, $6) ON CONFLICT (release_id, track_index) DO NOTHING
-                RETURNING \(TrackMatch.columns)
+                WITH written AS (
+                  INSERT INTO track_matches (release_id, track_index, platform, match_url, confidence, approved)
+                  VALUES ($1, $2, $3, $4, $5::real, $6) ON CONFLICT (release_id, track_index) DO NOTHING
+                  RETURNING \(TrackMatch.columns)
+                ), \(MatcherOwnership.recordWritten(from: "written"))
+                SELECT * FROM written
                 """, key.releaseID, key.trackIndex, computed.platform, computed.matchURL, computed.confidence, computed.approved)
             if let row = inserted.first { return try TrackMatch(row: row) }
             return try row(key)

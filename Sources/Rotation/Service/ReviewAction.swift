@@ -24,11 +24,19 @@ public enum ReviewGuard: Sendable, Equatable {
     case absent
     /// The caller saw the row with this `updated_at`.
     case updatedAt(Date)
+    /// The caller saw a row whose `updated_at` is NULL: a writer changed it without keeping the guard, so what the
+    /// caller saw cannot be proven current. Always a conflict; nothing changes.
+    case rowWithoutUpdatedAt
 
     /// The guard for a row as the caller saw it (nil: no row).
     public static func seen(_ row: TrackMatch?) -> ReviewGuard {
         guard let row else { return .absent }
-        return row.updatedAt.map { .updatedAt($0) } ?? .none
+        return seen(updatedAt: row.updatedAt)
+    }
+
+    /// The guard for a row the caller saw with this `updated_at`.
+    public static func seen(updatedAt: Date?) -> ReviewGuard {
+        updatedAt.map { .updatedAt($0) } ?? .rowWithoutUpdatedAt
     }
 }
 

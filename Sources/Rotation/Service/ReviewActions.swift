@@ -124,6 +124,7 @@ public final class ReviewActions: @unchecked Sendable {
         case .none: ("none", nil)
         case .absent: ("absent", nil)
         case .updatedAt(let date): ("at", PostgresTimestamp.format(date))
+        case .rowWithoutUpdatedAt: ("at", nil)
         }
     }
 
