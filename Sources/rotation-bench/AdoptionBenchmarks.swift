@@ -1,0 +1,166 @@
+import Foundation
+import Postgres
+import Rotation
+import Synchronization
+
+/// Adopting a deployed database (issue 8): `rotation migrate` over the web app's deployed shape holding 1M
+/// `track_matches` rows (divided by `scale`) while the web app keeps writing, beside a plain migrate of an empty
+/// database. The longest lock is measured as the web app sees it: the longest one of its writes (a review UPDATE
+/// of a track match, an enqueue) took during the migration, against the longest before it started.
+func runAdoptionBenchmarks(postgresURL: String, scale: Int) throws {
+    let clock = ContinuousClock()
+    let migrations = try Migration.load(from: Migration.locateDirectory())
+    let schema = try String(
+        contentsOf: try Migration.locateDirectory().deletingLastPathComponent()
+            .appendingPathComponent("Tests/Fixtures/webapp/schema-deployed.sql"), encoding: .utf8)
+    let rows = 1_000_000 / max(1, scale)
+    print("adoption benchmarks: \(rows) track_matches rows")
+
+    let empty = try ScratchDatabase(serverURL: postgresURL, name: "rotation_bench_empty_\(getpid())")
+    defer { empty.drop() }
+    let emptyTime = try clock.measure { try MigrationRunner(connection: empty.db, migrations: migrations).apply() }
+
+    let deployed = try ScratchDatabase(serverURL: postgresURL, name: "rotation_bench_deployed_\(getpid())")
+    defer { deployed.drop() }
+    try deployed.db.executeScript(schema)
+    let seeding = try clock.measure {
+        try deployed.db.query("""
+            INSERT INTO releases (discogs_id, store_username, title, artist, tracklist)
+            SELECT g, 'store' || (g % 50), 'Release ' || g, 'Artist', '[{"title":"A","position":"A1","type_":"track"}]'
+            FROM generate_series(1, $1::integer) g
+            """, rows / 10)
+        try deployed.db.query("""
+            INSERT INTO track_matches (release_id, track_index, platform, match_url, confidence, approved)
+            SELECT g / 10, g % 10, 'youtube', 'https://www.youtube.com/watch?v=' || lpad(g::text, 11, '0'),
+                   (g % 100) / 100.0, g % 3 = 0
+            FROM generate_series(10, $1::integer + 9) g
+            """, rows)
+        try deployed.db.query("""
+            INSERT INTO processing_queue (discogs_id, store_username, release_data)
+            SELECT g, 'store' || (g % 50), jsonb_build_object('id', g) FROM generate_series(1, $1::integer) g
+            """, rows / 10)
+        try deployed.db.query("ANALYZE")
+    }
+    print("  seeded the deployed shape in \(format(seeding))")
+
+    let probe = try WebAppWriteProbe(url: deployed.url, releases: rows / 10)
+    Thread.sleep(forTimeInterval: 2)
+    let quiet = probe.takeLongest()
+    let events = Mutex<[String]>([])
+    let adoptTime = try clock.measure {
+        try MigrationRunner(connection: deployed.db, migrations: migrations).apply(
+            progress: { migration in probe.mark("\(String(format: "%04d", migration.version)) \(migration.name)") },
+            events: { event in events.withLock { $0.append(event.description) } })
+    }
+    Thread.sleep(forTimeInterval: 0.5)
+    let during = probe.takeLongest()
+    let writes = probe.stop()
+
+    print("  plain migrate of an empty database: \(format(emptyTime))")
+    print("  adopting the deployed shape with \(rows) matches: \(format(adoptTime))"
+          + String(format: " (%.1fx the empty migrate)", ratio(adoptTime, emptyTime)))
+    for event in events.withLock({ $0 }) { print("    \(event)") }
+    print("  the web app's writes meanwhile: \(writes) in all")
+    print("    longest before the migration (the floor): \(format(quiet.duration))")
+    print("    longest during the migration: \(format(during.duration)) during \(during.phase)"
+          + String(format: " (%.1fx the floor)", ratio(during.duration, quiet.duration)))
+}
+
+private func ratio(_ a: Duration, _ b: Duration) -> Double {
+    let floor = Double(b.components.seconds) + Double(b.components.attoseconds) / 1e18
+    return floor > 0 ? (Double(a.components.seconds) + Double(a.components.attoseconds) / 1e18) / floor : 0
+}
+
+private func format(_ duration: Duration) -> String {
+    let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    return ms >= 1000 ? String(format: "%.2f s", ms / 1000) : String(format: "%.1f ms", ms)
+}
+
+/// A database of its own on the benchmark's server, dropped at the end.
+private struct ScratchDatabase {
+    let serverURL: String
+    let name: String
+    let url: String
+    let db: PostgresConnection
+
+    init(serverURL: String, name: String) throws {
+        self.serverURL = serverURL
+        self.name = name
+        let admin = try PostgresConnection(url: serverURL)
+        defer { admin.close() }
+        try admin.query("DROP DATABASE IF EXISTS \(admin.quoteIdentifier(name)) WITH (FORCE)")
+        try admin.query("CREATE DATABASE \(admin.quoteIdentifier(name))")
+        guard var components = URLComponents(string: serverURL) else {
+            throw PostgresError(.connectionFailed, message: "the adoption benchmark needs DATABASE_URL in URL form")
+        }
+        components.path = "/" + name
+        url = components.string!
+        db = try PostgresConnection(PostgresConfiguration(url, statementTimeout: nil))
+    }
+
+    func drop() {
+        db.close()
+        guard let admin = try? PostgresConnection(url: serverURL) else { return }
+        _ = try? admin.query("DROP DATABASE IF EXISTS \(admin.quoteIdentifier(name)) WITH (FORCE)")
+        admin.close()
+    }
+}
+
+/// The web app writing all along: its review UPDATE of a track match and an enqueue, one after the other, from a
+/// thread of its own; remembers the longest write and the migration phase it fell in.
+private final class WebAppWriteProbe: Sendable {
+    struct Longest { var duration: Duration = .zero; var phase = "before the migration" }
+    private let state = Mutex((longest: Longest(), phase: "before the migration", writes: 0, stopped: false))
+    private let done = DispatchSemaphore(value: 0)
+
+    init(url: String, releases: Int) throws {
+        let db = try PostgresConnection(PostgresConfiguration(url, statementTimeout: nil))
+        let thread = Thread { [self] in
+            defer { db.close(); done.signal() }
+            let clock = ContinuousClock()
+            var n = 0
+            while !state.withLock({ $0.stopped }) {
+                n += 1
+                let release = Int64(1 + n % max(1, releases))
+                let started = clock.now
+                do {
+                    try db.query("""
+                        UPDATE track_matches SET approved = true, verified_by = 'web-admin', verified_at = NOW()
+                        WHERE release_id = $1 AND track_index = 0
+                        """, release)
+                    try db.query("""
+                        INSERT INTO processing_queue (discogs_id, store_username, priority, release_data)
+                        VALUES ($1, 'probe', 1, '{}') ON CONFLICT (store_username, discogs_id) DO NOTHING
+                        """, Int64(n))
+                } catch {
+                    // A column the migration is adding is briefly missing from no statement here; report and go on.
+                    FileHandle.standardError.write(Data("probe write failed: \(error)\n".utf8))
+                }
+                let took = clock.now - started
+                state.withLock { s in
+                    s.writes += 1
+                    if took > s.longest.duration { s.longest = Longest(duration: took, phase: s.phase) }
+                }
+                Thread.sleep(forTimeInterval: 0.002)
+            }
+        }
+        thread.start()
+    }
+
+    func mark(_ phase: String) { state.withLock { $0.phase = "migration " + phase } }
+
+    /// The longest write since the last call.
+    func takeLongest() -> Longest {
+        state.withLock { s in
+            defer { s.longest = Longest(phase: s.phase) }
+            return s.longest
+        }
+    }
+
+    /// Stops the probe; returns how many writes it made.
+    func stop() -> Int {
+        state.withLock { $0.stopped = true }
+        done.wait()
+        return state.withLock { $0.writes }
+    }
+}
