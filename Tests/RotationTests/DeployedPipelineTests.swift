@@ -134,6 +134,20 @@ final class DeployedPipelineTests: XCTestCase {
         XCTAssertEqual(history.first?.matchesCreated, report.matchesCreated)
     }
 
+    func testTheSeederFitsTheDeployedShapeAndSeedsAgainOverItself() throws {
+        let (_, db) = try deployedDatabase()
+        let request = SeedRequest(stores: 2, releases: 6, tracksPerRelease: 2, queuedReleases: 2)
+        for _ in 1...2 {
+            let report = try SyntheticDataSeeder(connection: db).seed(request)
+            XCTAssertEqual(report.queueRows, 8)
+        }
+        XCTAssertEqual(try db.query("""
+            SELECT count(*) FROM processing_queue WHERE release_data->>'id' = discogs_id::text AND release_data->>'title' <> ''
+            """).scalar(Int.self), 8)
+        XCTAssertEqual(try db.query("SELECT count(*) FROM store_sync_log").scalar(Int.self), 2, "one row per store")
+        XCTAssertEqual(try db.query("SELECT count(*) FROM store_sync_runs").scalar(Int.self), 2, "the earlier seed's runs replaced")
+    }
+
     // MARK: Titles
 
     func testTitlesSurviveTheWebAppsReleaseUpsertFromTheStoredBody() throws {
