@@ -109,12 +109,7 @@ public struct ConsoleQueries: Sendable {
         // come from the Discogs body we stored, and the detail says so.
         let entries = try database.query("""
             WITH chosen AS (
-              SELECT CASE WHEN jsonb_typeof(r.tracklist) = 'array' AND jsonb_array_length(r.tracklist) > 0 THEN 'releases'
-                          WHEN jsonb_typeof(b.body->'tracklist') = 'array' AND jsonb_array_length(b.body->'tracklist') > 0
-                            THEN 'stored_discogs_body' END AS source,
-                     CASE WHEN jsonb_typeof(r.tracklist) = 'array' AND jsonb_array_length(r.tracklist) > 0 THEN r.tracklist
-                          WHEN jsonb_typeof(b.body->'tracklist') = 'array' THEN b.body->'tracklist'
-                          ELSE '[]'::jsonb END AS tracklist
+              SELECT \(TrackTitleSource.sourceSQL) AS source, \(TrackTitleSource.tracklistSQL) AS tracklist
               FROM (SELECT $1::bigint AS id) k
                    LEFT JOIN releases r ON r.discogs_id = k.id
                    LEFT JOIN discogs_release_bodies b ON b.discogs_id = k.id

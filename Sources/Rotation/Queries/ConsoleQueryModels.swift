@@ -79,6 +79,21 @@ public enum TrackTitleSource: String, Codable, Sendable {
         case .storedDiscogsBody: return "titles from stored Discogs body"
         }
     }
+
+    /// SQL over `releases r` and `discogs_release_bodies b` (either may be missing from a LEFT JOIN): a release's
+    /// tracklist as it is read, `r.tracklist` when it has entries, else the stored body's, else `[]`.
+    static let tracklistSQL = """
+        CASE WHEN jsonb_typeof(r.tracklist) = 'array' AND jsonb_array_length(r.tracklist) > 0 THEN r.tracklist
+             WHEN jsonb_typeof(b.body->'tracklist') = 'array' THEN b.body->'tracklist'
+             ELSE '[]'::jsonb END
+        """
+
+    /// SQL over the same: the raw value of where `tracklistSQL` read from, NULL when neither has entries.
+    static let sourceSQL = """
+        CASE WHEN jsonb_typeof(r.tracklist) = 'array' AND jsonb_array_length(r.tracklist) > 0 THEN 'releases'
+             WHEN jsonb_typeof(b.body->'tracklist') = 'array' AND jsonb_array_length(b.body->'tracklist') > 0
+               THEN 'stored_discogs_body' END
+        """
 }
 
 /// A release and all its tracks.
