@@ -9,8 +9,10 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import Discogs inventory pages or release bodies from files.",
         discussion: """
-            Upserts releases, queues the ones new to the database (as the web app does), and logs the import in \
-            store_sync_log. Importing the same files again changes nothing. A bad file or listing is reported with \
+            Upserts releases, queues the ones new to the database (as the web app does, with the listing's release \
+            object as release_data), keeps release bodies in discogs_release_bodies, adds the import to the store's \
+            one cumulative store_sync_log row and records it in store_sync_runs. Importing the same files again \
+            changes nothing. A bad file or listing is reported with \
             its file and JSON path; everything else is still imported. Exits 1 when something was skipped.
             """,
         subcommands: [Inventory.self, Release.self])
@@ -24,7 +26,7 @@ struct ImportCommand: ParsableCommand {
             print("\(summary.filesRead) file\(summary.filesRead == 1 ? "" : "s"), \(summary.itemsProcessed) \(noun): "
                   + "\(change.newReleases) new releases, \(change.updatedReleases) updated, \(change.enqueued) queued")
             if !summary.storesLogged.isEmpty {
-                print("logged in store_sync_log: \(summary.storesLogged.map(TerminalText.sanitize).joined(separator: ", "))")
+                print("logged in store_sync_log and store_sync_runs: \(summary.storesLogged.map(TerminalText.sanitize).joined(separator: ", "))")
             }
         }
         for issue in summary.issues {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Postgres
 import Rotation
 import Terminal
 
@@ -13,7 +14,12 @@ struct QueueCommand: ParsableCommand {
     struct Requeue: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put failed jobs, or a release's jobs, back in the queue (attempts reset).",
-            discussion: "Jobs a live worker holds are left alone. A release with no queue row is queued for its store.")
+            discussion: """
+            Jobs a live worker holds are left alone. So are rows another processor (the web app's, which takes no \
+            lease) is processing, until they have been processing for longer than the stuck limit \
+            (\(QueuePolicy.stuckWithoutLeaseSeconds / 60) minutes); --force takes them over. A release with no queue \
+            row is queued for its store, its release_data built from the stored Discogs body (else its releases row).
+            """)
 
         @OptionGroup var servers: ServerOptions
 
@@ -23,17 +29,29 @@ struct QueueCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Discogs release id.", valueName: "id"))
         var release: Int64?
 
+        @Flag(help: "Also take over the release's rows another processor (the web app) is processing.")
+        var force = false
+
         @Flag(help: "Print machine-readable JSON.")
         var json = false
 
         func validate() throws {
             if !failed && release == nil { throw ValidationError("say what to requeue: --failed, --release ID, or both") }
+            if force && (failed || release == nil) {
+                throw ValidationError("--force takes over a release's processing rows: use it with --release ID, without --failed")
+            }
         }
 
         func run() throws {
-            let count = try ProcessingQueue(connection: try servers.postgres()).requeue(failedOnly: failed, release: release)
-            if json { return try printJSON(["requeued": count]) }
-            print("requeued \(count) job\(count == 1 ? "" : "s")")
+            let outcome = try ProcessingQueue(connection: try servers.postgres())
+                .requeue(failedOnly: failed, release: release, force: force)
+            if json { return try printJSON(outcome) }
+            print("requeued \(outcome.requeued) job\(outcome.requeued == 1 ? "" : "s")")
+            if outcome.processingElsewhere > 0 {
+                let since = outcome.processingElsewhereSince.map { " since \(PostgresTimestamp.format($0))" } ?? ""
+                let rows = outcome.processingElsewhere == 1 ? "1 row is" : "\(outcome.processingElsewhere) rows are"
+                print("\(rows) being processed by another processor (the web app)\(since); --force takes them over")
+            }
         }
     }
 

@@ -2,10 +2,41 @@ import ArgumentParser
 import Foundation
 import Rotation
 
-/// `rotation releases clear R`: delete every match of one release (admin, logged, undoable).
+/// `rotation releases show R`: one release's tracks as the console shows them; `rotation releases clear R`: delete
+/// every match of one release (admin, logged, undoable).
 struct ReleasesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "releases", abstract: "Admin actions on one release.", subcommands: [Clear.self])
+        commandName: "releases", abstract: "One release: its tracks, and admin actions.", subcommands: [Show.self, Clear.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A release's tracks with their matches, and where the track titles came from.",
+            discussion: """
+            Titles come from releases.tracklist; when the web app's upsert left it empty, from the Discogs body \
+            Rotation stored (discogs_release_bodies), and the output says so.
+            """)
+        @OptionGroup var servers: ServerOptions
+        @Argument(help: "Discogs release id.") var release: Int64
+        @Flag(help: "Print machine-readable JSON.") var json = false
+
+        func run() throws {
+            try ReviewCLI.run(json: json) {
+                let detail = try ConsoleQueries(database: try servers.postgres()).release(release)
+                if json { return try printJSON(detail) }
+                let summary = detail.release
+                let name = [summary?.artist, summary?.title].compactMap { $0 }.joined(separator: " – ")
+                print("release    \(release)\(name.isEmpty ? "" : "  \(ReviewCLI.safe(name))")"
+                      + (summary?.store.map { "  (store \(ReviewCLI.safe($0)))" } ?? ""))
+                print("tracks     \(detail.tracks.count)  (\(detail.titleSource?.label ?? "no tracklist stored"))")
+                for track in detail.tracks {
+                    let confidence = track.match.map { String(format: "%.2f", $0.confidence) } ?? ""
+                    print(ReviewCLI.columns([
+                        (track.position ?? "", 5), (track.title ?? "", 36), (track.status.rawValue, 9), (confidence, 4),
+                        (track.match?.matchURL ?? "", 60)]))
+                }
+            }
+        }
+    }
 
     struct Clear: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -16,7 +16,10 @@ struct WorkerCommand: ParsableCommand {
             database through the Discogs client (DISCOGS_API_URL, DISCOGS_USER_TOKEN), stores every candidate with its \
             evidence, writes matches by the policy (>= 0.80 approved unless ambiguous, 0.50-0.80 pending, below \
             unmatched; never a rejected URL) and caches approved matches. Progress goes to stderr. SIGINT/SIGTERM: \
-            finishes the release in hand, gives the other claimed jobs back, exits 0.
+            finishes the release in hand, gives the other claimed jobs back, exits 0. A row's max_retries is its limit of \
+            attempts (retry_count counts failed runs, as the web app's processor does). Rows the web app's processor \
+            marked processing (no lease) are taken over only once they have been processing for longer than the stuck \
+            limit (\(QueuePolicy.stuckWithoutLeaseSeconds / 60) minutes), counting that attempt.
             """)
 
     @OptionGroup var servers: ServerOptions
@@ -33,7 +36,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("lease"), help: "Seconds a claim lasts before another worker may take the job.")
     var leaseSeconds = QueuePolicy.default.leaseSeconds
 
-    @Option(name: .customLong("max-attempts"), help: "Attempts before a job is marked failed.")
+    @Option(name: .customLong("max-attempts"), help: "Attempts before a job is marked failed, for rows without max_retries.")
     var maxAttempts = QueuePolicy.default.maxAttempts
 
     @Option(name: .customLong("candidate-floor"), help: ArgumentHelp(

@@ -148,7 +148,10 @@ final class PipelineCLITests: CLITestCase {
         let report = try worker.object()
         XCTAssertEqual(report.int("completed"), 5, "\(worker)")
         XCTAssertEqual(report.int("failed"), 0, "\(worker)")
-        XCTAssertEqual(try count("SELECT count(*) FROM processing_queue WHERE status = 'queued'"), 0)
+        XCTAssertEqual(try count("SELECT count(*) FROM processing_queue WHERE status = 'queued' AND discogs_id = ANY($1::bigint[])",
+                                 queuedIDs), 0)
+        // The seed's stuck row (processing without a lease for longer than the stuck limit) was taken over.
+        XCTAssertEqual(try count("SELECT count(*) FROM processing_queue WHERE status = 'processing'"), 0)
         XCTAssertEqual(try count("""
             SELECT count(*) FROM processing_queue WHERE discogs_id = ANY($1::bigint[]) AND status = 'completed'
             """, queuedIDs), 5)

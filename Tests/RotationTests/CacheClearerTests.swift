@@ -63,6 +63,20 @@ final class CacheClearerTests: XCTestCase {
         XCTAssertEqual(try h.db.query("SELECT count(*) FROM track_matches").scalar(Int.self), 6, "Postgres untouched")
     }
 
+    func testAReleaseClearFindsItsTracksInTheStoredBodyWhenTheWebAppEmptiedTheTracklist() throws {
+        let h = try ServiceHarness.make(redisURL: servers.redisURL)
+        let release = randomKey().releaseID
+        try h.insertRelease(release, store: "s-\(release)", tracks: 3)
+        try h.db.query("""
+            INSERT INTO discogs_release_bodies (discogs_id, body)
+            SELECT discogs_id, jsonb_build_object('id', discogs_id, 'tracklist', tracklist) FROM releases WHERE discogs_id = $1
+            """, release)
+        try h.db.query("UPDATE releases SET tracklist = '[]' WHERE discogs_id = $1", release)
+        // Keys the web app cached for tracks that have no row here.
+        for track in 0..<3 { try h.redis.set(TrackKey(releaseID: release, trackIndex: track).cacheKey, "{}") }
+        XCTAssertEqual(try CacheClearer(redis: h.redis, database: h.db).clear(.release(release)).unlinked, 3)
+    }
+
     func testDriftClearRemovesOnlyValuesThatDisagreeWithPostgres() throws {
         let h = try ServiceHarness.make(redisURL: servers.redisURL)
         let good = randomKey(), changed = randomKey(), orphan = randomKey(), garbage = randomKey()

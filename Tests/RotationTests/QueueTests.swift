@@ -64,15 +64,15 @@ final class QueueTests: XCTestCase {
         let queue = ProcessingQueue(connection: db)
 
         XCTAssertEqual(try queue.list(status: "failed").map(\.discogsID).sorted(), [1, 2])
-        XCTAssertEqual(try queue.requeue(failedOnly: true, release: 2), 1)
-        XCTAssertEqual(try queue.requeue(failedOnly: true, release: nil), 1)
+        XCTAssertEqual(try queue.requeue(failedOnly: true, release: 2).requeued, 1)
+        XCTAssertEqual(try queue.requeue(failedOnly: true, release: nil).requeued, 1)
         let reset = try db.query("SELECT count(*) FROM processing_queue WHERE status = 'queued' AND retry_count = 0 AND error_message IS NULL")
         XCTAssertEqual(try reset.scalar(Int.self), 3)
 
-        XCTAssertEqual(try queue.requeue(failedOnly: false, release: 3), 1)
+        XCTAssertEqual(try queue.requeue(failedOnly: false, release: 3).requeued, 1)
         // A release in `releases` with no queue row is queued for its store.
         try db.query("INSERT INTO releases (discogs_id, store_username, title, artist) VALUES (99, 'web', 'T', 'A')")
-        XCTAssertEqual(try queue.requeue(failedOnly: false, release: 99), 1)
+        XCTAssertEqual(try queue.requeue(failedOnly: false, release: 99).requeued, 1)
 
         XCTAssertEqual(try queue.bump(release: 4), 1)
         XCTAssertEqual(try queue.list(status: "queued").first?.discogsID, 4)
@@ -105,7 +105,8 @@ final class QueueTests: XCTestCase {
     func testAnExpiredLeaseReturnsTheJobAndCountsTheLostAttempt() throws {
         let (_, db) = try TestDatabase.fresh()
         try WorkerFixtures.enqueue(db, store: "s", 5)
-        let queue = ProcessingQueue(connection: db, policy: QueuePolicy(maxAttempts: 2))
+        try db.query("UPDATE processing_queue SET max_retries = 2")
+        let queue = ProcessingQueue(connection: db)
         _ = try queue.claim(limit: 1, worker: "dead")
         XCTAssertEqual(try queue.reclaimExpiredLeases(), 0)
         try db.query("UPDATE processing_queue SET lease_expires_at = NOW() - interval '1 second'")

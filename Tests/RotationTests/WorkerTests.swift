@@ -110,7 +110,7 @@ final class WorkerTests: XCTestCase {
             WHERE release_id = $1::bigint AND track_index = $2::int
             """, decided["release_id"]!, decided["track_index"]!)
 
-        XCTAssertEqual(try ProcessingQueue(connection: db).requeue(failedOnly: false, release: Int64(rejected["release_id"]!)!), 1)
+        XCTAssertEqual(try ProcessingQueue(connection: db).requeue(failedOnly: false, release: Int64(rejected["release_id"]!)!).requeued, 1)
         if decided["release_id"] != rejected["release_id"] {
             _ = try ProcessingQueue(connection: db).requeue(failedOnly: false, release: Int64(decided["release_id"]!)!)
         }
@@ -130,7 +130,8 @@ final class WorkerTests: XCTestCase {
         source.serve(79, try ImportFixtures.releaseData(79))
         source.fail(80, status: 503)
         for id: Int64 in [79, 80, 81] { try WorkerFixtures.enqueue(db, store: "web-store", id) }
-        let worker = try WorkerFixtures.worker(url, queuePolicy: QueuePolicy(maxAttempts: 2, backoffBaseSeconds: 0), source: source)
+        try db.query("UPDATE processing_queue SET max_retries = 2")
+        let worker = try WorkerFixtures.worker(url, source: source)
 
         let first = try worker.processBatch()
         XCTAssertEqual([first.completed, first.retried, first.failed], [1, 1, 1])

@@ -27,8 +27,8 @@ extension InventoryRelease {
 }
 
 extension TrackRow {
-    /// nil for headings, which are never matched and not reviewed.
-    init?(_ row: TrackReviewRow) {
+    /// nil for headings, which are never matched and not reviewed. `titleSource` is the release's.
+    init?(_ row: TrackReviewRow, titleSource: TrackTitleSource? = nil) {
         let status: TrackRowStatus
         switch row.status {
         case .approved: status = .approved
@@ -43,6 +43,7 @@ extension TrackRow {
             platform: match.flatMap { MatchPlatform(rawValue: $0.platform) }, url: match?.matchURL,
             confidence: match?.confidence, status: status, updatedAt: match?.updatedAt, verifiedBy: match?.verifiedBy,
             candidates: row.candidates.map(CandidateOption.init))
+        if titleSource == .storedDiscogsBody, row.title != nil { titleSourceNote = titleSource?.label }
     }
 }
 
@@ -98,8 +99,8 @@ struct CacheKeyError: Error, CustomStringConvertible {
 
 extension QueueJobRow {
     /// How long a `processing` row without a lease (the web app's own workers take none) may run before it is
-    /// called stuck: the queue pane's limit (`ProcessingQueue.statistics(stuckAfterSeconds:)`), so both agree.
-    static let stuckWithoutLeaseAfter: TimeInterval = 900
+    /// called stuck: the one limit the queue pane, `queue requeue` and the worker's reclaim use.
+    static let stuckWithoutLeaseAfter = TimeInterval(QueuePolicy.stuckWithoutLeaseSeconds)
 
     init(_ entry: QueueEntry, now: Date) {
         let status = QueueStatus(rawValue: entry.status) ?? .queued

@@ -106,8 +106,15 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
         case .requeue(let id, let jobIDs):
             let queue = ProcessingQueue(connection: try reads.get())
             var changed = 0
-            for release in try releases(ofJobs: jobIDs) { changed += try queue.requeue(failedOnly: false, release: release) }
-            events.post(.queueRowsChanged(id, try queueRows(.attention), summary: "Requeued \(changed) job\(changed == 1 ? "" : "s")"))
+            var elsewhere = 0
+            for release in try releases(ofJobs: jobIDs) {
+                let outcome = try queue.requeue(failedOnly: false, release: release)
+                changed += outcome.requeued
+                elsewhere += outcome.processingElsewhere
+            }
+            let left = elsewhere == 0 ? "" : "; \(elsewhere) left to another processor (the web app), still within the stuck limit"
+            events.post(.queueRowsChanged(id, try queueRows(.attention),
+                                          summary: "Requeued \(changed) job\(changed == 1 ? "" : "s")" + left))
 
         case .bumpPriority(let id, let jobIDs):
             let queue = ProcessingQueue(connection: try reads.get())
@@ -192,7 +199,8 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
     private func queries() throws -> ConsoleQueries { ConsoleQueries(database: try reads.get()) }
 
     private func trackRows(of releaseID: Int64) throws -> [TrackRow] {
-        try queries().release(releaseID).tracks.compactMap(TrackRow.init)
+        let detail = try queries().release(releaseID)
+        return detail.tracks.compactMap { TrackRow($0, titleSource: detail.titleSource) }
     }
 
     private func redis() throws -> RedisConnection {

@@ -116,6 +116,9 @@ public struct TrackRow: Equatable, Sendable, Identifiable {
     public var updatedAt: Date?
     public var verifiedBy: String?
     public var candidates: [CandidateOption]
+    /// Where the title came from when not from the shared `releases.tracklist` (empty, as the web app's upsert of
+    /// a release can leave it): "titles from stored Discogs body". Shown in the tracks pane's title.
+    public var titleSourceNote: String?
 
     public var id: Int { index }
     public var reference: TrackReference { TrackReference(releaseID: releaseID, trackIndex: index) }

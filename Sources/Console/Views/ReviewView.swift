@@ -94,6 +94,7 @@ enum ReviewView {
         if let release = state.releases.items.first(where: { $0.discogsID == state.tracksRelease }) {
             title += " · \(release.artist) – \(release.title)"
         }
+        if let note = state.tracks.items.lazy.compactMap(\.titleSourceNote).first { title += " · \(note)" }
         Drawing.pane(&buffer, rect, title: title, focused: focused)
         let inner = rect.inset(by: 1)
         let list = state.tracks

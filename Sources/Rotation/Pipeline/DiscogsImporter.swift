@@ -8,7 +8,7 @@ public struct ImportSummary: Sendable, Codable, Equatable {
     /// Listings (inventory) or release bodies (releases) read successfully.
     public var itemsProcessed = 0
     public var change = CatalogChange()
-    /// Stores whose import changed something and was logged in `store_sync_log`.
+    /// Stores whose import changed something and was logged (`store_sync_log` and `store_sync_runs`).
     public var storesLogged: [String] = []
     public var issues: [ImportIssue] = []
 
@@ -75,7 +75,8 @@ public struct DiscogsImporter: Sendable {
         return outcome
     }
 
-    /// Imports inventory files; every store whose import changed something gets one `store_sync_log` row.
+    /// Imports inventory files; every store whose import changed something has the import added to its
+    /// cumulative `store_sync_log` row and recorded as a `store_sync_runs` row.
     public func importInventory(files: [URL], store: String? = nil) throws -> ImportSummary {
         var summary = ImportSummary()
         var listingsByStore: [String: Int] = [:]
@@ -92,7 +93,8 @@ public struct DiscogsImporter: Sendable {
         }
         // A re-import that changed nothing is not logged, so importing twice leaves every table as it was.
         for (owner, newReleases) in changesByStore.sorted(by: { $0.key < $1.key }) where newReleases > 0 {
-            try catalog.logSync(store: owner, listingsProcessed: listingsByStore[owner] ?? 0, newReleasesFound: newReleases)
+            try StoreSyncRun(store: owner, source: .import, listingsProcessed: listingsByStore[owner] ?? 0,
+                             newReleasesFound: newReleases).record(on: catalog.connection)
             summary.storesLogged.append(owner)
         }
         return summary
@@ -115,8 +117,8 @@ public struct DiscogsImporter: Sendable {
             }
         }
         if summary.change.changedAnything {
-            try catalog.logSync(store: store, listingsProcessed: summary.itemsProcessed,
-                                newReleasesFound: summary.change.newReleases)
+            try StoreSyncRun(store: store, source: .import, listingsProcessed: summary.itemsProcessed,
+                             newReleasesFound: summary.change.newReleases).record(on: catalog.connection)
             summary.storesLogged.append(store)
         }
         return summary

@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Postgres
 
 /// The shared `processing_queue` as our workers and `rotation queue` use it. Claims take `queued` rows in the web
@@ -14,21 +15,41 @@ public struct ProcessingQueue: Sendable {
 
     // MARK: Workers
 
-    /// Returns rows whose lease ran out to `queued`, counting the lost attempt; a row that used up its attempts
-    /// is marked `failed`. Rows the web app marked `processing` carry no lease and are left alone.
+    /// Returns abandoned `processing` rows to `queued`, counting the lost attempt (a row that used up its attempts,
+    /// `max_retries` or the policy's, is marked `failed`): rows whose lease of ours ran out (their worker died), and
+    /// rows without a lease (the web app's processor takes none) that have been processing for longer than
+    /// `QueuePolicy.stuckWithoutLeaseSeconds`, with an `error_message` saying they were taken over. A row without a
+    /// lease younger than that is being worked on elsewhere and is left alone.
     @discardableResult
     public func reclaimExpiredLeases() throws -> Int {
         try connection.query("""
             UPDATE processing_queue SET
               retry_count = COALESCE(retry_count, 0) + 1,
-              status = CASE WHEN COALESCE(retry_count, 0) + 1 >= $1 THEN 'failed' ELSE 'queued' END,
-              error_message = CASE WHEN COALESCE(retry_count, 0) + 1 >= $1
-                THEN 'worker ' || COALESCE(leased_by, '?') || ' stopped before finishing (lease expired)'
+              status = CASE WHEN COALESCE(retry_count, 0) + 1 >= \(Self.attemptLimit) THEN 'failed' ELSE 'queued' END,
+              error_message = CASE
+                WHEN lease_expires_at IS NULL THEN
+                  'taken over from another processor (the web app?): processing without a lease since '
+                  || to_char(COALESCE(started_at, queued_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC, past the '
+                  || $2 || 's stuck limit'
+                  || CASE WHEN COALESCE(retry_count, 0) + 1 >= \(Self.attemptLimit)
+                          THEN ' (gave up after ' || (COALESCE(retry_count, 0) + 1) || ' attempts)' ELSE '' END
+                WHEN COALESCE(retry_count, 0) + 1 >= \(Self.attemptLimit)
+                  THEN 'worker ' || COALESCE(leased_by, '?') || ' stopped before finishing (lease expired)'
                 ELSE error_message END,
-              completed_at = CASE WHEN COALESCE(retry_count, 0) + 1 >= $1 THEN NOW() ELSE completed_at END,
+              completed_at = CASE WHEN COALESCE(retry_count, 0) + 1 >= \(Self.attemptLimit) THEN NOW() ELSE completed_at END,
               leased_by = NULL, lease_expires_at = NULL, next_attempt_at = NULL
-            WHERE status = 'processing' AND lease_expires_at < NOW()
-            """, policy.maxAttempts).affectedRows
+            WHERE status = 'processing' AND (lease_expires_at < NOW() OR \(Self.stuckWithoutLease(limit: "$2")))
+            """, policy.maxAttempts, QueuePolicy.stuckWithoutLeaseSeconds).affectedRows
+    }
+
+    /// SQL: a row's limit of attempts, as `QueuePolicy.attemptLimit(maxRetries:)` computes it, with the policy's
+    /// `maxAttempts` as `$1`.
+    private static let attemptLimit = "GREATEST(1, COALESCE(max_retries, $1))"
+
+    /// SQL, true for a row without a lease of ours that has been processing for more than `limit` seconds (an SQL
+    /// expression). A row with no time at all counts as just started.
+    static func stuckWithoutLease(limit: String) -> String {
+        "(lease_expires_at IS NULL AND COALESCE(started_at, queued_at, NOW()) < NOW() - make_interval(secs => \(limit)))"
     }
 
     /// Claims up to `limit` queued rows that are due, leasing them to `worker`.
@@ -48,7 +69,7 @@ public struct ProcessingQueue: Sendable {
               status = 'processing', leased_by = $2, lease_expires_at = NOW() + make_interval(secs => $3),
               started_at = NOW(), completed_at = NULL
             FROM picked WHERE q.id = picked.id
-            RETURNING q.id, q.store_username, q.discogs_id, q.retry_count, q.priority, q.queued_at
+            RETURNING q.id, q.store_username, q.discogs_id, q.retry_count, q.max_retries, q.priority, q.queued_at
             """, limit, worker, Double(policy.leaseSeconds))
         }
         let jobs = try result.rows.map { (job: try QueueJob(row: $0), priority: try $0.decode("priority", as: Int?.self) ?? 0,
@@ -110,12 +131,13 @@ public struct ProcessingQueue: Sendable {
         case notHeld
     }
 
-    /// Records a failed attempt: the job is retried after a backoff, or marked `failed` with `message` once it has
-    /// used its attempts or when `permanent` (retrying cannot help).
+    /// Records a failed attempt (`retry_count` + 1, as the web app's processor counts a failed run): the job is
+    /// retried after a backoff, or marked `failed` with `message` once it has used its attempts (the row's
+    /// `max_retries`, else the policy's) or when `permanent` (retrying cannot help).
     @discardableResult
     public func fail(_ job: QueueJob, worker: String, message: String, permanent: Bool) throws -> FailureOutcome {
         let attempts = job.retryCount + 1
-        let giveUp = permanent || attempts >= policy.maxAttempts
+        let giveUp = permanent || attempts >= policy.attemptLimit(maxRetries: job.maxRetries)
         let text = giveUp && !permanent ? "\(message) (gave up after \(attempts) attempts)" : message
         let updated = try connection.query("""
             UPDATE processing_queue SET
@@ -131,30 +153,63 @@ public struct ProcessingQueue: Sendable {
 
     // MARK: Operators
 
+    /// What `requeue` did.
+    public struct RequeueOutcome: Sendable, Codable, Equatable {
+        /// Rows put back in the queue (or created for a release that had none).
+        public var requeued = 0
+        /// `processing` rows without a lease of ours, younger than the stuck limit, left alone: another processor
+        /// (the web app's) is working on them.
+        public var processingElsewhere = 0
+        /// When the oldest of those started.
+        public var processingElsewhereSince: Date?
+
+        public init(requeued: Int = 0, processingElsewhere: Int = 0, processingElsewhereSince: Date? = nil) {
+            self.requeued = requeued; self.processingElsewhere = processingElsewhere
+            self.processingElsewhereSince = processingElsewhereSince
+        }
+    }
+
     /// Puts jobs back in the queue, due now with their attempts reset: every failed job (`failedOnly`), the jobs of
     /// one release, or the failed jobs of one release. A release in `releases` that has no queue row is enqueued
-    /// for its store. Jobs a live worker holds are left alone.
-    public func requeue(failedOnly: Bool, release: Int64?) throws -> Int {
+    /// for its store, with `release_data` built from its stored Discogs body (else its `releases` row). Jobs a live
+    /// worker of ours holds are left alone, and so are `processing` rows without a lease (the web app's processor)
+    /// younger than `QueuePolicy.stuckWithoutLeaseSeconds`, unless `force` takes them over.
+    public func requeue(failedOnly: Bool, release: Int64?, force: Bool = false) throws -> RequeueOutcome {
         precondition(failedOnly || release != nil, "requeue needs --failed or a release")
         return try connection.transaction { db in
-            var count = try db.query("""
+            var outcome = RequeueOutcome()
+            let stuckLimit = QueuePolicy.stuckWithoutLeaseSeconds
+            if !failedOnly && !force {
+                let elsewhere = try db.query("""
+                    SELECT count(*) AS n, min(COALESCE(started_at, queued_at)) AS since FROM processing_queue
+                    WHERE ($1::bigint IS NULL OR discogs_id = $1) AND status = 'processing' AND lease_expires_at IS NULL
+                      AND NOT \(Self.stuckWithoutLease(limit: "$2"))
+                    """, release, stuckLimit).first
+                outcome.processingElsewhere = try elsewhere?.decode("n", as: Int.self) ?? 0
+                outcome.processingElsewhereSince = try elsewhere?.decode("since", as: Date?.self)
+            }
+            outcome.requeued = try db.query("""
                 UPDATE processing_queue SET status = 'queued', retry_count = 0, error_message = NULL,
                   next_attempt_at = NULL, started_at = NULL, completed_at = NULL, leased_by = NULL,
                   lease_expires_at = NULL, queued_at = NOW()
                 WHERE ($1::bigint IS NULL OR discogs_id = $1)
                   AND (CASE WHEN $2 THEN status = 'failed'
                             ELSE status IN ('failed', 'completed', 'queued')
-                                 OR (status = 'processing' AND (lease_expires_at IS NULL OR lease_expires_at < NOW())) END)
-                """, release, failedOnly).affectedRows
-            if let release, !failedOnly {
-                count += try db.query("""
-                    INSERT INTO processing_queue (store_username, discogs_id)
-                    SELECT store_username, discogs_id FROM releases r
-                    WHERE r.discogs_id = $1 AND NOT EXISTS (SELECT 1 FROM processing_queue q WHERE q.discogs_id = $1)
+                                 OR (status = 'processing'
+                                     AND (lease_expires_at < NOW()
+                                          OR (lease_expires_at IS NULL AND $3)
+                                          OR \(Self.stuckWithoutLease(limit: "$4")))) END)
+                """, release, failedOnly, force, stuckLimit).affectedRows
+            if let release, !failedOnly,
+               try db.query("SELECT count(*) FROM processing_queue WHERE discogs_id = $1", release).scalar(Int.self) == 0,
+               let releaseData = try DiscogsListingRelease.stored(releaseID: release, on: db) {
+                outcome.requeued += try db.query("""
+                    INSERT INTO processing_queue (store_username, discogs_id, release_data)
+                    SELECT store_username, discogs_id, $2::jsonb FROM releases WHERE discogs_id = $1
                     ON CONFLICT (store_username, discogs_id) DO NOTHING
-                    """, release).affectedRows
+                    """, release, PostgresJSON(try releaseData.releaseDataJSON)).affectedRows
             }
-            return count
+            return outcome
         }
     }
 

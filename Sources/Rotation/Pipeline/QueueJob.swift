@@ -8,9 +8,12 @@ public struct QueueJob: Sendable, Equatable, Codable {
     public var discogsID: Int64
     /// Attempts that already failed (or whose worker died) before this one.
     public var retryCount: Int
+    /// The row's own limit of attempts (`max_retries`), when it has one.
+    public var maxRetries: Int?
 
-    public init(id: Int64, store: String, discogsID: Int64, retryCount: Int) {
+    public init(id: Int64, store: String, discogsID: Int64, retryCount: Int, maxRetries: Int? = nil) {
         self.id = id; self.store = store; self.discogsID = discogsID; self.retryCount = retryCount
+        self.maxRetries = maxRetries
     }
 
     init(row: PostgresRow) throws {
@@ -18,6 +21,7 @@ public struct QueueJob: Sendable, Equatable, Codable {
         store = try row.decode("store_username")
         discogsID = try row.decode("discogs_id")
         retryCount = try row.decode("retry_count", as: Int?.self) ?? 0
+        maxRetries = try row.decode("max_retries", as: Int?.self)
     }
 }
 

@@ -26,7 +26,8 @@ public struct QueueStatistics: Sendable, Codable, Equatable {
 
 extension ProcessingQueue {
     /// Reads the statistics. Counts are true counts; the other figures use the partial indexes of migration 0006.
-    public func statistics(throughputWindowSeconds: Int = 300, stuckAfterSeconds: Int = 900, failureLimit: Int = 10)
+    public func statistics(throughputWindowSeconds: Int = 300, stuckAfterSeconds: Int = QueuePolicy.stuckWithoutLeaseSeconds,
+                           failureLimit: Int = 10)
         throws -> QueueStatistics {
         var counts: [String: Int] = [:]
         for row in try connection.query("SELECT status, count(*) AS n FROM processing_queue GROUP BY status").rows {
@@ -46,8 +47,7 @@ extension ProcessingQueue {
         let stuck = try connection.query("""
             SELECT \(columns) FROM processing_queue q LEFT JOIN releases r ON r.discogs_id = q.discogs_id
             WHERE q.status = 'processing'
-              AND (q.lease_expires_at < NOW()
-                   OR (q.lease_expires_at IS NULL AND q.started_at < NOW() - make_interval(secs => $1)))
+              AND (q.lease_expires_at < NOW() OR \(Self.stuckWithoutLease(limit: "$1")))
             ORDER BY q.started_at LIMIT 50
             """, Double(stuckAfterSeconds)).rows.map(QueueEntry.init(row:))
         let failures = try connection.query("""

@@ -33,6 +33,8 @@ struct ListingRow: Codable, Sendable {
     var year: Int?
     var catno: String?
     var thumb: String?
+    /// The listing's release object, for `processing_queue.release_data`.
+    var release_data: DiscogsListingRelease
 
     init(listing: DiscogsListing, store: String) {
         let release = listing.release
@@ -43,11 +45,12 @@ struct ListingRow: Codable, Sendable {
         year = release.year
         catno = release.catalogNumber
         thumb = release.thumbnail
+        release_data = release
     }
 }
 
-/// Writes imported Discogs data into the web app's `releases`, `processing_queue` and `store_sync_log`, in the
-/// forms the web app uses. Every write is idempotent: importing the same data again changes nothing.
+/// Writes imported Discogs data into the web app's `releases` and `processing_queue` (and the bodies into our
+/// `discogs_release_bodies`), in the forms the web app uses. Every write is idempotent: importing the same data again changes nothing.
 public struct ReleaseCatalog: Sendable {
     public let connection: PostgresConnection
 
@@ -63,7 +66,7 @@ public struct ReleaseCatalog: Sendable {
             WITH input AS (
               SELECT DISTINCT ON (discogs_id) *
               FROM jsonb_to_recordset($1::jsonb) AS x(discogs_id BIGINT, store_username TEXT, title TEXT, artist TEXT,
-                                                      year INTEGER, catno TEXT, thumb TEXT)
+                                                      year INTEGER, catno TEXT, thumb TEXT, release_data JSONB)
               ORDER BY discogs_id
             ), upserted AS (
               INSERT INTO releases (discogs_id, store_username, title, artist, year, catno, thumb)
@@ -88,6 +91,7 @@ public struct ReleaseCatalog: Sendable {
         let release = body.release
         let label = release.labels.first
         let thumb = release.thumb.flatMap { $0.isEmpty ? nil : $0 }
+        let releaseData = try DiscogsListingRelease(summarizing: release).releaseDataJSON
         return try connection.transaction { db in
             try db.query("""
                 INSERT INTO discogs_release_bodies (discogs_id, body) VALUES ($1, $2::jsonb)
@@ -95,7 +99,8 @@ public struct ReleaseCatalog: Sendable {
                 WHERE discogs_release_bodies.body IS DISTINCT FROM EXCLUDED.body
                 """, release.id, PostgresJSON(body.bodyJSON))
             let result = try db.query("""
-                WITH upserted AS (
+                WITH input AS (SELECT $1::bigint AS discogs_id, $14::jsonb AS release_data),
+                upserted AS (
                   INSERT INTO releases (discogs_id, store_username, title, artist, year, label, catno, thumb, genres,
                                         styles, tracklist, images, discogs_uri)
                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11::jsonb, $12::jsonb, $13)
@@ -116,16 +121,9 @@ public struct ReleaseCatalog: Sendable {
                 """,
                 release.id, store, release.title, release.artistDisplayName, release.year,
                 label?.name, label?.catno, thumb, PostgresJSON(body.genresJSON), PostgresJSON(body.stylesJSON),
-                PostgresJSON(body.tracklistJSON), PostgresJSON(body.imagesJSON), release.uri)
+                PostgresJSON(body.tracklistJSON), PostgresJSON(body.imagesJSON), release.uri, PostgresJSON(releaseData))
             return try change(from: result)
         }
-    }
-
-    /// Records one sync or import of `store`, as the web app's inventory loader does.
-    public func logSync(store: String, listingsProcessed: Int, newReleasesFound: Int) throws {
-        try connection.query("""
-            INSERT INTO store_sync_log (store_username, listings_processed, new_releases_found) VALUES ($1, $2, $3)
-            """, store, listingsProcessed, newReleasesFound)
     }
 
     /// Discogs ids of `store`'s releases that have no stored body yet (imported from listings only).
@@ -138,12 +136,15 @@ public struct ReleaseCatalog: Sendable {
             """, store, limit).column("discogs_id", as: Int64.self)
     }
 
-    /// The end of both upserts, after a CTE `upserted (discogs_id, store_username, inserted)`: queues the releases
-    /// new to the database as the web app does, and counts what changed for `change(from:)`.
+    /// The end of both upserts, after CTEs `input (discogs_id, release_data, …)` and `upserted (discogs_id,
+    /// store_username, inserted)`: queues the releases new to the database as the web app does, with their
+    /// `release_data` and the table's default priority and max_retries, and counts what changed for `change(from:)`.
     private static let enqueueInsertedAndCount = """
         enqueued AS (
-          INSERT INTO processing_queue (store_username, discogs_id)
-          SELECT store_username, discogs_id FROM upserted WHERE inserted
+          INSERT INTO processing_queue (store_username, discogs_id, release_data)
+          SELECT u.store_username, u.discogs_id, i.release_data
+          FROM upserted u JOIN input i ON i.discogs_id = u.discogs_id
+          WHERE u.inserted
           ON CONFLICT (store_username, discogs_id) DO NOTHING
           RETURNING 1
         )

@@ -3,8 +3,9 @@ import Matching
 import Postgres
 
 /// One worker: claims a batch of queued releases, matches every track, and writes candidates, matches by the
-/// policy, `releases.has_audio_matches`, `store_sync_log.audio_matches_created` and the queue rows in one
-/// transaction, then writes approved matches through to the cache. Uses its own connections; run one per thread.
+/// policy, `releases.has_audio_matches`, the matches it created (`store_sync_log`, `store_sync_runs`) and the queue
+/// rows in one transaction, then writes approved matches through to the cache. Uses its own connections; run one
+/// per thread.
 public final class ReleaseMatchingWorker: @unchecked Sendable {
     public let id: String
     public let configuration: WorkerConfiguration
@@ -233,17 +234,7 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                         }
                     }
                     for (store, count) in created.sorted(by: { $0.key < $1.key }) {
-                        let updated = try db.query("""
-                            UPDATE store_sync_log SET audio_matches_created = COALESCE(audio_matches_created, 0) + $2
-                            WHERE id = (SELECT id FROM store_sync_log WHERE store_username = $1
-                                        ORDER BY last_sync DESC, id DESC LIMIT 1)
-                            """, store, count).affectedRows
-                        if updated == 0 {
-                            try db.query("""
-                                INSERT INTO store_sync_log (store_username, listings_processed, new_releases_found,
-                                                            audio_matches_created) VALUES ($1, 0, 0, $2)
-                                """, store, count)
-                        }
+                        try StoreSyncRun(store: store, source: .worker, audioMatchesCreated: count).record(on: db)
                     }
                     return (held, written, created)
                 }

@@ -78,7 +78,7 @@ public struct StoreSync: Sendable {
             """, store)
         let listings = try totals.first?.decode("listings_processed", as: Int.self) ?? report.listingsProcessed
         let found = try totals.first?.decode("new_releases_found", as: Int.self) ?? report.newReleasesFound
-        try ReleaseCatalog(connection: connection).logSync(store: store, listingsProcessed: listings, newReleasesFound: found)
+        try StoreSyncRun(store: store, source: .sync, listingsProcessed: listings, newReleasesFound: found).record(on: connection)
         return report
     }
 

@@ -47,9 +47,10 @@ public struct SyntheticDataSeeder: Sendable {
             report.previousRowsRemoved += try db.query("DELETE FROM processing_queue WHERE discogs_id >= $1", first).affectedRows
             report.previousRowsRemoved += try db.query("DELETE FROM discogs_release_bodies WHERE discogs_id >= $1", first).affectedRows
             report.previousRowsRemoved += try db.query("DELETE FROM releases WHERE discogs_id >= $1", first).affectedRows
-            report.previousRowsRemoved += try db.query("""
-                DELETE FROM store_sync_log WHERE store_username = ANY($1::text[])
-                """, stores).affectedRows
+            for table in ["store_sync_log", "store_sync_runs"] {
+                report.previousRowsRemoved += try db.query(
+                    "DELETE FROM \(table) WHERE store_username = ANY($1::text[])", stores).affectedRows
+            }
 
             let total = request.releases + request.queuedReleases
             progress("releases: \(total)")
@@ -82,7 +83,7 @@ public struct SyntheticDataSeeder: Sendable {
             progress("processing_queue and bodies: \(total)")
             report.queueRows = try db.copyIn("""
                 COPY processing_queue (store_username, discogs_id, status, priority, queued_at, started_at, completed_at,
-                                       retry_count, error_message) FROM STDIN
+                                       retry_count, error_message, release_data) FROM STDIN
                 """) { send in
                 for index in 0..<total {
                     try send(SyntheticRelease(index: index, request: request, stores: stores).queueLine(matched: index < request.releases))
@@ -95,12 +96,11 @@ public struct SyntheticDataSeeder: Sendable {
                 }
             }
             let perStore = max(1, total / request.stores)
+            let now = Date()
             for (index, store) in stores.enumerated() {
-                try db.query("""
-                    INSERT INTO store_sync_log (store_username, last_sync, listings_processed, new_releases_found,
-                                                audio_matches_created)
-                    VALUES ($1, NOW() - make_interval(hours => $2), $3, $3, $4)
-                    """, store, Int32(index % 48), perStore, perStore * request.tracksPerRelease * 6 / 10)
+                try StoreSyncRun(store: store, source: .sync, listingsProcessed: perStore, newReleasesFound: perStore,
+                                 audioMatchesCreated: perStore * request.tracksPerRelease * 6 / 10)
+                    .record(on: db, finishedAt: now.addingTimeInterval(-3600 * Double(index % 48)))
             }
             report.stores = stores.count
             for (table, trigger) in disabled {

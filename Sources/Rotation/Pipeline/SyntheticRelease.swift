@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Postgres
 
 /// One synthetic release, generated from its index alone so each table's pass regenerates the same data.
@@ -128,23 +129,27 @@ struct SyntheticRelease {
         return "\(id)\t\(track)\t\(platform)\t\(url)\t\(CopyText.escape(title))\t\(Self.fixed3(confidence))\t\(evidence)\n"
     }
 
-    func queueLine(matched: Bool) -> String {
+    /// One `processing_queue` line of COPY text, ending with the listing's release object (`release_data`).
+    func queueLine(matched: Bool) throws -> String {
+        let releaseData = CopyText.escape(try DiscogsListingRelease(
+            id: id, description: "\(artist) - \(title)", artist: artist, title: title, year: year,
+            catalogNumber: "SYN-\(index)").releaseDataJSON)
         let age = (index &* 7907) % (30 * 86_400)
         let queued = SyntheticRelease.timestamp(secondsAgo: age + 3600)
         if !matched {
             let priority = index % 50 == 0 ? 5 : 0
-            return "\(store)\t\(id)\tqueued\t\(priority)\t\(SyntheticRelease.timestamp(secondsAgo: index % 3600))\t\\N\t\\N\t0\t\\N\n"
+            return "\(store)\t\(id)\tqueued\t\(priority)\t\(SyntheticRelease.timestamp(secondsAgo: index % 3600))\t\\N\t\\N\t0\t\\N\t\(releaseData)\n"
         }
         let done = SyntheticRelease.timestamp(secondsAgo: age)
         switch index % 100 {
         case 0:
             let message = String(format: SyntheticCatalog.failures[index / 100 % SyntheticCatalog.failures.count], id, id)
-            return "\(store)\t\(id)\tfailed\t0\t\(queued)\t\(queued)\t\(done)\t5\t\(CopyText.escape(message))\n"
+            return "\(store)\t\(id)\tfailed\t0\t\(queued)\t\(queued)\t\(done)\t5\t\(CopyText.escape(message))\t\(releaseData)\n"
         case 1 where index % 1000 == 1:
             // Marked processing by a worker that never came back (no lease): shows as stuck.
-            return "\(store)\t\(id)\tprocessing\t0\t\(queued)\t\(queued)\t\\N\t0\t\\N\n"
+            return "\(store)\t\(id)\tprocessing\t0\t\(queued)\t\(queued)\t\\N\t0\t\\N\t\(releaseData)\n"
         default:
-            return "\(store)\t\(id)\tcompleted\t0\t\(queued)\t\(queued)\t\(done)\t0\t\\N\n"
+            return "\(store)\t\(id)\tcompleted\t0\t\(queued)\t\(queued)\t\(done)\t0\t\\N\t\(releaseData)\n"
         }
     }
 

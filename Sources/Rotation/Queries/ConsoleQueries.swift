@@ -95,8 +95,9 @@ public struct ConsoleQueries: Sendable {
 
     // MARK: One release
 
-    /// Every tracklist entry of a release with its match, status, candidates (best first) and rejected URLs.
-    /// Matches whose track is not in the stored tracklist (or whose release has no row) are listed too.
+    /// Every tracklist entry of a release with its match, status, candidates (best first) and rejected URLs, from
+    /// `releases.tracklist`, else (empty or NULL there) from the stored Discogs body, with `titleSource` saying
+    /// which. Matches whose track is not in the tracklist (or whose release has no row) are listed too.
     public func release(_ releaseID: Int64) throws -> ReleaseDetail {
         let summary = try database.query("""
             SELECT c.release_id, coalesce(r.store_username, c.store_username) AS store_username, c.release_created_at,
@@ -104,14 +105,23 @@ public struct ConsoleQueries: Sendable {
             FROM release_review_counts c LEFT JOIN releases r ON r.discogs_id = c.release_id
             WHERE c.release_id = $1
             """, releaseID).first.map(Self.releaseSummary)
+        // The web app's upsert of a release may rewrite its tracklist to [] (or leave it NULL): the titles then
+        // come from the Discogs body we stored, and the detail says so.
         let entries = try database.query("""
-            SELECT (e.n - 1)::integer AS track_index, e.value->>'position' AS position, e.value->>'title' AS title,
-                   e.value->>'duration' AS duration, coalesce(e.value->>'type_', 'track') AS kind
-            FROM releases r,
-                 jsonb_array_elements(CASE WHEN jsonb_typeof(r.tracklist) = 'array' THEN r.tracklist ELSE '[]'::jsonb END)
-                   WITH ORDINALITY AS e(value, n)
-            WHERE r.discogs_id = $1 ORDER BY e.n
+            WITH chosen AS (
+              SELECT \(TrackTitleSource.sourceSQL) AS source, \(TrackTitleSource.tracklistSQL) AS tracklist
+              FROM (SELECT $1::bigint AS id) k
+                   LEFT JOIN releases r ON r.discogs_id = k.id
+                   LEFT JOIN discogs_release_bodies b ON b.discogs_id = k.id
+            )
+            SELECT c.source, (e.n - 1)::integer AS track_index, e.value->>'position' AS position,
+                   e.value->>'title' AS title, e.value->>'duration' AS duration,
+                   coalesce(e.value->>'type_', 'track') AS kind
+            FROM chosen c CROSS JOIN LATERAL jsonb_array_elements(c.tracklist) WITH ORDINALITY AS e(value, n)
+            ORDER BY e.n
             """, releaseID).rows
+        let titleSource = try entries.first.flatMap { try $0.decode("source", as: String?.self) }
+            .flatMap(TrackTitleSource.init(rawValue:))
         let matches = try database.query(
             "SELECT \(TrackMatch.columns) FROM track_matches WHERE release_id = $1", releaseID
         ).rows.map(TrackMatch.init(row:))
@@ -156,7 +166,7 @@ public struct ConsoleQueries: Sendable {
                 match: match, candidates: candidatesByTrack[match.trackIndex] ?? [],
                 rejectedURLs: rejectedByTrack[match.trackIndex] ?? []))
         }
-        return ReleaseDetail(release: summary, tracks: tracks)
+        return ReleaseDetail(release: summary, tracks: tracks, titleSource: titleSource)
     }
 
     // MARK: Pending across stores

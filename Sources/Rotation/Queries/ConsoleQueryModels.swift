@@ -64,10 +64,48 @@ public struct TrackReviewRow: Codable, Sendable, Equatable {
     public var rejectedURLs: [String]
 }
 
+/// Where a release's track titles were read from.
+public enum TrackTitleSource: String, Codable, Sendable {
+    /// `releases.tracklist`, the shared table.
+    case releases
+    /// The Discogs body we stored (`discogs_release_bodies`): `releases.tracklist` is empty, as the web app's
+    /// upsert of a release can leave it.
+    case storedDiscogsBody = "stored_discogs_body"
+
+    /// For people: "titles from releases.tracklist", "titles from stored Discogs body".
+    public var label: String {
+        switch self {
+        case .releases: return "titles from releases.tracklist"
+        case .storedDiscogsBody: return "titles from stored Discogs body"
+        }
+    }
+
+    /// SQL over `releases r` and `discogs_release_bodies b` (either may be missing from a LEFT JOIN): a release's
+    /// tracklist as it is read, `r.tracklist` when it has entries, else the stored body's, else `[]`.
+    static let tracklistSQL = """
+        CASE WHEN jsonb_typeof(r.tracklist) = 'array' AND jsonb_array_length(r.tracklist) > 0 THEN r.tracklist
+             WHEN jsonb_typeof(b.body->'tracklist') = 'array' THEN b.body->'tracklist'
+             ELSE '[]'::jsonb END
+        """
+
+    /// SQL over the same: the raw value of where `tracklistSQL` read from, NULL when neither has entries.
+    static let sourceSQL = """
+        CASE WHEN jsonb_typeof(r.tracklist) = 'array' AND jsonb_array_length(r.tracklist) > 0 THEN 'releases'
+             WHEN jsonb_typeof(b.body->'tracklist') = 'array' AND jsonb_array_length(b.body->'tracklist') > 0
+               THEN 'stored_discogs_body' END
+        """
+}
+
 /// A release and all its tracks.
 public struct ReleaseDetail: Codable, Sendable, Equatable {
     public var release: ReleaseSummary?
     public var tracks: [TrackReviewRow]
+    /// Where the track titles came from; nil when neither has a tracklist.
+    public var titleSource: TrackTitleSource?
+
+    public init(release: ReleaseSummary?, tracks: [TrackReviewRow], titleSource: TrackTitleSource? = nil) {
+        self.release = release; self.tracks = tracks; self.titleSource = titleSource
+    }
 }
 
 /// A pending match with where it belongs.

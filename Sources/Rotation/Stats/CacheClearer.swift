@@ -113,14 +113,14 @@ public struct CacheClearer: Sendable {
         }
     }
 
-    /// Keys a release or store can have: every tracklist index of its releases and every stored match.
+    /// Keys a release or store can have: every tracklist index of its releases (the stored Discogs body's when the
+    /// web app emptied `releases.tracklist`) and every stored match.
     private func candidateKeys(releaseCondition: String, matchCondition: String, _ parameter: any PostgresEncodable) throws -> [String] {
         guard let database else { throw CacheClearError.needsDatabase }
         let rows = try database.query("""
             SELECT r.discogs_id AS release_id, i AS track_index
-            FROM releases r,
-                 generate_series(0, greatest(jsonb_array_length(CASE WHEN jsonb_typeof(r.tracklist) = 'array'
-                                                                    THEN r.tracklist ELSE '[]'::jsonb END) - 1, -1)) AS i
+            FROM releases r LEFT JOIN discogs_release_bodies b ON b.discogs_id = r.discogs_id
+                 CROSS JOIN LATERAL generate_series(0, jsonb_array_length(\(TrackTitleSource.tracklistSQL)) - 1) AS i
             WHERE r.\(releaseCondition)
             UNION
             SELECT release_id, track_index FROM track_matches WHERE \(matchCondition)

@@ -93,9 +93,10 @@ final class ServiceEffectHandlerLiveReadTests: LiveTestCase {
             FROM generate_series(0, 119) AS i
             """, Self.store)
         try db.query("""
-            INSERT INTO store_sync_log (store_username, last_sync, listings_processed, new_releases_found, audio_matches_created)
-            VALUES ($1, now() - interval '2 days', 40, 12, 30), ($1, now() - interval '1 day', 55, 3, 7),
-                   ('other-store', now(), 1, 1, 1)
+            INSERT INTO store_sync_runs (store_username, source, finished_at, listings_processed, new_releases_found,
+                                         audio_matches_created)
+            VALUES ($1, 'sync', now() - interval '2 days', 40, 12, 30), ($1, 'import', now() - interval '1 day', 55, 3, 0),
+                   ($1, 'worker', now() - interval '20 hours', 0, 0, 7), ('other-store', 'sync', now(), 1, 1, 1)
             """, Self.store)
 
         let first = perform(.loadInventory(requestID(), store: Self.store, after: nil))
@@ -106,7 +107,7 @@ final class ServiceEffectHandlerLiveReadTests: LiveTestCase {
         XCTAssertEqual(releases.count, 100)
         XCTAssertEqual(log.map(\.listingsProcessed), [55, 40], "this store's syncs, newest first")
         XCTAssertEqual(log.first?.newReleases, 3)
-        XCTAssertEqual(log.first?.matchesCreated, 7)
+        XCTAssertEqual(log.first?.matchesCreated, 7, "the matches workers created after that import")
         let coastal = try XCTUnwrap(releases.first { $0.discogsID == Self.release })
         XCTAssertEqual(coastal.trackCount, 3)
         XCTAssertEqual(coastal.approved, 1)
