@@ -7,16 +7,6 @@ import XCTest
 /// migrations leave it (`Tests/Fixtures/webapp/schema-deployed.sql`, then our migrations), beside the web app's own
 /// statements (from `web-app-writes.sql`, with the values these tests need).
 final class DeployedPipelineTests: XCTestCase {
-    /// A new database adopted from the deployed shape: the fixture schema first, then our migrations.
-    private func deployedDatabase() throws -> (url: String, connection: PostgresConnection) {
-        let (url, db) = try TestDatabase.fresh(migrated: false)
-        let schema = TestDatabase.migrationsDirectory.deletingLastPathComponent()
-            .appendingPathComponent("Tests/Fixtures/webapp/schema-deployed.sql")
-        try db.executeScript(try String(contentsOf: schema, encoding: .utf8))
-        try MigrationRunner(connection: db, directory: TestDatabase.migrationsDirectory).apply()
-        return (url, db)
-    }
-
     private func syncServer(listing ids: [Int64], store: String) throws -> (SyncFixtureServer, URL) {
         let server = try SyncFixtureServer(releasesDirectory: ImportFixtures.releasesDirectory)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deployed-sync-\(UUID().uuidString)")
@@ -47,7 +37,7 @@ final class DeployedPipelineTests: XCTestCase {
     // MARK: Enqueue and sync log
 
     func testImportOnTheDeployedShapeQueuesEveryReleaseWithTheListingsReleaseObject() throws {
-        let (_, db) = try deployedDatabase()
+        let (_, db) = try DeployedSchema.fresh(.deployed)
         let summary = try DiscogsImporter(connection: db).importInventory(
             files: try ImportFixtures.files(in: ImportFixtures.inventoryDirectory) + ImportFixtures.files(in: ImportFixtures.listingsDirectory))
         XCTAssertEqual(summary.issues, [])
@@ -79,7 +69,7 @@ final class DeployedPipelineTests: XCTestCase {
     }
 
     func testASecondSyncAddsToTheStoresOneLogRowAndRecordsEachRun() throws {
-        let (_, db) = try deployedDatabase()
+        let (_, db) = try DeployedSchema.fresh(.deployed)
         let (server, directory) = try syncServer(listing: [1, 79, 999_999], store: "svek")
         defer { server.stop(); try? FileManager.default.removeItem(at: directory) }
 
@@ -112,7 +102,7 @@ final class DeployedPipelineTests: XCTestCase {
     }
 
     func testTheWorkersMatchesGoToTheOneLogRowAndFollowTheImportInTheHistory() throws {
-        let (url, db) = try deployedDatabase()
+        let (url, db) = try DeployedSchema.fresh(.deployed)
         try WorkerFixtures.importFixtureReleases(db)
         let report = try WorkerFixtures.worker(url).drain()
         XCTAssertGreaterThan(report.matchesCreated, 0)
@@ -135,7 +125,7 @@ final class DeployedPipelineTests: XCTestCase {
     }
 
     func testTheSeederFitsTheDeployedShapeAndSeedsAgainOverItself() throws {
-        let (_, db) = try deployedDatabase()
+        let (_, db) = try DeployedSchema.fresh(.deployed)
         let request = SeedRequest(stores: 2, releases: 6, tracksPerRelease: 2, queuedReleases: 2)
         for _ in 1...2 {
             let report = try SyntheticDataSeeder(connection: db).seed(request)
@@ -151,7 +141,7 @@ final class DeployedPipelineTests: XCTestCase {
     // MARK: Titles
 
     func testTitlesSurviveTheWebAppsReleaseUpsertFromTheStoredBody() throws {
-        let (_, db) = try deployedDatabase()
+        let (_, db) = try DeployedSchema.fresh(.deployed)
         _ = try DiscogsImporter(connection: db).importReleases(
             files: [ImportFixtures.releasesDirectory.appendingPathComponent("1.json")], store: "release-store")
         let body = try JSONSerialization.jsonObject(with: ImportFixtures.releaseData(1)) as! [String: Any]
@@ -185,7 +175,7 @@ final class DeployedPipelineTests: XCTestCase {
     // MARK: Beside the web app's processor
 
     func testRequeueLeavesTheWebAppsFreshProcessingRowAloneUnlessForced() throws {
-        let (_, db) = try deployedDatabase()
+        let (_, db) = try DeployedSchema.fresh(.deployed)
         try db.query("""
             INSERT INTO processing_queue (discogs_id, store_username, priority, release_data)
             VALUES (4242001, 'webapp-store', 1, '{"id": 4242001, "title": "Web App Release", "artist": "Web Artist"}')
@@ -213,7 +203,7 @@ final class DeployedPipelineTests: XCTestCase {
     }
 
     func testTheWorkerTakesOverAWebAppRowOnlyPastTheStuckLimitCountingTheAttempt() throws {
-        let (_, db) = try deployedDatabase()
+        let (_, db) = try DeployedSchema.fresh(.deployed)
         for id: Int64 in [11, 12] {
             try db.query("INSERT INTO processing_queue (discogs_id, store_username, release_data) VALUES ($1, 'w', $2::jsonb)",
                          id, PostgresJSON("{\"id\": \(id)}"))
@@ -232,7 +222,7 @@ final class DeployedPipelineTests: XCTestCase {
     }
 
     func testARowsMaxRetriesIsItsLimitAndRetryCountMeansWhatTheWebAppMeans() throws {
-        let (_, db) = try deployedDatabase()
+        let (_, db) = try DeployedSchema.fresh(.deployed)
         for (id, limit) in [(Int64(21), 2), (22, 4)] {
             try db.query("""
                 INSERT INTO processing_queue (discogs_id, store_username, release_data, max_retries) VALUES ($1, 's', $2::jsonb, $3)
@@ -263,7 +253,7 @@ final class DeployedPipelineTests: XCTestCase {
     }
 
     func testRequeueOfAReleaseWithoutAQueueRowCarriesItsReleaseData() throws {
-        let (_, db) = try deployedDatabase()
+        let (_, db) = try DeployedSchema.fresh(.deployed)
         _ = try DiscogsImporter(connection: db).importReleases(
             files: [ImportFixtures.releasesDirectory.appendingPathComponent("1.json")], store: "release-store")
         try db.query("DELETE FROM processing_queue")
