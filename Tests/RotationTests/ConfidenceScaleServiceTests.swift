@@ -131,6 +131,14 @@ final class ConfidenceScaleServiceTests: XCTestCase {
         XCTAssertEqual(Double(try fromSQL(unit)) ?? 0, unitRow.cachedValue.confidence, accuracy: 1e-6)
     }
 
+    func testTheWorkersCacheWriterWritesAPercentRowInTheUnitScale() throws {
+        let h = try ServiceHarness.make()
+        let key = randomKey()
+        let row = try h.insertMatch(key, confidence: 87, approved: true)
+        XCTAssertEqual(WorkerCacheWriter(redis: h.redis, ttlSeconds: 600).write([row]), [], "no failed keys")
+        XCTAssertEqual(try XCTUnwrap(try cacheConfidence(h, key)), 0.87, accuracy: 1e-6)
+    }
+
     // MARK: normalize_confidence
 
     func testPlanCountsAndSamplesWithoutChangingAnything() throws {
