@@ -14,14 +14,15 @@ extension ReviewActions {
         try plan(where: "release_id IN (SELECT discogs_id FROM releases WHERE store_username = $1)", store, sampleSize: sampleSize)
     }
 
-    /// How many rows match `condition` (over `track_matches`, with `parameter` as `$1`) and the first few.
-    func plan(where condition: String, _ parameter: any PostgresEncodable, sampleSize: Int) throws -> BulkActionPlan {
+    /// How many rows of `track_matches` match `condition` (with `parameters` as `$1`…) and the first few.
+    func plan(where condition: String, _ parameters: any PostgresEncodable..., sampleSize: Int) throws -> BulkActionPlan {
         try service.withDatabase { db in
-            let count = try db.query("SELECT count(*) FROM track_matches WHERE \(condition)", parameter).scalar(Int.self)
+            let count = try db.query("SELECT count(*) FROM track_matches WHERE \(condition)", parameters: parameters)
+                .scalar(Int.self)
             let sample = try db.query("""
                 SELECT \(TrackMatch.columns) FROM track_matches WHERE \(condition)
-                ORDER BY release_id, track_index LIMIT $2
-                """, parameter, sampleSize).rows.map(TrackMatch.init(row:))
+                ORDER BY release_id, track_index LIMIT $\(parameters.count + 1)
+                """, parameters: parameters + [sampleSize]).rows.map(TrackMatch.init(row:))
             return BulkActionPlan(rows: count, sample: sample)
         }
     }

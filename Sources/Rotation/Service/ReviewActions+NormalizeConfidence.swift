@@ -14,7 +14,7 @@ extension ReviewActions {
 
     /// The rows `normalizeConfidences` would rewrite: how many, and the first few.
     public func planNormalizeConfidences(sampleSize: Int = 10) throws -> BulkActionPlan {
-        try plan(where: "confidence > $1::real", 1.0, sampleSize: sampleSize)
+        try plan(where: StoredConfidence.sqlIsPercent("confidence"), sampleSize: sampleSize)
     }
 
     /// Rewrites every row stored on the 0-100 scale, in batches read in key order; each row is guarded by the
@@ -32,7 +32,7 @@ extension ReviewActions {
             let batch = try service.withDatabase { db in
                 try db.query("""
                     SELECT \(TrackMatch.columns) FROM track_matches
-                    WHERE confidence > 1
+                    WHERE \(StoredConfidence.sqlIsPercent("confidence"))
                       AND ($1::bigint IS NULL OR (release_id, track_index) > ($1::bigint, $2::integer))
                     ORDER BY release_id, track_index LIMIT $3
                     """, last?.releaseID, last?.trackIndex, max(1, batchSize)).rows.map(TrackMatch.init(row:))

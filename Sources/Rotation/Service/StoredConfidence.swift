@@ -42,16 +42,21 @@ public struct StoredConfidence: Sendable, Hashable {
     /// is garbage (a reported miss); a database row outside is still read, clamped.
     public var isOnAScale: Bool { stored.isFinite && (0...100).contains(stored) }
 
-    /// SQL: the confidence in `column` (a REAL) read by this rule is at least `bound` (an SQL expression, a bound
+    /// SQL: the confidence in `column` (a REAL) is stored on the 0-100 scale.
+    public static func sqlIsPercent(_ column: String) -> String {
+        "\(column) > 1"
+    }
+
+    /// SQL: the confidence in `column` read by this rule is at least `bound` (an SQL expression, a bound
     /// parameter). The plain comparison comes first so it stays a range condition on the column's index.
     public static func sqlAtLeast(_ column: String, _ bound: String) -> String {
-        "(\(column) >= \(bound) AND (\(column) <= 1 OR \(percentOf(column)) >= \(bound)))"
+        "(\(column) >= \(bound) AND (NOT \(sqlIsPercent(column)) OR \(percentOf(column)) >= \(bound)))"
     }
 
     /// SQL: the confidence in `column` read by this rule is at most `bound`. The ordinary rows are one range of the
     /// column's index, those on the 0-100 scale another (`> 1`).
     public static func sqlAtMost(_ column: String, _ bound: String) -> String {
-        "(\(column) <= \(bound) OR (\(column) > 1 AND \(percentOf(column)) <= \(bound)))"
+        "(\(column) <= \(bound) OR (\(sqlIsPercent(column)) AND \(percentOf(column)) <= \(bound)))"
     }
 
     /// SQL: a REAL column on the 0-100 scale read in [0, 1], in REAL arithmetic so it compares exactly with a REAL
