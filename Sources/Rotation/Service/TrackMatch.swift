@@ -140,7 +140,8 @@ public struct TrackMatch: Codable, Sendable, Equatable {
             }
         }
         return releaseID == other.releaseID && trackIndex == other.trackIndex && platform == other.platform
-            && matchURL == other.matchURL && abs(storedConfidence.stored - other.storedConfidence.stored) < 1e-6 && approved == other.approved
+            && matchURL == other.matchURL && abs(storedConfidence.stored - other.storedConfidence.stored) < 1e-6
+            && approved == other.approved
             && verifiedBy == other.verifiedBy && same(verifiedAt, other.verifiedAt)
     }
 
