@@ -15,7 +15,8 @@ struct MatchesCommand: ParsableCommand {
             given with --expect-updated-at), then a cache write-through. Exit status: 0 done, 1 failed, 3 the row \
             changed meanwhile (the conflict names who and when), 4 Postgres unavailable (nothing changed).
             """,
-        subcommands: [List.self, Show.self, Approve.self, Reject.self, Replace.self, NeedsReview.self, Clear.self, Undo.self])
+        subcommands: [List.self, Show.self, Approve.self, Reject.self, Replace.self, NeedsReview.self, Clear.self, Undo.self,
+                      NormalizeConfidence.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Pending matches across stores, lowest confidence first.")
@@ -41,10 +42,11 @@ struct MatchesCommand: ParsableCommand {
                 for item in page.items {
                     let m = item.match
                     print(ReviewCLI.columns([
-                        ("\(m.releaseID)/\(m.trackIndex)", 16), (String(format: "%.2f", m.confidence), 5), (m.platform, 10),
+                        ("\(m.releaseID)/\(m.trackIndex)", 16), (m.storedConfidence.formatted(), 5), (m.platform, 10),
                         (item.store ?? "-", 14), ((item.artist.map { $0 + " - " } ?? "") + (item.releaseTitle ?? "?"), 34),
                         (m.matchURL, 60)]))
                 }
+                ReviewCLI.printScaleFootnote(page.items.map(\.match.confidenceScale))
                 if let next = page.nextCursor { print("more: --after \(next)") }
             }
         }
@@ -67,7 +69,9 @@ struct MatchesCommand: ParsableCommand {
                 guard let match = lookup.match else { return print("match      none (unmatched)") }
                 print("match      \(ReviewCLI.safe(match.matchURL))")
                 print("platform   \(ReviewCLI.safe(match.platform))")
-                print(String(format: "confidence %.3f", match.confidence))
+                print("confidence \(match.storedConfidence.formatted(decimals: 3))"
+                      + (match.confidenceScale == .percent
+                         ? String(format: " (stored as %g on the web app's 0-100 scale)", match.storedConfidence.stored) : ""))
                 print("status     \(match.approved ? "approved" : "pending review")")
                 if let by = match.verifiedBy { print("verified   by \(ReviewCLI.safe(by))") }
                 if let updated = lookup.row?.updatedAt { print("updated_at \(PostgresTimestamp.format(updated))") }
@@ -157,12 +161,46 @@ struct MatchesCommand: ParsableCommand {
             if dryRun {
                 return try ReviewCLI.run(json: action.json) {
                     let row = try ReviewCLI.service(action.servers).row(action.key)
-                    if action.json { return try printJSON(BulkClearPlan(rows: row == nil ? 0 : 1, sample: row.map { [$0] } ?? [])) }
+                    if action.json { return try printJSON(BulkActionPlan(rows: row == nil ? 0 : 1, sample: row.map { [$0] } ?? [])) }
                     print(row.map { "would delete \(action.key): \(ReviewCLI.safe($0.matchURL))" } ?? "no match for \(action.key)")
                 }
             }
             try ReviewCLI.confirm("Delete the match of \(action.key)?", yes: yes)
             try action.perform { actions, seen, reviewer in try actions.clear(action.key, seen: seen, reviewer: reviewer) }
+        }
+    }
+
+    struct NormalizeConfidence: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "normalize-confidence",
+            abstract: "Rewrite confidences stored on the web app's 0-100 scale in [0, 1] (admin; each row logged, undoable).",
+            discussion: """
+                Finds the rows whose confidence is above 1 (the web app's engine stores 87 for 0.87) and rewrites each \
+                as one guarded, logged decision (normalize_confidence), then writes its cache key through. A row \
+                someone changes meanwhile is a conflict: left alone, counted, and the run goes on. `matches undo` \
+                restores one row at a time.
+                """)
+        @OptionGroup var servers: ServerOptions
+        @OptionGroup var bulk: BulkActionOptions
+
+        func run() throws {
+            try bulk.run(
+                servers, plan: { try $0.planNormalizeConfidences() },
+                describe: { BulkActionOutput.printPlan($0, subject: "stored on the 0-100 scale", change: "rewritten in [0, 1]") },
+                confirm: { plan, yes in
+                    try ReviewCLI.confirm("Rewrite the confidence of \(plan.rows) match\(plan.rows == 1 ? "" : "es") in [0, 1]?", yes: yes)
+                },
+                act: { try $0.normalizeConfidences(reviewer: $1, progress: $2) },
+                progress: { "normalized \($0)/\($1) rows" },
+                report: { result in
+                    if bulk.json { return try printJSON(result) }
+                    print("normalize_confidence: \(result.rewritten) rewritten in [0, 1], \(result.conflicts.count) changed "
+                          + "meanwhile (left alone), \(result.skipped) skipped (gone or already in [0, 1])")
+                    for conflict in result.conflicts { print("  conflict: \(ReviewCLI.safe(conflict.message))") }
+                    if result.cacheRepairsQueued > 0 {
+                        printError("rotation: Redis unreachable; \(result.cacheRepairsQueued) keys will be repaired when it is back")
+                    }
+                })
         }
     }
 
@@ -206,6 +244,12 @@ enum ReviewCLI {
         return name
     }
 
+    /// Explains the marker under text output that shows a confidence stored on the 0-100 scale.
+    static func printScaleFootnote(_ scales: [ConfidenceScale]) {
+        guard scales.contains(.percent) else { return }
+        print("\(ConfidenceScale.percent.marker) \(ConfidenceScale.markerMeaning); \(ConfidenceScale.markerRemedy)")
+    }
+
     /// Text from a server, made safe for a terminal.
     static func safe(_ text: String) -> String { TerminalText.sanitize(text) }
 
@@ -243,9 +287,10 @@ enum ReviewCLI {
         line += "; logged as #\(outcome.reviewID); cache \(outcome.cache.rawValue.replacingOccurrences(of: "_", with: " "))"
         print(line)
         if let after = outcome.after {
-            print("now: \(safe(after.matchURL)) \(String(format: "%.2f", after.confidence)) \(after.approved ? "approved" : "pending")"
+            print("now: \(safe(after.matchURL)) \(after.storedConfidence.formatted()) \(after.approved ? "approved" : "pending")"
                   + (after.updatedAt.map { " updated_at \(PostgresTimestamp.format($0))" } ?? ""))
         }
+        ReviewCLI.printScaleFootnote([outcome.after?.confidenceScale].compactMap { $0 })
         if outcome.cache == .repairQueued { printError("rotation: Redis unreachable; the key will be repaired when it is back") }
         if outcome.resolvedAfterConnectionLoss { printError("rotation: the connection dropped during the commit; re-reading showed it committed") }
     }

@@ -43,7 +43,7 @@ struct ReleasesCommand: ParsableCommand {
             abstract: "Delete every match of a release and unlink exactly their cache keys (undo restores them).")
         @OptionGroup var servers: ServerOptions
         @Argument(help: "Discogs release id.") var release: Int64
-        @OptionGroup var clear: BulkClearOptions
+        @OptionGroup var clear: BulkActionOptions
 
         func run() throws {
             try clear.run(servers, what: "release \(release)",
@@ -56,47 +56,68 @@ struct ReleasesCommand: ParsableCommand {
     }
 }
 
-/// What `releases clear` and `stores clear` share: their options, the dry run, the confirmation, the progress.
-struct BulkClearOptions: ParsableArguments {
+/// What the admin bulk commands share (`releases clear`, `stores clear`, `matches normalize-confidence`): their
+/// options, the dry run, the confirmation, the progress.
+struct BulkActionOptions: ParsableArguments {
     @Option(help: "Who decides (default: $ROTATION_REVIEWER, else the login name).") var reviewer: String?
     @Flag(help: "Do not ask for confirmation.") var yes = false
-    @Flag(name: .customLong("dry-run"), help: "Show the count and a sample of what would go, change nothing.") var dryRun = false
+    @Flag(name: .customLong("dry-run"), help: "Show the count and a sample of what would change, change nothing.") var dryRun = false
     @Flag(help: "Print machine-readable JSON.") var json = false
 
-    /// Shows the plan (a dry run, or nothing to delete), else asks with `confirm` and clears with progress.
+    /// A bulk clear: shows the plan (a dry run, or nothing to delete), else asks with `confirm` and clears with
+    /// progress.
     func run(
         _ servers: ServerOptions, what: String,
-        plan: (ReviewActions) throws -> BulkClearPlan,
-        confirm: (BulkClearPlan, _ yes: Bool) throws -> Void,
+        plan: (ReviewActions) throws -> BulkActionPlan,
+        confirm: (BulkActionPlan, _ yes: Bool) throws -> Void,
         clear: (ReviewActions, _ reviewer: String, _ progress: (Int, Int) -> Void) throws -> ReviewOutcome
+    ) throws {
+        try run(servers, plan: plan, describe: { BulkActionOutput.printPlan($0, subject: "of \(what)", change: "deleted") },
+                confirm: confirm, act: clear, progress: { "unlinked \($0)/\($1) cache keys" },
+                report: { try ReviewCLI.report($0, json: json) })
+    }
+
+    /// Shows the plan with `describe` (a dry run, or nothing to do), else asks with `confirm`, acts with
+    /// progress (`progress` words done and total) and reports the outcome.
+    func run<Outcome>(
+        _ servers: ServerOptions,
+        plan: (ReviewActions) throws -> BulkActionPlan,
+        describe: (BulkActionPlan) -> Void,
+        confirm: (BulkActionPlan, _ yes: Bool) throws -> Void,
+        act: (ReviewActions, _ reviewer: String, _ progress: (Int, Int) -> Void) throws -> Outcome,
+        progress: @escaping (_ done: Int, _ total: Int) -> String,
+        report: (Outcome) throws -> Void
     ) throws {
         try ReviewCLI.run(json: json) {
             let actions = ReviewActions(service: try ReviewCLI.service(servers))
             let plan = try plan(actions)
             if dryRun || plan.rows == 0 {
                 if json { return try printJSON(plan) }
-                return BulkClearOutput.printPlan(plan, what: what)
+                return describe(plan)
             }
             try confirm(plan, yes)
-            let outcome = try clear(actions, try ReviewCLI.reviewer(reviewer)) { done, total in
-                if !json { BulkClearOutput.progress(done, total) }
+            let outcome = try act(actions, try ReviewCLI.reviewer(reviewer)) { done, total in
+                if !json { BulkActionOutput.progress(progress(done, total), finished: done == total) }
             }
-            try ReviewCLI.report(outcome, json: json)
+            try report(outcome)
         }
     }
 }
 
-/// Dry-run and progress output of the bulk clears.
-enum BulkClearOutput {
-    static func printPlan(_ plan: BulkClearPlan, what: String) {
-        print("\(plan.rows) match\(plan.rows == 1 ? "" : "es") of \(ReviewCLI.safe(what)) would be deleted\(plan.rows > 0 ? ", for example:" : ".")")
+/// Dry-run and progress output of the bulk actions.
+enum BulkActionOutput {
+    /// "3 matches <subject> would be <change>, for example:" and the sample.
+    static func printPlan(_ plan: BulkActionPlan, subject: String, change: String) {
+        print("\(plan.rows) match\(plan.rows == 1 ? "" : "es") \(ReviewCLI.safe(subject)) would be \(change)\(plan.rows > 0 ? ", for example:" : ".")")
         for row in plan.sample {
-            print("  \(row.releaseID)/\(row.trackIndex) \(String(format: "%.2f", row.confidence)) \(row.approved ? "approved" : "pending ") \(ReviewCLI.safe(row.matchURL))")
+            print("  \(row.releaseID)/\(row.trackIndex) \(row.storedConfidence.formatted()) \(row.approved ? "approved" : "pending ") \(ReviewCLI.safe(row.matchURL))")
         }
+        ReviewCLI.printScaleFootnote(plan.sample.map(\.confidenceScale))
     }
 
-    static func progress(_ done: Int, _ total: Int) {
+    /// "\r<line>" on a terminal's standard error, ending the line when finished.
+    static func progress(_ line: String, finished: Bool) {
         guard isatty(STDERR_FILENO) == 1 else { return }
-        FileHandle.standardError.write(Data("\runlinked \(done)/\(total) cache keys\(done == total ? "\n" : "")".utf8))
+        FileHandle.standardError.write(Data("\r\(line)\(finished ? "\n" : "")".utf8))
     }
 }

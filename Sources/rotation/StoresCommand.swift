@@ -35,7 +35,7 @@ struct StoresCommand: ParsableCommand {
             abstract: "Delete every match of a store's releases and unlink exactly their cache keys (undo restores them).")
         @OptionGroup var servers: ServerOptions
         @Argument(help: "Store (Discogs username).") var store: String
-        @OptionGroup var clear: BulkClearOptions
+        @OptionGroup var clear: BulkActionOptions
 
         func run() throws {
             try clear.run(servers, what: "store \(store)",

@@ -80,8 +80,8 @@ final class ServiceReadPathTests: XCTestCase {
         XCTAssertTrue(value.approved)
         XCTAssertNil(value.verifiedAt)
         XCTAssertEqual(CachedMatchDecoder.decode(nil), .missing)
-        if case .invalid = CachedMatchDecoder.decode(Array(#"{"platform":"y","match_url":"u","confidence":1.5,"approved":true}"#.utf8)) {} else {
-            XCTFail("confidence above 1 must be refused")
+        if case .invalid = CachedMatchDecoder.decode(Array(#"{"platform":"y","match_url":"u","confidence":150,"approved":true}"#.utf8)) {} else {
+            XCTFail("a confidence above 100 is on neither scale and must be refused")
         }
     }
 

@@ -41,7 +41,8 @@ extension TrackRow {
             releaseID: row.key.releaseID, index: row.key.trackIndex, position: row.position ?? "",
             title: row.title ?? "", duration: row.duration ?? "",
             platform: match.flatMap { MatchPlatform(rawValue: $0.platform) }, url: match?.matchURL,
-            confidence: match?.confidence, status: status, updatedAt: match?.updatedAt, verifiedBy: match?.verifiedBy,
+            confidence: match?.confidence, confidenceScale: match?.confidenceScale ?? .unit, status: status,
+            updatedAt: match?.updatedAt, verifiedBy: match?.verifiedBy,
             candidates: row.candidates.map(CandidateOption.init))
         if titleSource == .storedDiscogsBody, row.title != nil { titleSourceNote = titleSource?.label }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Rotation
 
 /// A record store in the review list, with how much work it holds.
 public struct StoreRow: Equatable, Sendable, Identifiable {
@@ -110,7 +111,10 @@ public struct TrackRow: Equatable, Sendable, Identifiable {
     public var duration: String
     public var platform: MatchPlatform?
     public var url: String?
+    /// In [0, 1], as read (`StoredConfidence`).
     public var confidence: Double?
+    /// `.percent` when the row stores its confidence on the web app's 0-100 scale: shown with the scale's marker.
+    public var confidenceScale: ConfidenceScale
     public var status: TrackRowStatus
     /// `track_matches.updated_at` as read; actions send it back so a concurrent change is detected.
     public var updatedAt: Date?
@@ -125,7 +129,8 @@ public struct TrackRow: Equatable, Sendable, Identifiable {
 
     public init(releaseID: Int64, index: Int, position: String, title: String, duration: String = "",
                 platform: MatchPlatform? = nil, url: String? = nil, confidence: Double? = nil,
-                status: TrackRowStatus, updatedAt: Date? = nil, verifiedBy: String? = nil,
+                confidenceScale: ConfidenceScale = .unit, status: TrackRowStatus, updatedAt: Date? = nil,
+                verifiedBy: String? = nil,
                 candidates: [CandidateOption] = []) {
         self.releaseID = releaseID
         self.index = index
@@ -135,6 +140,7 @@ public struct TrackRow: Equatable, Sendable, Identifiable {
         self.platform = platform
         self.url = url
         self.confidence = confidence
+        self.confidenceScale = confidenceScale
         self.status = status
         self.updatedAt = updatedAt
         self.verifiedBy = verifiedBy

@@ -1,4 +1,5 @@
 import Foundation
+import Rotation
 
 /// Numbers, sizes, ages and times as the console prints them: short, fixed formats, always in UTC so every
 /// reviewer reads the same clock and goldens do not depend on the machine's zone.
@@ -59,6 +60,11 @@ public enum DisplayFormat {
     public static func confidence(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "  – " }
         return String(format: "%.2f", min(1, max(0, value)))
+    }
+
+    /// "0.87", or "0.87*" when it was stored on the 0-100 scale (the help's legend explains the marker).
+    public static func confidence(_ value: Double?, scale: ConfidenceScale) -> String {
+        confidence(value) + (value == nil ? "" : scale.marker)
     }
 
     /// "87%".

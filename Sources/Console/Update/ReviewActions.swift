@@ -158,7 +158,9 @@ extension ConsoleState {
                                     targets: rows.map(ReviewTarget.init))
         modal = .confirm(ConfirmationDialog(
             title: "Approve \(rows.count) pending track(s) of \(release.title) with confidence ≥ \(threshold)?",
-            lines: rows.prefix(8).map { "  \($0.position)  \(String(format: "%.2f", $0.confidence ?? 0))  \($0.title)" }
+            lines: rows.prefix(8).map {
+                "  \($0.position)  \(DisplayFormat.confidence($0.confidence, scale: $0.confidenceScale))  \($0.title)"
+            }
                 + (rows.count > 8 ? ["  … and \(rows.count - 8) more"] : []),
             operation: .review(command)))
         return []

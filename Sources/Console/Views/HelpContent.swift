@@ -1,3 +1,5 @@
+import Rotation
+
 /// The help screen's lines, generated from the action catalog and the keymap, so help cannot drift from the keys.
 /// The README's key table comes from `markdownKeyTable`.
 public enum HelpContent {
@@ -28,6 +30,15 @@ public enum HelpContent {
         }
         return lines
     }
+
+    /// What the marks on the screens mean: shown after the keys in the help overlay.
+    public static let legend: [Line] = [
+        Line(kind: .blank, keys: "", title: "", help: "", dangerous: false),
+        Line(kind: .group, keys: "", title: "Legend", help: "", dangerous: false),
+        Line(kind: .action, keys: "0.87" + ConfidenceScale.percent.marker, title: "0-100 scale",
+             help: ConfidenceScale.markerMeaning, dangerous: false),
+        Line(kind: .action, keys: "", title: "", help: ConfidenceScale.markerRemedy, dangerous: false),
+    ]
 
     /// A Markdown table of every action and its keys, for the README.
     public static func markdownKeyTable(keymap: Keymap = .defaults) -> String {

@@ -18,7 +18,7 @@ enum OverlayView {
         let rect = Drawing.dialogBox(&buffer, width: buffer.width - 4, height: buffer.height - 2,
                                      title: "Help · keys from the keymap · j/k scroll · any other key closes", danger: false)
         let inner = rect.inset(by: 1)
-        let lines = HelpContent.lines(keymap: state.keymap, availability: state.availability)
+        let lines = HelpContent.lines(keymap: state.keymap, availability: state.availability) + HelpContent.legend
         let first = max(0, min(scroll, lines.count - inner.height))
         let keyWidth = min(16, inner.width / 5)
         let titleWidth = min(32, inner.width / 4)

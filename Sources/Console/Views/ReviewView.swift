@@ -1,5 +1,6 @@
 import Foundation
 import Terminal
+import Rotation
 
 /// The review screen: stores and releases on top, tracks and the candidates of the focused track below.
 enum ReviewView {
@@ -131,13 +132,15 @@ enum ReviewView {
             columns.append(ColumnSpec(inFlight ? "saving…" : track.status.rawValue, width: 9,
                                       style: CellStyle(inFlight ? .textDim : Drawing.statusRole(track.status))))
             Drawing.row(&buffer, row: row, column: body.column, width: body.width, columns)
-            // The confidence column: a bar coloured by band, then the number.
-            // The confidence column (10 wide, before the 9-wide status): a bar coloured by band, then the number.
+            // The confidence column (10 wide, before the 9-wide status): a bar coloured by band, the scale's marker
+            // when the row stores 0-100, then the number.
             let barColumn = body.column + body.width - 9 - 1 - 10
             if let confidence = track.confidence, barColumn > body.column + 6 {
                 let role = Drawing.confidenceRole(confidence)
                 buffer.bar(at: CellPosition(column: barColumn, row: row), width: 5, fraction: confidence,
                            style: CellStyle(role))
+                buffer.put(track.confidenceScale.marker, at: CellPosition(column: barColumn + 5, row: row),
+                           style: CellStyle(role, emphasis: .bold), maxWidth: 1)
                 buffer.put(DisplayFormat.confidence(confidence), at: CellPosition(column: barColumn + 6, row: row),
                            style: CellStyle(role), maxWidth: 4)
             }
@@ -167,7 +170,10 @@ enum ReviewView {
         line("\(track.position) \(track.title)", CellStyle(.title))
         line(track.url ?? "no match stored", CellStyle(track.url == nil ? .statusUnmatched : .textDim))
         var status = track.status.rawValue
-        if let confidence = track.confidence { status += " · \(DisplayFormat.confidence(confidence))" }
+        if let confidence = track.confidence {
+            status += " · \(DisplayFormat.confidence(confidence, scale: track.confidenceScale))"
+            if track.confidenceScale == .percent { status += " (stored 0-100)" }
+        }
         if let by = track.verifiedBy { status += " · by \(by)" }
         line(status, CellStyle(Drawing.statusRole(track.status)))
         guard !candidates.isEmpty else {

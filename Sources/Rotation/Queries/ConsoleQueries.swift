@@ -172,7 +172,9 @@ public struct ConsoleQueries: Sendable {
     // MARK: Pending across stores
 
     /// Unapproved matches, lowest confidence first, filtered. Only the filters given become predicates, so the
-    /// planner sees a plain range scan of the partial index.
+    /// planner sees a plain range scan of the partial index. Confidence filters apply `StoredConfidence`'s rule (87
+    /// passes `--max 0.9`); the order is the column's, so rows still stored on the 0-100 scale come after the others
+    /// until `normalize-confidence` rewrites them (ordering by the read value would sort every pending row).
     public func pending(_ filter: PendingFilter = PendingFilter(), after cursor: String? = nil, limit: Int = 50) throws
         -> QueryPage<PendingMatchRow>
     {
@@ -185,11 +187,11 @@ public struct ConsoleQueries: Sendable {
         }
         if let min = filter.minConfidence {
             guard (0...1).contains(min) else { throw QueryError.invalidFilter("--min must be between 0 and 1") }
-            conditions.append("m.confidence >= \(bind(min))::real")
+            conditions.append(StoredConfidence.sqlAtLeast("m.confidence", "\(bind(min))::real"))
         }
         if let max = filter.maxConfidence {
             guard (0...1).contains(max) else { throw QueryError.invalidFilter("--max must be between 0 and 1") }
-            conditions.append("m.confidence <= \(bind(max))::real")
+            conditions.append(StoredConfidence.sqlAtMost("m.confidence", "\(bind(max))::real"))
         }
         if let platform = filter.platform { conditions.append("m.platform = \(bind(platform))") }
         if let release = filter.releaseID { conditions.append("m.release_id = \(bind(release))") }

@@ -11,7 +11,8 @@ public enum CacheReadOutcome: Sendable, Equatable {
 }
 
 /// Reads cache values tolerantly, as DESIGN section 2 asks: the web app writes these keys too, so a number as a
-/// string or a boolean as 0/1 is accepted, and anything unusable is a reported miss, never a crash.
+/// string or a boolean as 0/1 is accepted, a confidence above 1 is read as a percentage (87 -> 0.87, marked), and
+/// anything unusable is a reported miss, never a crash.
 public enum CachedMatchDecoder {
     /// Values above this size are refused unread: a real value is a few hundred bytes.
     public static let maximumBytes = 64 * 1024
@@ -41,8 +42,14 @@ public enum CachedMatchDecoder {
     private static func interpret(_ fields: [String: LooseJSONValue]) throws -> CacheReadOutcome {
         guard let platform = fields["platform"]?.text, !platform.isEmpty else { throw CacheValueError("platform missing") }
         guard let url = fields["match_url"]?.text, !url.isEmpty else { throw CacheValueError("match_url missing") }
-        guard let confidence = fields["confidence"]?.number else { throw CacheValueError("confidence missing or not a number") }
-        guard confidence.isFinite, (0...1).contains(confidence) else { throw CacheValueError("confidence \(confidence) outside [0, 1]") }
+        guard let number = fields["confidence"]?.number else { throw CacheValueError("confidence missing or not a number") }
+        // Above 1 is the web app's 0-100 scale (StoredConfidence). Our own display form (`"confidence_scale":
+        // "percent"` beside a value in [0, 1]) is read back on that scale, so a displayed value decodes as it was.
+        let shownAsPercent = fields["confidence_scale"]?.text == ConfidenceScale.percent.rawValue && number <= 1
+        let confidence = shownAsPercent ? number * 100 : number
+        guard StoredConfidence(stored: confidence).isOnAScale else {
+            throw CacheValueError("confidence \(number) outside [0, 1] and 0-100")
+        }
         guard let approved = fields["approved"]?.boolean else { throw CacheValueError("approved missing or not a boolean") }
         let verifiedBy = fields["verified_by"]?.text
         let verifiedAt = fields["verified_at"]?.text.flatMap(CacheTimestamp.parse)

@@ -10,6 +10,8 @@ public enum ReviewAction: String, Codable, Sendable, CaseIterable {
     case clear
     case clearRelease = "clear_release"
     case clearStore = "clear_store"
+    /// Admin: a confidence stored on the 0-100 scale rewritten into [0, 1] (one row per decision).
+    case normalizeConfidence = "normalize_confidence"
     case undo
 
     /// Actions that delete rows of several tracks at once (admin).

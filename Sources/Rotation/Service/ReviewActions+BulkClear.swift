@@ -5,23 +5,25 @@ import Postgres
 /// of those rows unlinked in batches.
 extension ReviewActions {
     /// What `clearRelease` would delete.
-    public func planClearRelease(_ releaseID: Int64, sampleSize: Int = 10) throws -> BulkClearPlan {
+    public func planClearRelease(_ releaseID: Int64, sampleSize: Int = 10) throws -> BulkActionPlan {
         try plan(where: "release_id = $1", releaseID, sampleSize: sampleSize)
     }
 
     /// What `clearStore` would delete.
-    public func planClearStore(_ store: String, sampleSize: Int = 10) throws -> BulkClearPlan {
+    public func planClearStore(_ store: String, sampleSize: Int = 10) throws -> BulkActionPlan {
         try plan(where: "release_id IN (SELECT discogs_id FROM releases WHERE store_username = $1)", store, sampleSize: sampleSize)
     }
 
-    private func plan(where condition: String, _ parameter: any PostgresEncodable, sampleSize: Int) throws -> BulkClearPlan {
+    /// How many rows of `track_matches` match `condition` (with `parameters` as `$1`…) and the first few.
+    func plan(where condition: String, _ parameters: any PostgresEncodable..., sampleSize: Int) throws -> BulkActionPlan {
         try service.withDatabase { db in
-            let count = try db.query("SELECT count(*) FROM track_matches WHERE \(condition)", parameter).scalar(Int.self)
+            let count = try db.query("SELECT count(*) FROM track_matches WHERE \(condition)", parameters: parameters)
+                .scalar(Int.self)
             let sample = try db.query("""
                 SELECT \(TrackMatch.columns) FROM track_matches WHERE \(condition)
-                ORDER BY release_id, track_index LIMIT $2
-                """, parameter, sampleSize).rows.map(TrackMatch.init(row:))
-            return BulkClearPlan(rows: count, sample: sample)
+                ORDER BY release_id, track_index LIMIT $\(parameters.count + 1)
+                """, parameters: parameters + [sampleSize]).rows.map(TrackMatch.init(row:))
+            return BulkActionPlan(rows: count, sample: sample)
         }
     }
 

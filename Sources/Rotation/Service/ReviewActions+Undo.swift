@@ -87,7 +87,8 @@ extension ReviewActions {
                       approved = EXCLUDED.approved, verified_by = EXCLUDED.verified_by,
                       verified_at = EXCLUDED.verified_at, updated_at = now()
                 RETURNING \(TrackMatch.columns)
-                """, before.id, key.releaseID, key.trackIndex, before.platform, before.matchURL, before.confidence,
+                """, before.id, key.releaseID, key.trackIndex, before.platform, before.matchURL,
+                before.storedConfidence.stored,  // as stored: an undo of a normalization brings 87 back
                 before.approved, before.verifiedBy, before.verifiedAt, before.createdAt).first.map(TrackMatch.init(row:))
             if target.action == .reject || target.action == .rejectWithReplacement {
                 try tx.query("DELETE FROM match_rejections WHERE release_id = $1 AND track_index = $2 AND match_url = $3",

@@ -71,9 +71,9 @@ public final class ReviewActions: @unchecked Sendable {
         var confidence: Double
     }
 
-    /// Runs one decision through `rotation_review_decide` (migration 0004): the guard, the row change, the
+    /// Runs one decision through `rotation_review_decide` (migrations 0004, 0007): the guard, the row change, the
     /// rejection and the log entry in one statement, so in one implicit transaction. Then the cache.
-    private func decide(
+    func decide(
         _ action: ReviewAction, _ key: TrackKey, seen: ReviewGuard, reviewer: String, replacement: Replacement? = nil
     ) throws -> ReviewOutcome {
         try refuseWhenReadOnly()

@@ -33,8 +33,8 @@ public struct ReviewOutcome: Codable, Sendable {
     public var resolvedAfterConnectionLoss: Bool
 }
 
-/// What a bulk clear would delete, without deleting it.
-public struct BulkClearPlan: Codable, Sendable {
+/// What a bulk action (a clear, a confidence normalization) would touch, without touching it.
+public struct BulkActionPlan: Codable, Sendable {
     public var rows: Int
     public var sample: [TrackMatch]
 

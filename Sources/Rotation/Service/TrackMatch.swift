@@ -1,16 +1,18 @@
 import Foundation
 import Postgres
 
-/// One `track_matches` row, in the web app's shape. Encodes with the table's column names, so the same JSON is
-/// what `to_jsonb(row)` gives and what the decision log stores as `row_before` / `row_after`.
+/// One `track_matches` row, in the web app's shape. Encodes with the table's column names. Two forms: as shown
+/// (`confidence` in [0, 1], plus `"confidence_scale": "percent"` for a row stored on the 0-100 scale), and, with
+/// `RowJSON.encoder`, as stored: what `to_jsonb(row)` gives and what the decision log keeps as `row_before` /
+/// `row_after`, the confidence untouched.
 public struct TrackMatch: Codable, Sendable, Equatable {
     public var id: Int64
     public var releaseID: Int64
     public var trackIndex: Int
     public var platform: String
     public var matchURL: String
-    /// In [0, 1].
-    public var confidence: Double
+    /// The column as stored; read it as `confidence`.
+    public var storedConfidence: StoredConfidence
     public var approved: Bool
     public var verifiedBy: String?
     public var verifiedAt: Date?
@@ -18,6 +20,7 @@ public struct TrackMatch: Codable, Sendable, Equatable {
     /// The optimistic-concurrency guard: a review action names the `updatedAt` its reviewer saw.
     public var updatedAt: Date?
 
+    /// `confidence` is the column's value as stored (a value above 1 is read as a percentage).
     public init(
         id: Int64 = 0, releaseID: Int64, trackIndex: Int, platform: String, matchURL: String, confidence: Double,
         approved: Bool, verifiedBy: String? = nil, verifiedAt: Date? = nil, createdAt: Date? = nil,
@@ -28,7 +31,7 @@ public struct TrackMatch: Codable, Sendable, Equatable {
         self.trackIndex = trackIndex
         self.platform = platform
         self.matchURL = matchURL
-        self.confidence = confidence
+        storedConfidence = StoredConfidence(stored: confidence)
         self.approved = approved
         self.verifiedBy = verifiedBy
         self.verifiedAt = verifiedAt
@@ -36,8 +39,15 @@ public struct TrackMatch: Codable, Sendable, Equatable {
         self.updatedAt = updatedAt
     }
 
+    /// In [0, 1], whatever scale the row was stored on.
+    public var confidence: Double { storedConfidence.value }
+
+    /// The scale the row's confidence was stored on.
+    public var confidenceScale: ConfidenceScale { storedConfidence.scale }
+
     enum CodingKeys: String, CodingKey {
         case id, platform, confidence, approved
+        case confidenceScale = "confidence_scale"
         case releaseID = "release_id", trackIndex = "track_index", matchURL = "match_url"
         case verifiedBy = "verified_by", verifiedAt = "verified_at", createdAt = "created_at", updatedAt = "updated_at"
     }
@@ -53,10 +63,15 @@ public struct TrackMatch: Codable, Sendable, Equatable {
             }
             return date
         }
+        // The stored form has the column as is; the shown form says when the value came in on the 0-100 scale.
+        var confidence = try c.decode(Double.self, forKey: .confidence)
+        if try c.decodeIfPresent(ConfidenceScale.self, forKey: .confidenceScale) == .percent, confidence <= 1 {
+            confidence *= 100
+        }
         self.init(
             id: try c.decode(Int64.self, forKey: .id), releaseID: try c.decode(Int64.self, forKey: .releaseID),
             trackIndex: try c.decode(Int.self, forKey: .trackIndex), platform: try c.decode(String.self, forKey: .platform),
-            matchURL: try c.decode(String.self, forKey: .matchURL), confidence: try c.decode(Double.self, forKey: .confidence),
+            matchURL: try c.decode(String.self, forKey: .matchURL), confidence: confidence,
             approved: try c.decode(Bool.self, forKey: .approved),
             verifiedBy: try c.decodeIfPresent(String.self, forKey: .verifiedBy), verifiedAt: try date(.verifiedAt),
             createdAt: try date(.createdAt), updatedAt: try date(.updatedAt))
@@ -69,7 +84,12 @@ public struct TrackMatch: Codable, Sendable, Equatable {
         try c.encode(trackIndex, forKey: .trackIndex)
         try c.encode(platform, forKey: .platform)
         try c.encode(matchURL, forKey: .matchURL)
-        try c.encode(confidence, forKey: .confidence)
+        if encoder.userInfo[RowJSON.storedForm] as? Bool == true {
+            try c.encode(storedConfidence.stored, forKey: .confidence)
+        } else {
+            try c.encode(confidence, forKey: .confidence)
+            if confidenceScale == .percent { try c.encode(confidenceScale, forKey: .confidenceScale) }
+        }
         try c.encode(approved, forKey: .approved)
         try c.encode(verifiedBy, forKey: .verifiedBy)
         try c.encode(verifiedAt.map(PostgresTimestamp.format), forKey: .verifiedAt)
@@ -86,6 +106,7 @@ public struct TrackMatch: Codable, Sendable, Equatable {
     static let columns = "id, release_id, track_index, platform, match_url, confidence, approved, verified_by, verified_at, created_at, updated_at"
 
     /// Reads a row selected with `columns` (an optional table alias prefix is not needed: names are unqualified).
+    /// The confidence is kept as stored and read through `StoredConfidence`.
     init(row: PostgresRow) throws {
         self.init(
             id: try row.decode("id", as: Int64.self),
@@ -108,7 +129,8 @@ public struct TrackMatch: Codable, Sendable, Equatable {
     }
 
     /// Whether two rows say the same thing (ignoring id and timestamps of the row itself): an undo restores content
-    /// with a new `updated_at`, and a later undo in the chain must still recognise it.
+    /// with a new `updated_at`, and a later undo in the chain must still recognise it. Confidences are compared as
+    /// stored: 87 and 0.87 are different contents (one was normalized).
     public func hasSameContent(as other: TrackMatch) -> Bool {
         func same(_ a: Date?, _ b: Date?) -> Bool {
             switch (a, b) {
@@ -118,13 +140,15 @@ public struct TrackMatch: Codable, Sendable, Equatable {
             }
         }
         return releaseID == other.releaseID && trackIndex == other.trackIndex && platform == other.platform
-            && matchURL == other.matchURL && abs(confidence - other.confidence) < 1e-6 && approved == other.approved
+            && matchURL == other.matchURL && abs(storedConfidence.stored - other.storedConfidence.stored) < 1e-6
+            && approved == other.approved
             && verifiedBy == other.verifiedBy && same(verifiedAt, other.verifiedAt)
     }
 
-    /// The value this row should have in the cache.
+    /// The value this row should have in the cache. It remembers the row's scale for display; its `json`, what is
+    /// written to Redis, carries the confidence in [0, 1] whatever the row stores.
     public var cachedValue: CachedMatch {
-        CachedMatch(platform: platform, matchURL: matchURL, confidence: confidence, approved: approved,
+        CachedMatch(platform: platform, matchURL: matchURL, confidence: storedConfidence.stored, approved: approved,
                     verifiedBy: verifiedBy, verifiedAt: verifiedAt ?? updatedAt ?? createdAt ?? Date())
     }
 }
@@ -148,8 +172,12 @@ enum RowJSON {
         PostgresJSON(String(decoding: try encoder.encode(match), as: UTF8.self))
     }
 
+    /// Set in an encoder's `userInfo`: encode rows as stored (the confidence untouched, no display fields).
+    static let storedForm = CodingUserInfoKey(rawValue: "rotation.row.storedForm")!
+
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
+        encoder.userInfo[storedForm] = true
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()

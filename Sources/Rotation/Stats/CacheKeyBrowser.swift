@@ -70,7 +70,7 @@ public struct CacheKeyBrowser: Sendable {
             return "unusable: \(reason)"
         case .value(let match):
             let state = match.approved ? "approved" + (match.verifiedBy.map { " by \($0)" } ?? "") : "pending"
-            return String(format: "%@ %.2f %@ %@", match.platform, match.confidence, state, match.matchURL)
+            return "\(match.platform) \(match.storedConfidence.formatted()) \(state) \(match.matchURL)"
         }
     }
 }
