@@ -119,6 +119,38 @@ final class ReviewersDecisionsTests: XCTestCase {
         }
     }
 
+    /// After the worker ran on each shape: the console's queries agree with the rows, and the decisions the other
+    /// tests do not cover (clear, clear of a release, undo) work there too.
+    func testTheConsolesQueriesAndTheRemainingActionsOnBothShapes() throws {
+        for shape in DeployedSchema.Shape.allCases {
+            let (url, db) = try DeployedSchema.fresh(shape)
+            try WorkerFixtures.importFixtureReleases(db)
+            _ = try WorkerFixtures.worker(url).drain()
+            let queries = ConsoleQueries(database: db)
+            let pendingRows = try db.query("SELECT count(*) FROM track_matches WHERE NOT approved").scalar(Int.self)
+            let store = try XCTUnwrap(queries.stores().items.first { $0.store == "fixture-store" }, "\(shape)")
+            XCTAssertEqual(store.releaseCount, 20, "\(shape)")
+            XCTAssertEqual(store.pendingCount, pendingRows, "\(shape)")
+            XCTAssertEqual(try queries.releases(of: "fixture-store", limit: 100).items.count, 20, "\(shape)")
+            let pending = try queries.pending(limit: 1000).items
+            XCTAssertEqual(pending.count, pendingRows, "\(shape)")
+            XCTAssertTrue(pending.allSatisfy { $0.store == "fixture-store" && $0.releaseTitle != nil }, "\(shape)")
+
+            let harness = try ServiceHarness.make(databaseURL: url)
+            let key = try XCTUnwrap(pending.first).match.key
+            try harness.actions.clear(key, seen: .seen(try harness.service.row(key)), reviewer: "ana")
+            XCTAssertNil(try harness.service.row(key), "\(shape)")
+            try harness.actions.undo(reviewer: "ana")
+            XCTAssertNotNil(try harness.service.row(key), "\(shape)")
+            let cleared = try harness.actions.clearRelease(key.releaseID, reviewer: "ana")
+            XCTAssertGreaterThan(cleared.rowsAffected, 0, "\(shape)")
+            XCTAssertEqual(try db.query("SELECT count(*) FROM track_matches WHERE release_id = $1", key.releaseID).scalar(Int.self), 0)
+            try harness.actions.undo(reviewer: "ana")
+            XCTAssertEqual(try db.query("SELECT count(*) FROM track_matches WHERE release_id = $1", key.releaseID).scalar(Int.self),
+                           cleared.rowsAffected, "\(shape)")
+        }
+    }
+
     /// The read path's compute tier stores a match only where none is, and records it as the matcher's.
     func testTheComputeTiersMatchIsTheMatchersOwn() throws {
         let (url, db) = try DeployedSchema.fresh(.deployed)
