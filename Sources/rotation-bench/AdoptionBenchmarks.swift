@@ -122,6 +122,7 @@ private final class WebAppWriteProbe: Sendable {
             while !state.withLock({ $0.stopped }) {
                 n += 1
                 let release = Int64(1 + n % max(1, releases))
+                let phase = state.withLock { $0.phase }  // a write is charged to the phase it started in
                 let started = clock.now
                 do {
                     try db.query("""
@@ -133,13 +134,12 @@ private final class WebAppWriteProbe: Sendable {
                         VALUES ($1, 'probe', 1, '{}') ON CONFLICT (store_username, discogs_id) DO NOTHING
                         """, Int64(n))
                 } catch {
-                    // A column the migration is adding is briefly missing from no statement here; report and go on.
                     FileHandle.standardError.write(Data("probe write failed: \(error)\n".utf8))
                 }
                 let took = clock.now - started
                 state.withLock { s in
                     s.writes += 1
-                    if took > s.longest.duration { s.longest = Longest(duration: took, phase: s.phase) }
+                    if took > s.longest.duration { s.longest = Longest(duration: took, phase: phase) }
                 }
                 Thread.sleep(forTimeInterval: 0.002)
             }
