@@ -8,14 +8,14 @@ struct MigrateCommand: ParsableCommand {
         commandName: "migrate",
         abstract: "Apply pending database migrations.",
         discussion: """
-            Applies the numbered SQL files of migrations/ in order, each in its own transaction, under an advisory
-            lock. Tables the web app already created are adopted with their rows, in its first or its deployed
+            Applies the numbered SQL files of migrations/ in order, each in its own transaction, under an advisory \
+            lock. Tables the web app already created are adopted with their rows, in its first or its deployed \
             shape. A file changed after it was applied is refused.
 
-            Before anything runs, the live shapes are compared with what the web app and Rotation both need
+            Before anything runs, the live shapes are compared with what the web app and Rotation both need \
             (--check prints that report alone); an incompatible shape is refused with the report, exit 4.
 
-            On a database in use: indexes on tables that already hold rows are built concurrently first, and each
+            On a database in use: indexes on tables that already hold rows are built concurrently first, and each \
             migration waits at most --lock-timeout for a lock, says who holds it, rolls back and tries again.
 
             The directory is found next to the executable or the current directory, or set with ROTATION_MIGRATIONS.
