@@ -29,11 +29,11 @@ struct ReleasesCommand: ParsableCommand {
                       + (summary?.store.map { "  (store \(ReviewCLI.safe($0)))" } ?? ""))
                 print("tracks     \(detail.tracks.count)  (\(detail.titleSource?.label ?? "no tracklist stored"))")
                 for track in detail.tracks {
-                    let confidence = track.match.map { String(format: "%.2f", $0.confidence) } ?? ""
                     print(ReviewCLI.columns([
-                        (track.position ?? "", 5), (track.title ?? "", 36), (track.status.rawValue, 9), (confidence, 4),
-                        (track.match?.matchURL ?? "", 60)]))
+                        (track.position ?? "", 5), (track.title ?? "", 36), (track.status.rawValue, 9),
+                        (track.match?.storedConfidence.formatted() ?? "", 5), (track.match?.matchURL ?? "", 60)]))
                 }
+                ReviewCLI.printScaleFootnote(detail.tracks.compactMap(\.match?.confidenceScale))
             }
         }
     }

@@ -134,22 +134,27 @@ struct SyntheticRelease {
         let releaseData = CopyText.escape(try DiscogsListingRelease(
             id: id, description: "\(artist) - \(title)", artist: artist, title: title, year: year,
             catalogNumber: "SYN-\(index)").releaseDataJSON)
+        return queueFields(matched: matched) + "\t\(releaseData)\n"
+    }
+
+    /// The line's fields before `release_data`.
+    private func queueFields(matched: Bool) -> String {
         let age = (index &* 7907) % (30 * 86_400)
         let queued = SyntheticRelease.timestamp(secondsAgo: age + 3600)
         if !matched {
             let priority = index % 50 == 0 ? 5 : 0
-            return "\(store)\t\(id)\tqueued\t\(priority)\t\(SyntheticRelease.timestamp(secondsAgo: index % 3600))\t\\N\t\\N\t0\t\\N\t\(releaseData)\n"
+            return "\(store)\t\(id)\tqueued\t\(priority)\t\(SyntheticRelease.timestamp(secondsAgo: index % 3600))\t\\N\t\\N\t0\t\\N"
         }
         let done = SyntheticRelease.timestamp(secondsAgo: age)
         switch index % 100 {
         case 0:
             let message = String(format: SyntheticCatalog.failures[index / 100 % SyntheticCatalog.failures.count], id, id)
-            return "\(store)\t\(id)\tfailed\t0\t\(queued)\t\(queued)\t\(done)\t5\t\(CopyText.escape(message))\t\(releaseData)\n"
+            return "\(store)\t\(id)\tfailed\t0\t\(queued)\t\(queued)\t\(done)\t5\t\(CopyText.escape(message))"
         case 1 where index % 1000 == 1:
             // Marked processing by a worker that never came back (no lease): shows as stuck.
-            return "\(store)\t\(id)\tprocessing\t0\t\(queued)\t\(queued)\t\\N\t0\t\\N\t\(releaseData)\n"
+            return "\(store)\t\(id)\tprocessing\t0\t\(queued)\t\(queued)\t\\N\t0\t\\N"
         default:
-            return "\(store)\t\(id)\tcompleted\t0\t\(queued)\t\(queued)\t\(done)\t0\t\\N\t\(releaseData)\n"
+            return "\(store)\t\(id)\tcompleted\t0\t\(queued)\t\(queued)\t\(done)\t0\t\\N"
         }
     }
 

@@ -80,19 +80,19 @@ public enum TrackTitleSource: String, Codable, Sendable {
         }
     }
 
-    /// SQL over `releases r` and `discogs_release_bodies b` (either may be missing from a LEFT JOIN): a release's
-    /// tracklist as it is read, `r.tracklist` when it has entries, else the stored body's, else `[]`.
-    static let tracklistSQL = """
-        CASE WHEN jsonb_typeof(r.tracklist) = 'array' AND jsonb_array_length(r.tracklist) > 0 THEN r.tracklist
-             WHEN jsonb_typeof(b.body->'tracklist') = 'array' THEN b.body->'tracklist'
-             ELSE '[]'::jsonb END
-        """
-
-    /// SQL over the same: the raw value of where `tracklistSQL` read from, NULL when neither has entries.
+    /// SQL over `releases r` and `discogs_release_bodies b` (either may be missing from a LEFT JOIN): the raw value
+    /// of where a release's tracklist is read from, `r.tracklist` when it has entries, else the stored body's when
+    /// that has entries; NULL when neither has.
     static let sourceSQL = """
         CASE WHEN jsonb_typeof(r.tracklist) = 'array' AND jsonb_array_length(r.tracklist) > 0 THEN 'releases'
              WHEN jsonb_typeof(b.body->'tracklist') = 'array' AND jsonb_array_length(b.body->'tracklist') > 0
                THEN 'stored_discogs_body' END
+        """
+
+    /// SQL over the same: the tracklist read from where `sourceSQL` says, else `[]`.
+    static let tracklistSQL = """
+        CASE \(sourceSQL) WHEN 'releases' THEN r.tracklist WHEN 'stored_discogs_body' THEN b.body->'tracklist'
+             ELSE '[]'::jsonb END
         """
 }
 

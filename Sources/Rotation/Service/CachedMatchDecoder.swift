@@ -45,8 +45,8 @@ public enum CachedMatchDecoder {
         guard let number = fields["confidence"]?.number else { throw CacheValueError("confidence missing or not a number") }
         // Above 1 is the web app's 0-100 scale (StoredConfidence). Our own display form (`"confidence_scale":
         // "percent"` beside a value in [0, 1]) is read back on that scale, so a displayed value decodes as it was.
-        let shownAsPercent = fields["confidence_scale"]?.text == ConfidenceScale.percent.rawValue && number <= 1
-        let confidence = shownAsPercent ? number * 100 : number
+        let confidence = StoredConfidence(
+            shown: number, scale: fields["confidence_scale"]?.text.flatMap(ConfidenceScale.init(rawValue:))).stored
         guard StoredConfidence(stored: confidence).isOnAScale else {
             throw CacheValueError("confidence \(number) outside [0, 1] and 0-100")
         }

@@ -28,6 +28,12 @@ public struct StoredConfidence: Sendable, Hashable {
         self.stored = stored
     }
 
+    /// From the form Rotation shows (`value` in [0, 1], with `"confidence_scale": "percent"` when the row stores
+    /// the 0-100 number), back to the number as stored; a `value` above 1 is taken as stored already.
+    public init(shown value: Double, scale: ConfidenceScale?) {
+        self.init(stored: scale == .percent && value <= 1 ? value * 100 : value)
+    }
+
     public var scale: ConfidenceScale { stored > 1 ? .percent : .unit }
 
     /// In [0, 1] (NaN stays NaN: there is nothing to read). Values above 100 count as 100, as the database's

@@ -64,10 +64,9 @@ public struct TrackMatch: Codable, Sendable, Equatable {
             return date
         }
         // The stored form has the column as is; the shown form says when the value came in on the 0-100 scale.
-        var confidence = try c.decode(Double.self, forKey: .confidence)
-        if try c.decodeIfPresent(ConfidenceScale.self, forKey: .confidenceScale) == .percent, confidence <= 1 {
-            confidence *= 100
-        }
+        let confidence = StoredConfidence(
+            shown: try c.decode(Double.self, forKey: .confidence),
+            scale: try c.decodeIfPresent(ConfidenceScale.self, forKey: .confidenceScale)).stored
         self.init(
             id: try c.decode(Int64.self, forKey: .id), releaseID: try c.decode(Int64.self, forKey: .releaseID),
             trackIndex: try c.decode(Int.self, forKey: .trackIndex), platform: try c.decode(String.self, forKey: .platform),
