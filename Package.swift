@@ -41,7 +41,7 @@ let package = Package(
             ]),
 
         // Cell buffer, diff, sanitizer, keys, themes, the ncursesw backend and a memory backend.
-        .target(name: "Terminal", dependencies: ["CNcursesw"]),
+        .target(name: "Terminal", dependencies: ["CNcursesw"], exclude: ["Text/generate-width-table.py"]),
 
         // The review console: state, update(event) -> effects, views.
         .target(name: "Console", dependencies: ["Terminal", "Rotation", "Matching"]),

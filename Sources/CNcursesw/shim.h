@@ -9,6 +9,7 @@
 #endif
 #include <locale.h>
 #include <wchar.h>
+#include <string.h>
 #include <ncursesw/ncurses.h>
 
 // C globals and function-like macros do not import into Swift: wrap them.
@@ -27,10 +28,26 @@ static inline attr_t rotation_a_normal(void) { return A_NORMAL; }
 static inline int rotation_key_resize(void) { return KEY_RESIZE; }
 static inline int rotation_err(void) { return ERR; }
 
-/// Puts one wide character with attributes and a colour pair at (y, x).
-static inline int rotation_put_wide(int y, int x, const wchar_t *wch, attr_t attrs, short pair) {
+/// Puts one cell (a base character and its combining marks, NUL-terminated) with attributes and a colour pair at
+/// (y, x); `width` is the width Rotation measured for it. When ncurses refuses the character (setcchar or add_wch
+/// fails, as for a character the C library's older Unicode tables do not know), `fallback` is put there instead,
+/// so a cell never keeps what it held before. Returns the columns ncurses advanced (1 or 2; `width` at the
+/// bottom-right corner, where ncurses cannot advance), or 0 when even the fallback was refused.
+static inline int rotation_put_cell(int y, int x, const wchar_t *wch, wchar_t fallback, int width, attr_t attrs,
+                                    short pair) {
     cchar_t cell;
-    setcchar(&cell, wch, attrs, pair, NULL);
-    return mvadd_wch(y, x, &cell);
+    memset(&cell, 0, sizeof cell);
+    int lastCell = (y == LINES - 1) && (x + width >= COLS);
+    int ok = setcchar(&cell, wch, attrs, pair, NULL) != ERR;
+    if (ok) ok = mvadd_wch(y, x, &cell) != ERR || lastCell;
+    if (!ok) {
+        wchar_t stand_in[2] = { fallback, 0 };
+        memset(&cell, 0, sizeof cell);
+        if (setcchar(&cell, stand_in, attrs, pair, NULL) == ERR) return 0;
+        if (mvadd_wch(y, x, &cell) == ERR && !lastCell) return 0;
+    }
+    if (lastCell) return width;
+    int advanced = getcurx(stdscr) - x;
+    return advanced > 0 ? advanced : width;
 }
 #endif

@@ -33,15 +33,15 @@ struct CacheCommand: ParsableCommand {
                 if json { return try printJSON(stats) }
                 func mb(_ bytes: Int?) -> String { bytes.map { String(format: "%.1f MB", Double($0) / 1_048_576) } ?? "?" }
                 func percent(_ rate: Double?) -> String { rate.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a" }
-                print("redis          \(ReviewCLI.safe(stats.redisVersion ?? "?"))")
-                print("keys           \(stats.totalKeys) total, \(stats.matchKeys.map(String.init) ?? "not scanned") match:*"
+                printLine("redis          \(ReviewCLI.safe(stats.redisVersion ?? "?"))")
+                printLine("keys           \(stats.totalKeys) total, \(stats.matchKeys.map(String.init) ?? "not scanned") match:*"
                       + (stats.scanAgeSeconds.map { String(format: " (scan %.1f s old)", $0) } ?? ""))
-                print("memory         \(mb(stats.usedMemoryBytes)) used / \(stats.maxMemoryBytes == 0 ? "no limit" : mb(stats.maxMemoryBytes))")
-                print("evicted        \(stats.evictedKeys ?? 0) keys, expired \(stats.expiredKeys ?? 0)")
-                print("ops/s          \(stats.opsPerSecond ?? 0)")
-                print("hit rate       \(percent(stats.serverHitRate)) over \(window) s, \(percent(stats.serverHitRateLifetime)) since start")
+                printLine("memory         \(mb(stats.usedMemoryBytes)) used / \(stats.maxMemoryBytes == 0 ? "no limit" : mb(stats.maxMemoryBytes))")
+                printLine("evicted        \(stats.evictedKeys ?? 0) keys, expired \(stats.expiredKeys ?? 0)")
+                printLine("ops/s          \(stats.opsPerSecond ?? 0)")
+                printLine("hit rate       \(percent(stats.serverHitRate)) over \(window) s, \(percent(stats.serverHitRateLifetime)) since start")
                 if let ttl = stats.ttlSpread, ttl.sampled > 0 {
-                    print("ttl (\(ttl.sampled) sampled) <1h \(ttl.underOneHour)  1-6h \(ttl.oneToSixHours)  6-12h \(ttl.sixToTwelveHours)  12-24h \(ttl.twelveToTwentyFourHours)  >24h \(ttl.overTwentyFourHours)  none \(ttl.persistent)")
+                    printLine("ttl (\(ttl.sampled) sampled) <1h \(ttl.underOneHour)  1-6h \(ttl.oneToSixHours)  6-12h \(ttl.sixToTwelveHours)  12-24h \(ttl.twelveToTwentyFourHours)  >24h \(ttl.overTwentyFourHours)  none \(ttl.persistent)")
                 }
             }
         }
@@ -98,8 +98,8 @@ struct CacheCommand: ParsableCommand {
                 let plan = try clearer.dryRun(target)
                 if dryRun || plan.count == 0 {
                     if json { return try printJSON(plan) }
-                    print("\(plan.count) key\(plan.count == 1 ? "" : "s") (\(ReviewCLI.safe(target.description))) would be unlinked\(plan.count > 0 ? ", for example:" : ".")")
-                    for key in plan.sample { print("  \(ReviewCLI.safe(key))") }
+                    printLine("\(plan.count) key\(plan.count == 1 ? "" : "s") (\(ReviewCLI.safe(target.description))) would be unlinked\(plan.count > 0 ? ", for example:" : ".")")
+                    for key in plan.sample { printLine("  \(ReviewCLI.safe(key))") }
                     return
                 }
                 if servers.settings.readOnly { throw ReviewError.readOnly }
@@ -114,7 +114,7 @@ struct CacheCommand: ParsableCommand {
                 }
                 if !json, isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
                 if json { return try printJSON(result) }
-                print("unlinked \(result.unlinked) key\(result.unlinked == 1 ? "" : "s")")
+                printLine("unlinked \(result.unlinked) key\(result.unlinked == 1 ? "" : "s")")
             }
         }
     }

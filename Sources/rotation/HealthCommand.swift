@@ -27,9 +27,9 @@ struct HealthCommand: ParsableCommand {
                 if let version = tier.version { line += "  version \(version)" }
                 if let rtt = tier.roundTripMilliseconds { line += String(format: "  rtt %.2f ms", rtt) }
                 if tier.tier == "postgres" && tier.up { line += "  schema \(tier.schemaVersion.map(String.init) ?? "none (run rotation migrate)")" }
-                print(line)
-                if let check = tier.schemaCheck { print("          shapes \(TerminalText.sanitize(check))") }
-                if let error = tier.error { print("          \(TerminalText.sanitize(error))") }
+                printLine(line)
+                if let check = tier.schemaCheck { printLine("          shapes \(TerminalText.sanitize(check))") }
+                if let error = tier.error { printLine("          \(TerminalText.sanitize(error))") }
             }
         }
         if !report.allUp {

@@ -23,10 +23,10 @@ struct ImportCommand: ParsableCommand {
             try printJSON(summary)
         } else {
             let change = summary.change
-            print("\(summary.filesRead) file\(summary.filesRead == 1 ? "" : "s"), \(summary.itemsProcessed) \(noun): "
+            printLine("\(summary.filesRead) file\(summary.filesRead == 1 ? "" : "s"), \(summary.itemsProcessed) \(noun): "
                   + "\(change.newReleases) new releases, \(change.updatedReleases) updated, \(change.enqueued) queued")
             if !summary.storesLogged.isEmpty {
-                print("logged in store_sync_log and store_sync_runs: \(summary.storesLogged.map(TerminalText.sanitize).joined(separator: ", "))")
+                printLine("logged in store_sync_log and store_sync_runs: \(summary.storesLogged.map(TerminalText.sanitize).joined(separator: ", "))")
             }
         }
         for issue in summary.issues {

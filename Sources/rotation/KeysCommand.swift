@@ -17,6 +17,6 @@ struct KeysCommand: ParsableCommand {
     func run() throws {
         let (keymap, problems) = builtIn ? (Keymap.defaults, []) : ConsoleLauncher.keymap(environment: ProcessInfo.processInfo.environment)
         for problem in problems { printError("rotation: \(problem)") }
-        print(markdown ? HelpContent.markdownKeyTable(keymap: keymap) : HelpContent.plainKeyTable(keymap: keymap), terminator: "")
+        printLine(markdown ? HelpContent.markdownKeyTable(keymap: keymap) : HelpContent.plainKeyTable(keymap: keymap), terminator: "")
     }
 }

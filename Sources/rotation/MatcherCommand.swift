@@ -68,7 +68,7 @@ struct MatcherCommand: ParsableCommand {
             if json {
                 try printJSON(report)
             } else {
-                print(EvaluationReportFormatter.table(report, showTracks: tracks))
+                printLine(EvaluationReportFormatter.table(report, showTracks: tracks))
             }
             if report.releases.isEmpty {
                 throw MatcherInputError(message: "no labelled release was found in \(releases)")

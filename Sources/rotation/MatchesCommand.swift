@@ -38,16 +38,16 @@ struct MatchesCommand: ParsableCommand {
                                            platform: platform, search: search)
                 let page = try ConsoleQueries(database: db).pending(filter, after: after, limit: limit)
                 if json { return try printJSON(page) }
-                if page.items.isEmpty { print("No pending matches.") }
+                if page.items.isEmpty { printLine("No pending matches.") }
                 for item in page.items {
                     let m = item.match
-                    print(ReviewCLI.columns([
+                    printLine(ReviewCLI.columns([
                         ("\(m.releaseID)/\(m.trackIndex)", 16), (m.storedConfidence.formatted(), 5), (m.platform, 10),
                         (item.store ?? "-", 14), ((item.artist.map { $0 + " - " } ?? "") + (item.releaseTitle ?? "?"), 34),
                         (m.matchURL, 60)]))
                 }
                 ReviewCLI.printScaleFootnote(page.items.map(\.match.confidenceScale))
-                if let next = page.nextCursor { print("more: --after \(next)") }
+                if let next = page.nextCursor { printLine("more: --after \(next)") }
             }
         }
     }
@@ -64,17 +64,17 @@ struct MatchesCommand: ParsableCommand {
                 let service = try ReviewCLI.service(servers)
                 let lookup = try service.getOrComputeMatch(TrackKey(releaseID: release, trackIndex: track))
                 if json { return try printJSON(lookup) }
-                print("track      \(release)/\(track)  (answered by \(lookup.tier.rawValue)\(lookup.stale ? ", STALE: Postgres unreachable" : ""))")
-                if let problem = lookup.cacheProblem { print("cache      \(ReviewCLI.safe(problem))") }
-                guard let match = lookup.match else { return print("match      none (unmatched)") }
-                print("match      \(ReviewCLI.safe(match.matchURL))")
-                print("platform   \(ReviewCLI.safe(match.platform))")
-                print("confidence \(match.storedConfidence.formatted(decimals: 3))"
+                printLine("track      \(release)/\(track)  (answered by \(lookup.tier.rawValue)\(lookup.stale ? ", STALE: Postgres unreachable" : ""))")
+                if let problem = lookup.cacheProblem { printLine("cache      \(ReviewCLI.safe(problem))") }
+                guard let match = lookup.match else { return printLine("match      none (unmatched)") }
+                printLine("match      \(ReviewCLI.safe(match.matchURL))")
+                printLine("platform   \(ReviewCLI.safe(match.platform))")
+                printLine("confidence \(match.storedConfidence.formatted(decimals: 3))"
                       + (match.confidenceScale == .percent
                          ? String(format: " (stored as %g on the web app's 0-100 scale)", match.storedConfidence.stored) : ""))
-                print("status     \(match.approved ? "approved" : "pending review")")
-                if let by = match.verifiedBy { print("verified   by \(ReviewCLI.safe(by))") }
-                if let updated = lookup.row?.updatedAt { print("updated_at \(PostgresTimestamp.format(updated))") }
+                printLine("status     \(match.approved ? "approved" : "pending review")")
+                if let by = match.verifiedBy { printLine("verified   by \(ReviewCLI.safe(by))") }
+                if let updated = lookup.row?.updatedAt { printLine("updated_at \(PostgresTimestamp.format(updated))") }
             }
         }
     }
@@ -162,7 +162,7 @@ struct MatchesCommand: ParsableCommand {
                 return try ReviewCLI.run(json: action.json) {
                     let row = try ReviewCLI.service(action.servers).row(action.key)
                     if action.json { return try printJSON(BulkActionPlan(rows: row == nil ? 0 : 1, sample: row.map { [$0] } ?? [])) }
-                    print(row.map { "would delete \(action.key): \(ReviewCLI.safe($0.matchURL))" } ?? "no match for \(action.key)")
+                    printLine(row.map { "would delete \(action.key): \(ReviewCLI.safe($0.matchURL))" } ?? "no match for \(action.key)")
                 }
             }
             try ReviewCLI.confirm("Delete the match of \(action.key)?", yes: yes)
@@ -194,9 +194,9 @@ struct MatchesCommand: ParsableCommand {
                 progress: { "normalized \($0)/\($1) rows" },
                 report: { result in
                     if bulk.json { return try printJSON(result) }
-                    print("normalize_confidence: \(result.rewritten) rewritten in [0, 1], \(result.conflicts.count) changed "
+                    printLine("normalize_confidence: \(result.rewritten) rewritten in [0, 1], \(result.conflicts.count) changed "
                           + "meanwhile (left alone), \(result.skipped) skipped (gone or already in [0, 1])")
-                    for conflict in result.conflicts { print("  conflict: \(ReviewCLI.safe(conflict.message))") }
+                    for conflict in result.conflicts { printLine("  conflict: \(ReviewCLI.safe(conflict.message))") }
                     if result.cacheRepairsQueued > 0 {
                         printError("rotation: Redis unreachable; \(result.cacheRepairsQueued) keys will be repaired when it is back")
                     }
@@ -247,7 +247,7 @@ enum ReviewCLI {
     /// Explains the marker under text output that shows a confidence stored on the 0-100 scale.
     static func printScaleFootnote(_ scales: [ConfidenceScale]) {
         guard scales.contains(.percent) else { return }
-        print("\(ConfidenceScale.percent.marker) \(ConfidenceScale.markerMeaning); \(ConfidenceScale.markerRemedy)")
+        printLine("\(ConfidenceScale.percent.marker) \(ConfidenceScale.markerMeaning); \(ConfidenceScale.markerRemedy)")
     }
 
     /// Text from a server, made safe for a terminal.
@@ -285,9 +285,9 @@ enum ReviewCLI {
         }
         if let undoes = outcome.undoes { line += " (reverses decision #\(undoes))" }
         line += "; logged as #\(outcome.reviewID); cache \(outcome.cache.rawValue.replacingOccurrences(of: "_", with: " "))"
-        print(line)
+        printLine(line)
         if let after = outcome.after {
-            print("now: \(safe(after.matchURL)) \(after.storedConfidence.formatted()) \(after.approved ? "approved" : "pending")"
+            printLine("now: \(safe(after.matchURL)) \(after.storedConfidence.formatted()) \(after.approved ? "approved" : "pending")"
                   + (after.updatedAt.map { " updated_at \(PostgresTimestamp.format($0))" } ?? ""))
         }
         ReviewCLI.printScaleFootnote([outcome.after?.confidenceScale].compactMap { $0 })

@@ -49,8 +49,8 @@ struct MigrateCommand: ParsableCommand {
             if json { return try printJSON(statuses) }
             for entry in statuses {
                 let when = entry.appliedAt.map { " applied \(ISO8601DateFormatter().string(from: $0))" } ?? ""
-                print(String(format: "%04d", entry.version), entry.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0),
-                      entry.name + when)
+                printLine([String(format: "%04d", entry.version), entry.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0),
+                           entry.name + when].joined(separator: " "))
             }
             if statuses.contains(where: { $0.state == .changed }) { throw ExitCode(2) }
             return
@@ -69,9 +69,9 @@ struct MigrateCommand: ParsableCommand {
         if dryRun {
             let pending = try runner.pending()
             if json { return try printJSON(pending.map(MigrationSummary.init)) }
-            if pending.isEmpty { print("Nothing to apply: the database is up to date.") }
+            if pending.isEmpty { printLine("Nothing to apply: the database is up to date.") }
             for migration in pending {
-                print("would apply \(String(format: "%04d", migration.version)) \(migration.name)")
+                printLine("would apply \(String(format: "%04d", migration.version)) \(migration.name)")
             }
             return
         }
@@ -79,25 +79,25 @@ struct MigrateCommand: ParsableCommand {
         var options = MigrationOptions()
         options.lockTimeout = .milliseconds(Int64(lockTimeout * 1000))
         let applied = try runner.apply(options: options, progress: { migration in
-            if !json { print("applying \(String(format: "%04d", migration.version)) \(migration.name)…") }
+            if !json { printLine("applying \(String(format: "%04d", migration.version)) \(migration.name)…") }
         }, events: { event in
             printError(TerminalText.sanitize(event.description))
         })
         if json { return try printJSON(applied.map(MigrationSummary.init)) }
-        print(applied.isEmpty ? "Nothing to apply: the database is up to date."
+        printLine(applied.isEmpty ? "Nothing to apply: the database is up to date."
                               : "Applied \(applied.count) migration\(applied.count == 1 ? "" : "s"); schema version \(try runner.currentVersion() ?? 0).")
     }
 }
 
 private func printReport(_ report: SchemaCheck.Report) {
     if report.differences.isEmpty {
-        print("The schema matches what both the web app and Rotation need.")
+        printLine("The schema matches what both the web app and Rotation need.")
         return
     }
     for difference in report.differences {
-        print(TerminalText.sanitize(difference.description))
+        printLine(TerminalText.sanitize(difference.description))
     }
-    print(report.compatible ? "Compatible: \(report.summary)." : "Incompatible: \(report.summary).")
+    printLine(report.compatible ? "Compatible: \(report.summary)." : "Incompatible: \(report.summary).")
 }
 
 /// A migration as `--json` prints it: the version is a number, as in `--status --json`.

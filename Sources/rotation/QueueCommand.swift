@@ -46,11 +46,11 @@ struct QueueCommand: ParsableCommand {
             let outcome = try ProcessingQueue(connection: try servers.postgres())
                 .requeue(failedOnly: failed, release: release, force: force)
             if json { return try printJSON(outcome) }
-            print("requeued \(outcome.requeued) job\(outcome.requeued == 1 ? "" : "s")")
+            printLine("requeued \(outcome.requeued) job\(outcome.requeued == 1 ? "" : "s")")
             if outcome.processingElsewhere > 0 {
                 let since = outcome.processingElsewhereSince.map { " since \(PostgresTimestamp.format($0))" } ?? ""
                 let rows = outcome.processingElsewhere == 1 ? "1 row is" : "\(outcome.processingElsewhere) rows are"
-                print("\(rows) being processed by another processor (the web app)\(since); --force takes them over")
+                printLine("\(rows) being processed by another processor (the web app)\(since); --force takes them over")
             }
         }
     }
@@ -66,7 +66,7 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             let queue = ProcessingQueue(connection: try servers.postgres())
             let moved = try queue.bump(release: release)
-            if moved > 0 { return print("moved \(moved) job\(moved == 1 ? "" : "s") of release \(release) to the front") }
+            if moved > 0 { return printLine("moved \(moved) job\(moved == 1 ? "" : "s") of release \(release) to the front") }
             let statuses = try queue.statuses(release: release)
             if statuses.isEmpty {
                 printError("rotation: release \(release) is not in the queue (queue it with: rotation queue requeue --release \(release))")
@@ -94,12 +94,12 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             let entries = try ProcessingQueue(connection: try servers.postgres()).list(status: status, limit: limit)
             if json { return try printJSON(entries) }
-            if entries.isEmpty { return print(status.map { "no \($0) jobs" } ?? "the queue is empty") }
-            print(TerminalText.pad("ID", toWidth: 9) + " " + TerminalText.pad("RELEASE", toWidth: 11) + " "
+            if entries.isEmpty { return printLine(status.map { "no \($0) jobs" } ?? "the queue is empty") }
+            printLine(TerminalText.pad("ID", toWidth: 9) + " " + TerminalText.pad("RELEASE", toWidth: 11) + " "
                   + TerminalText.pad("STATUS", toWidth: 10) + " PRI TRIES " + TerminalText.pad("STORE", toWidth: 18) + " DETAIL")
             for entry in entries {
                 let detail = entry.errorMessage ?? entry.title ?? ""
-                print(TerminalText.pad(String(entry.id), toWidth: 9) + " " + TerminalText.pad(String(entry.discogsID), toWidth: 11) + " "
+                printLine(TerminalText.pad(String(entry.id), toWidth: 9) + " " + TerminalText.pad(String(entry.discogsID), toWidth: 11) + " "
                       + TerminalText.pad(TerminalText.sanitize(entry.status), toWidth: 10) + " "
                       + TerminalText.pad(String(entry.priority), toWidth: 3, alignment: .right) + " "
                       + TerminalText.pad(String(entry.retryCount), toWidth: 5, alignment: .right) + " "
@@ -127,17 +127,17 @@ struct QueueCommand: ParsableCommand {
             let counts = ["queued", "processing", "completed", "failed"].map { "\($0) \(stats.counts[$0] ?? 0)" }
                 + stats.counts.keys.filter { !["queued", "processing", "completed", "failed"].contains($0) }.sorted()
                     .map { "\(TerminalText.sanitize($0)) \(stats.counts[$0] ?? 0)" }
-            print(counts.joined(separator: "  "))
-            print("oldest queued: \(stats.oldestQueuedAgeSeconds.map(Self.age) ?? "none")")
-            print(String(format: "throughput: %.2f releases/s over the last %ds", stats.throughputPerSecond, stats.throughputWindowSeconds)
+            printLine(counts.joined(separator: "  "))
+            printLine("oldest queued: \(stats.oldestQueuedAgeSeconds.map(Self.age) ?? "none")")
+            printLine(String(format: "throughput: %.2f releases/s over the last %ds", stats.throughputPerSecond, stats.throughputWindowSeconds)
                   + "  ETA: \(stats.etaSeconds.map(Self.age) ?? "unknown (nothing completing)")")
-            print("stuck processing: \(stats.stuck.count)")
+            printLine("stuck processing: \(stats.stuck.count)")
             for entry in stats.stuck.prefix(10) {
-                print("  \(entry.discogsID) \(TerminalText.sanitize(entry.store)) leased by \(TerminalText.sanitize(entry.leasedBy ?? "nobody (no lease)"))")
+                printLine("  \(entry.discogsID) \(TerminalText.sanitize(entry.store)) leased by \(TerminalText.sanitize(entry.leasedBy ?? "nobody (no lease)"))")
             }
-            print("failed: \(stats.failed)")
+            printLine("failed: \(stats.failed)")
             for entry in stats.recentFailures {
-                print("  \(entry.discogsID) \(TerminalText.truncate(TerminalText.sanitize(entry.errorMessage ?? "(no message)"), toWidth: 100))")
+                printLine("  \(entry.discogsID) \(TerminalText.truncate(TerminalText.sanitize(entry.errorMessage ?? "(no message)"), toWidth: 100))")
             }
         }
 

@@ -25,11 +25,11 @@ struct ReleasesCommand: ParsableCommand {
                 if json { return try printJSON(detail) }
                 let summary = detail.release
                 let name = [summary?.artist, summary?.title].compactMap { $0 }.joined(separator: " – ")
-                print("release    \(release)\(name.isEmpty ? "" : "  \(ReviewCLI.safe(name))")"
+                printLine("release    \(release)\(name.isEmpty ? "" : "  \(ReviewCLI.safe(name))")"
                       + (summary?.store.map { "  (store \(ReviewCLI.safe($0)))" } ?? ""))
-                print("tracks     \(detail.tracks.count)  (\(detail.titleSource?.label ?? "no tracklist stored"))")
+                printLine("tracks     \(detail.tracks.count)  (\(detail.titleSource?.label ?? "no tracklist stored"))")
                 for track in detail.tracks {
-                    print(ReviewCLI.columns([
+                    printLine(ReviewCLI.columns([
                         (track.position ?? "", 5), (track.title ?? "", 36), (track.status.rawValue, 9),
                         (track.match?.storedConfidence.formatted() ?? "", 5), (track.match?.matchURL ?? "", 60)]))
                 }
@@ -108,9 +108,9 @@ struct BulkActionOptions: ParsableArguments {
 enum BulkActionOutput {
     /// "3 matches <subject> would be <change>, for example:" and the sample.
     static func printPlan(_ plan: BulkActionPlan, subject: String, change: String) {
-        print("\(plan.rows) match\(plan.rows == 1 ? "" : "es") \(ReviewCLI.safe(subject)) would be \(change)\(plan.rows > 0 ? ", for example:" : ".")")
+        printLine("\(plan.rows) match\(plan.rows == 1 ? "" : "es") \(ReviewCLI.safe(subject)) would be \(change)\(plan.rows > 0 ? ", for example:" : ".")")
         for row in plan.sample {
-            print("  \(row.releaseID)/\(row.trackIndex) \(row.storedConfidence.formatted()) \(row.approved ? "approved" : "pending ") \(ReviewCLI.safe(row.matchURL))")
+            printLine("  \(row.releaseID)/\(row.trackIndex) \(row.storedConfidence.formatted()) \(row.approved ? "approved" : "pending ") \(ReviewCLI.safe(row.matchURL))")
         }
         ReviewCLI.printScaleFootnote(plan.sample.map(\.confidenceScale))
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct RotationCommand: ParsableCommand {
@@ -28,4 +29,21 @@ struct RotationCommand: ParsableCommand {
             CacheCommand.self,
         ],
         defaultSubcommand: ReviewConsoleCommand.self)
+
+    /// ArgumentParser's `main()`, except that an error's message (which may quote a server, a file or an argument)
+    /// is printed through `printError`, so it is sanitized like every other line. Help, usage and completion
+    /// scripts are printed as ArgumentParser prints them, and the exit codes are ArgumentParser's.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success { print(message) } else { printError(message) }
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

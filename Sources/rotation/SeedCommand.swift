@@ -44,7 +44,7 @@ struct SeedCommand: ParsableCommand {
         let request = SeedRequest(stores: stores, releases: releases, tracksPerRelease: tracks, queuedReleases: queued, seed: seed)
         let report = try SyntheticDataSeeder(connection: try servers.postgres()).seed(request) { printError("seed: \($0)") }
         if json { return try printJSON(report) }
-        print("""
+        printLine("""
             seeded \(report.stores) stores, \(report.releases) releases, \(report.trackMatches) track_matches, \
             \(report.candidates) candidates, \(report.queueRows) queue rows, \(report.releaseBodies) release bodies \
             in \(String(format: "%.1f", report.seconds)) s (replaced \(report.previousRowsRemoved) earlier synthetic rows)

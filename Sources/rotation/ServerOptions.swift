@@ -29,16 +29,3 @@ struct ServerOptions: ParsableArguments {
         return try PostgresConnection(PostgresConfiguration(url, readOnly: settings.readOnly))
     }
 }
-
-/// Prints a value as pretty JSON with sorted keys, for `--json`.
-func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
-}
-
-/// Writes a line to standard error (progress, warnings), leaving standard output for results.
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}

@@ -18,14 +18,14 @@ struct StoresCommand: ParsableCommand {
             try ReviewCLI.run(json: json) {
                 let page = try ConsoleQueries(database: try servers.postgres()).stores(after: after, limit: limit)
                 if json { return try printJSON(page) }
-                if page.items.isEmpty { print("No stores.") }
-                else { print(ReviewCLI.columns([("STORE", 24), ("RELEASES", 9), ("TRACKS", 8), ("MATCHED", 8), ("PENDING", 8), ("UNMATCHED", 9)])) }
+                if page.items.isEmpty { printLine("No stores.") }
+                else { printLine(ReviewCLI.columns([("STORE", 24), ("RELEASES", 9), ("TRACKS", 8), ("MATCHED", 8), ("PENDING", 8), ("UNMATCHED", 9)])) }
                 for store in page.items {
-                    print(ReviewCLI.columns([
+                    printLine(ReviewCLI.columns([
                         (store.store, 24), (String(store.releaseCount), 9), (String(store.trackCount), 8),
                         (String(store.matchedCount), 8), (String(store.pendingCount), 8), (String(store.unmatchedCount), 9)]))
                 }
-                if let next = page.nextCursor { print("more: --after \(next)") }
+                if let next = page.nextCursor { printLine("more: --after \(next)") }
             }
         }
     }

@@ -55,7 +55,7 @@ struct SyncCommand: ParsableCommand {
         if json {
             try printJSON(report)
         } else {
-            print("\(TerminalText.sanitize(report.store)): \(report.pagesFetched) page(s) from page \(report.startedAtPage), "
+            printLine("\(TerminalText.sanitize(report.store)): \(report.pagesFetched) page(s) from page \(report.startedAtPage), "
                   + "\(report.listingsProcessed) listings, \(report.newReleasesFound) new releases, "
                   + "\(report.releaseBodiesFetched) release bodies fetched")
         }

@@ -95,11 +95,71 @@ final class TerminalTextTests: XCTestCase {
         XCTAssertEqual(TerminalText.width("Beyoncé 👨‍👩‍👧 ok"), 13)
     }
 
-    func testBuiltInTableAgreesOnTheBasics() {
-        XCTAssertEqual(DisplayWidth.tableWidth("日"), 2)
-        XCTAssertEqual(DisplayWidth.tableWidth("😀"), 2)
-        XCTAssertEqual(DisplayWidth.tableWidth("\u{301}"), 0)
-        XCTAssertEqual(DisplayWidth.tableWidth("é"), 1)
+    func testWidthTableIsACurrentUnicodeVersion() {
+        let major = Int(DisplayWidth.unicodeVersion.split(separator: ".").first ?? "") ?? 0
+        XCTAssertGreaterThanOrEqual(major, 16, "regenerate WidthTable.swift with generate-width-table.py")
+    }
+
+    func testNewerEmojiAndCJKExtensionsAreWide() {
+        // Unicode 15-17 characters glibc's Unicode 14 wcwidth measured 1 wide (or unprintable).
+        XCTAssertEqual(DisplayWidth.of(Character("\u{1FAE8}")), 2)  // SHAKING FACE (Unicode 15)
+        XCTAssertEqual(DisplayWidth.of(Character("\u{1F7E0}")), 2)  // LARGE ORANGE CIRCLE
+        XCTAssertEqual(DisplayWidth.of(Character("\u{1FA77}")), 2)  // PINK HEART (Unicode 15)
+        XCTAssertEqual(DisplayWidth.of(Character("\u{31350}")), 2)  // CJK UNIFIED IDEOGRAPHS EXTENSION H
+        XCTAssertEqual(DisplayWidth.of(Character("\u{2EBF0}")), 2)  // CJK UNIFIED IDEOGRAPHS EXTENSION I
+        XCTAssertEqual(DisplayWidth.of(scalar: "\u{1FAE8}"), 2)
+    }
+
+    func testGraphemeClustersAreMeasuredWhole() {
+        XCTAssertEqual(DisplayWidth.of(Character("\u{2764}")), 1)           // HEAVY BLACK HEART, text style
+        XCTAssertEqual(DisplayWidth.of(Character("\u{2764}\u{FE0F}")), 2)   // ... with VS16: emoji style
+        XCTAssertEqual(DisplayWidth.of(Character("1\u{FE0F}\u{20E3}")), 2)  // keycap one
+        XCTAssertEqual(DisplayWidth.of(Character("\u{2764}\u{FE0F}\u{200D}\u{1F525}")), 2)  // heart on fire (ZWJ)
+        XCTAssertEqual(DisplayWidth.of(Character("🇯🇵")), 2)                 // regional-indicator pair
+        XCTAssertEqual(DisplayWidth.of(Character("👩🏽‍🚀")), 2)
+        XCTAssertEqual(DisplayWidth.of(Character("a\u{301}\u{302}")), 1)    // combining marks
+        XCTAssertEqual(DisplayWidth.of(Character("\u{1100}\u{1161}\u{11A8}")), 2)  // Hangul syllable as jamo
+        XCTAssertEqual(DisplayWidth.of("\u{2764}\u{FE0F}x"), 3)
+        XCTAssertEqual(TerminalText.width("I \u{2764}\u{FE0F} 🇯🇵"), 7)
+        let cells = TerminalText.cells("\u{2764}\u{FE0F}👨‍👩‍👧e\u{301}", maxWidth: 10)
+        XCTAssertEqual(cells.map(\.width), [2, 2, 1])
+    }
+
+    func testInvisibleFillersShowAsAVisibleMark() {
+        let mark = Character(TerminalText.invisibleMark)
+        for filler in ["\u{3164}", "\u{115F}", "\u{1160}", "\u{FFA0}", "\u{2800}"] {
+            let clean = TerminalText.sanitize("a\(filler)b")
+            XCTAssertEqual(clean, "a\(mark)b", "U+\(String(filler.unicodeScalars.first!.value, radix: 16))")
+            XCTAssertEqual(TerminalText.width("a\(filler)b"), 3)
+        }
+        // A reviewer name made only of fillers does not look empty.
+        XCTAssertEqual(TerminalText.sanitize("\u{3164}\u{3164}"), String(repeating: mark, count: 2))
+    }
+
+    func testTagCharactersSurviveOnlyInsideAnEmojiTagSequence() {
+        let england = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}"
+        XCTAssertEqual(TerminalText.sanitize("go " + england), "go " + england)
+        XCTAssertEqual(TerminalText.width(england), 2)
+        // Hidden ASCII smuggled as tag characters after ordinary text is dropped.
+        XCTAssertEqual(TerminalText.sanitize("ok\u{E0069}\u{E0067}\u{E006E}\u{E007F}!"), "ok!")
+        XCTAssertEqual(TerminalText.sanitize("\u{E0001}\u{E0065}\u{E006E}x"), "x")
+        // A flag whose tag run never ends keeps the flag and loses the tags.
+        XCTAssertEqual(TerminalText.sanitize("\u{1F3F4}\u{E0067}\u{E0062}"), "\u{1F3F4}")
+    }
+
+    func testSanitizedWidthEqualsTheCellsDrawn() {
+        let samples = [
+            "\u{1B}[2Jtitle\u{9B}31m\u{202E}x", "\u{2764}\u{FE0F}\u{1FAE8}\u{31350}", "\u{3164}\u{115F}\u{1160}",
+            "e\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}", "👨‍👩‍👧‍👦🇯🇵🇫", "\u{301}orphan", "\u{1F3F4}\u{E0067}\u{E007F}",
+            "🎷 \u{E0041}smuggled\u{200B}\u{FEFF}", "日本語\u{7F}\u{85}",
+        ]
+        for sample in samples {
+            let clean = TerminalText.sanitize(sample)
+            assertSafe(clean)
+            let drawn = TerminalText.cells(sample, maxWidth: 1_000).reduce(0) { $0 + $1.width }
+            XCTAssertEqual(DisplayWidth.of(clean), drawn, "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
+            XCTAssertEqual(TerminalText.width(sample), drawn)
+        }
     }
 
     func testTruncationAddsEllipsisAndRespectsWidth() {

@@ -107,8 +107,12 @@ public final class NcursesTerminal: TerminalBackend {
         clearok(rotation_stdscr(), true)
     }
 
+    /// Writes the cells. A character ncurses refuses becomes the placeholder (never a stale cell); a wide cell that
+    /// ncurses drew one column wide (the placeholder, an ASCII stand-in, or a character the C library's older
+    /// Unicode tables measure narrow) gets a blank in its second column, so the row keeps its measured width.
     public func draw(_ runs: [CellRun]) {
         var characters = [wchar_t](repeating: 0, count: 6)
+        let fallback = wchar_t(bitPattern: (unicodeOutput ? TerminalText.placeholder : "?").value)
         for run in runs {
             var column = run.column
             for cell in run.cells {
@@ -116,10 +120,12 @@ public final class NcursesTerminal: TerminalBackend {
                 if cell.isContinuation { continue }
                 let (attributes, pair) = resolve(cell.style)
                 fillCharacters(&characters, for: cell)
-                _ = rotation_put_wide(Int32(run.row), Int32(column), characters, attributes, pair)
-                if cell.width == 2 && characters[1] == 0 && !unicodeOutput {
+                let advanced = rotation_put_cell(Int32(run.row), Int32(column), characters, fallback,
+                                                 Int32(cell.width), attributes, pair)
+                if cell.width == 2 && advanced < 2 {
                     characters[0] = 0x20
-                    _ = rotation_put_wide(Int32(run.row), Int32(column + 1), characters, attributes, pair)
+                    characters[1] = 0
+                    _ = rotation_put_cell(Int32(run.row), Int32(column + 1), characters, 0x20, 1, attributes, pair)
                 }
             }
         }

@@ -3,12 +3,20 @@
 /// - Escape sequences (CSI, OSC, DCS, SOS, PM, APC, and short ESC sequences, in their 7-bit and C1 forms) are
 ///   removed whole; one that never ends is neutralised: its introducer becomes the placeholder, the rest shows as text.
 /// - Other C0 controls, DEL, C1 controls and bidi overrides/isolates/marks become `placeholder`.
-/// - Tabs, newlines and line/paragraph separators become spaces; invisible format characters are dropped;
-///   unassigned code points become `placeholder`.
-/// - Widths come from `DisplayWidth` (CJK and emoji 2, combining marks 0).
+/// - Tabs, newlines and line/paragraph separators become spaces; invisible format characters are dropped (soft
+///   hyphen, zero-width space, BOM, tag characters outside an emoji tag sequence); unassigned code points become
+///   `placeholder`.
+/// - Invisible fillers that are not format characters (Hangul fillers U+115F, U+1160, U+3164, U+FFA0 and the
+///   blank Braille pattern U+2800) become `invisibleMark`, so a name made of them does not look empty.
+/// - Widths come from `DisplayWidth` (CJK and emoji 2, combining marks 0; see there).
+///
+/// Invariant (fuzzed): the output holds no ESC, C0, DEL, C1 or bidi control, and `DisplayWidth.of` of it is the
+/// number of columns `cells(_:maxWidth:)` fills.
 public enum TerminalText {
     /// Shown where something unsafe was: U+FFFD REPLACEMENT CHARACTER (one column).
     public static let placeholder: Unicode.Scalar = "\u{FFFD}"
+    /// Shown where an invisible filler was: U+2423 OPEN BOX (one column).
+    public static let invisibleMark: Unicode.Scalar = "\u{2423}"
     public static let ellipsis: Character = "…"
 
     public enum Alignment: Sendable { case left, right, center }
@@ -76,20 +84,49 @@ public enum TerminalText {
         let (safe, complete) = sanitizedPrefix(text, coveringWidth: maxWidth)
         var total = 0
         var cut = !complete
-        DisplayWidth.withUTF8Locale {
-            for character in safe {
-                let width = DisplayWidth.clusterWidthFast(character)
-                if width == 0 { continue }
-                if total + width > maxWidth { cut = true; break }
-                result.append((character, width))
-                total += width
-            }
+        for character in safe {
+            let width = DisplayWidth.clusterWidthFast(character)
+            if width == 0 { continue }
+            if total + width > maxWidth { cut = true; break }
+            result.append((character, width))
+            total += width
         }
         if cut {
             while total + 1 > maxWidth, let last = result.popLast() { total -= last.width }
             result.append((ellipsis, 1))
         }
         return result
+    }
+
+    /// True for the scalars no terminal may receive raw: C0 controls (ESC among them), DEL, C1 controls, and the
+    /// bidi controls (embeddings, overrides, isolates, LRM/RLM/ALM). The sanitizer replaces them; the JSON output
+    /// escapes them (`TerminalJSON`).
+    @inline(__always)
+    public static func isControlOrBidi(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v < 0x20 || (0x7F...0x9F).contains(v) || isBidiControl(v)
+    }
+
+    @inline(__always)
+    static func isBidiControl(_ v: UInt32) -> Bool {
+        v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+    }
+
+    /// Characters that draw nothing yet are neither controls nor format characters (so the general category does
+    /// not catch them): the Hangul fillers and the blank Braille pattern.
+    @inline(__always)
+    static func isInvisibleFiller(_ v: UInt32) -> Bool {
+        v == 0x115F || v == 0x1160 || v == 0x3164 || v == 0xFFA0 || v == 0x2800
+    }
+
+    /// An emoji tag sequence (a subdivision flag such as England's): U+1F3F4, tag characters U+E0020-E007E, and
+    /// U+E007F CANCEL TAG. Returns the index after it, or nil when `start` does not begin one.
+    static func emojiTagSequenceEnd(_ input: ArraySlice<Unicode.Scalar>, from start: Int) -> Int? {
+        guard input[start].value == 0x1F3F4 else { return nil }
+        var j = start + 1
+        while j < input.endIndex && (0xE0020...0xE007E).contains(input[j].value) { j += 1 }
+        guard j > start + 1, j < input.endIndex, input[j].value == 0xE007F else { return nil }
+        return j + 1
     }
 
     // MARK: - Internals
@@ -128,11 +165,11 @@ public enum TerminalText {
         for scalar in scalars {
             switch scalar.value {
             case 0x20..<0x7F, 0xA0..<0xAD, 0xAE..<0x0378, 0x4E00...0x9FFF, 0xAC00...0xD7A3: continue
-            case 0x00...0x1F, 0x7F...0x9F, 0xAD, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069,
-                 0x2028, 0x2029:
+            case 0x00...0x1F, 0x7F...0x9F, 0xAD, 0x2028, 0x2029, 0xE0000...0xE007F:
                 return true
-            case 0x200C, 0x200D, 0xFE00...0xFE0F, 0xE0020...0xE007F: continue
+            case 0x200C, 0x200D, 0xFE00...0xFE0F: continue
             default:
+                if isBidiControl(scalar.value) || isInvisibleFiller(scalar.value) { return true }
                 switch scalar.properties.generalCategory {
                 case .format, .unassigned, .surrogate: return true
                 default: continue
@@ -218,13 +255,17 @@ public enum TerminalText {
                 if let after = skipControlString(from: i + 1) { i = after } else { neutralise(i + 1) }
             case 0x00...0x1F, 0x7F, 0x80...0x9F:
                 out.append(placeholder); i += 1
-            case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
-                out.append(placeholder); i += 1
-            case 0x200C, 0x200D, 0xFE00...0xFE0F, 0xE0020...0xE007F:
-                out.append(scalar); i += 1  // joiners, variation selectors, tag characters: part of graphemes
+            case 0x200C, 0x200D, 0xFE00...0xFE0F:
+                out.append(scalar); i += 1  // joiners and variation selectors: parts of graphemes
             case 0xA0..<0xAD, 0xAE..<0x0378, 0x4E00...0x9FFF, 0xAC00...0xD7A3:
                 out.append(scalar); i += 1  // common assigned, visible ranges: skip the property lookup
+            case 0x1F3F4:
+                let after = emojiTagSequenceEnd(input, from: i) ?? i + 1
+                out.append(contentsOf: input[i..<after]); i = after
             default:
+                if isBidiControl(v) { out.append(placeholder); i += 1; continue }
+                if isInvisibleFiller(v) { out.append(invisibleMark); i += 1; continue }
+                // Tag characters outside an emoji tag sequence are format characters: dropped here.
                 switch scalar.properties.generalCategory {
                 case .format: break  // soft hyphen, zero-width space, BOM, invisible operators: dropped
                 case .unassigned, .surrogate: out.append(placeholder)

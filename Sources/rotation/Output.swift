@@ -1,0 +1,28 @@
+import Foundation
+import Terminal
+
+// The CLI's printing, in one place. Every line it writes to standard output or standard error goes through
+// `TerminalText.sanitize` (line by line, so text of several lines keeps its line breaks), and every `--json`
+// document through `TerminalJSON` (DEL, C1 and bidi controls escaped as \uXXXX). Commands print only with these.
+
+/// Writes text to standard output, each line sanitized.
+func printLine(_ text: String, terminator: String = "\n") {
+    print(safeLines(text), terminator: terminator)
+}
+
+/// Writes a line to standard error (progress, warnings, errors), sanitized, leaving standard output for results.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((safeLines(text) + "\n").utf8))
+}
+
+/// Prints a value as pretty JSON with sorted keys, for `--json`.
+func printJSON<T: Encodable>(_ value: T) throws {
+    print(try TerminalJSON.encode(value))
+}
+
+/// `text` with each line through `TerminalText.sanitize` (which would turn a newline into a space).
+func safeLines(_ text: String) -> String {
+    guard text.contains(where: \.isNewline) else { return TerminalText.sanitize(text) }
+    return text.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { TerminalText.sanitize(String($0)) }.joined(separator: "\n")
+}
