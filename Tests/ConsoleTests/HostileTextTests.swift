@@ -18,6 +18,9 @@ final class HostileTextTests: XCTestCase {
         "Combining e\u{301}\u{301}\u{301} Z\u{335}\u{31B}a\u{336}",
         invalidUTF8,
         "unterminated \u{1B}[38;5;",
+        "Fillers \u{3164}\u{3164} \u{115F}\u{1160} \u{FFA0} \u{2800}",
+        "New \u{1FAE8}\u{1FA77} \u{31350}\u{2EBF0} VS16 \u{2764}\u{FE0F} 1\u{FE0F}\u{20E3} \u{2764}\u{FE0F}\u{200D}\u{1F525}",
+        "Tags ok\u{E0069}\u{E0067}\u{E007F} \u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}",
     ]
 
     func hostileState(_ size: TerminalSize) -> ConsoleState {
@@ -122,6 +125,27 @@ final class HostileTextTests: XCTestCase {
             postgres: TierStatus(isUp: false, problem: Self.titles[1]), redis: TierStatus(isUp: false, problem: Self.titles[2]))))
         _ = ConsoleUpdate.update(&state, .resized(TerminalSize(columns: 120, rows: 40)))
         assertSafe(ConsoleView.render(state))
+    }
+
+    func testFillersShowAsAMarkAndNewEmojiTakeTwoColumns() {
+        let state = hostileState(TerminalSize(columns: 200, rows: 60))
+        let buffer = ConsoleView.render(state)
+        assertSafe(buffer)
+        let lines = buffer.lines
+        let mark = Character(TerminalText.invisibleMark)
+        XCTAssertTrue(lines.contains { $0.contains("Fillers \(mark)\(mark) \(mark)\(mark) \(mark) \(mark)") },
+                      "fillers are shown as \(mark)")
+        var found = false
+        for row in 0..<buffer.height {
+            for column in 0..<(buffer.width - 1) where buffer[column, row].character == "\u{1FAE8}" {
+                XCTAssertEqual(buffer[column, row].width, 2)
+                XCTAssertTrue(buffer[column + 1, row].isContinuation)
+                found = true
+            }
+        }
+        XCTAssertTrue(found, "the Unicode 15 emoji is drawn")
+        XCTAssertFalse(lines.contains { $0.unicodeScalars.contains { (0xE0000...0xE007F).contains($0.value) } },
+                       "no tag character is drawn")
     }
 
     func testLongTitlesAreCutWithAnEllipsis() {
