@@ -110,9 +110,9 @@ struct CacheCommand: ParsableCommand {
                                       typed: wide ? "clear" : nil, yes: yes)
                 let result = try clearer.clear(target) { progress in
                     guard !json, isatty(STDERR_FILENO) == 1 else { return }
-                    FileHandle.standardError.write(Data("\rscanned \(progress.scanned), unlinked \(progress.unlinked)".utf8))
+                    printProgress("scanned \(progress.scanned), unlinked \(progress.unlinked)")
                 }
-                if !json, isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+                if !json, isatty(STDERR_FILENO) == 1 { printError("") }
                 if json { return try printJSON(result) }
                 printLine("unlinked \(result.unlinked) key\(result.unlinked == 1 ? "" : "s")")
             }

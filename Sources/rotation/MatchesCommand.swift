@@ -266,7 +266,7 @@ enum ReviewCLI {
             throw ExitCode(1)
         }
         let prompt = typed.map { "\(question) Type \"\(safe($0))\" to confirm: " } ?? "\(question) [y/N] "
-        FileHandle.standardError.write(Data(prompt.utf8))
+        printPrompt(prompt)
         let answer = readLine()?.trimmingCharacters(in: .whitespaces) ?? ""
         let accepted = typed.map { answer == $0 } ?? ["y", "yes"].contains(answer.lowercased())
         guard accepted else {

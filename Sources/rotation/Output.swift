@@ -26,3 +26,13 @@ func safeLines(_ text: String) -> String {
     return text.split(separator: "\n", omittingEmptySubsequences: false)
         .map { TerminalText.sanitize(String($0)) }.joined(separator: "\n")
 }
+
+/// Writes a question to standard error without ending the line (the answer is typed after it), sanitized.
+func printPrompt(_ text: String) {
+    FileHandle.standardError.write(Data(safeLines(text).utf8))
+}
+
+/// Redraws a progress line on standard error ("\r" + the line, sanitized), ending it when `finished`.
+func printProgress(_ line: String, finished: Bool = false) {
+    FileHandle.standardError.write(Data("\r\(safeLines(line))\(finished ? "\n" : "")".utf8))
+}

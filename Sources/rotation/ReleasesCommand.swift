@@ -118,6 +118,6 @@ enum BulkActionOutput {
     /// "\r<line>" on a terminal's standard error, ending the line when finished.
     static func progress(_ line: String, finished: Bool) {
         guard isatty(STDERR_FILENO) == 1 else { return }
-        FileHandle.standardError.write(Data("\r\(line)\(finished ? "\n" : "")".utf8))
+        printProgress(line, finished: finished)
     }
 }
