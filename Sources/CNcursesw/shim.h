@@ -28,17 +28,21 @@ static inline attr_t rotation_a_normal(void) { return A_NORMAL; }
 static inline int rotation_key_resize(void) { return KEY_RESIZE; }
 static inline int rotation_err(void) { return ERR; }
 
+// glibc declares it only under _XOPEN_SOURCE; ncurses positions the cursor by it.
+extern int wcwidth(wchar_t);
+
 /// Puts one cell (a base character and its combining marks, NUL-terminated) with attributes and a colour pair at
 /// (y, x); `width` is the width Rotation measured for it. When ncurses refuses the character (setcchar or add_wch
-/// fails, as for a character the C library's older Unicode tables do not know), `fallback` is put there instead,
-/// so a cell never keeps what it held before. Returns the columns ncurses advanced (1 or 2; `width` at the
-/// bottom-right corner, where ncurses cannot advance), or 0 when even the fallback was refused.
+/// fails), or the C library does not know it (wcwidth -1: newer than its Unicode tables, so ncurses would guess a
+/// width the terminal may not draw, and the rest of the row would shift), `fallback` is put there instead, so a
+/// cell never keeps what it held before and never moves its neighbours. Returns the columns ncurses advanced (1 or
+/// 2; `width` at the bottom-right corner, where ncurses cannot advance), or 0 when even the fallback was refused.
 static inline int rotation_put_cell(int y, int x, const wchar_t *wch, wchar_t fallback, int width, attr_t attrs,
                                     short pair) {
     cchar_t cell;
     memset(&cell, 0, sizeof cell);
     int lastCell = (y == LINES - 1) && (x + width >= COLS);
-    int ok = setcchar(&cell, wch, attrs, pair, NULL) != ERR;
+    int ok = wcwidth(wch[0]) >= 0 && setcchar(&cell, wch, attrs, pair, NULL) != ERR;
     if (ok) ok = mvadd_wch(y, x, &cell) != ERR || lastCell;
     if (!ok) {
         wchar_t stand_in[2] = { fallback, 0 };
