@@ -100,6 +100,22 @@ final class TerminalTextTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(major, 16, "regenerate WidthTable.swift with generate-width-table.py")
     }
 
+    func testFastPathsAgreeWithTheGeneratedTable() {
+        for value in UInt32(0xA0)..<0x300 {
+            XCTAssertFalse(DisplayWidth.inTable(WidthTable.zeroWidth, value) || DisplayWidth.inTable(WidthTable.wide, value),
+                           "U+\(String(value, radix: 16)) is not 1 wide in the table")
+        }
+        for value in Array(UInt32(0x4E00)...0x9FFF) + Array(UInt32(0xAC00)...0xD7A3) {
+            XCTAssertTrue(DisplayWidth.inTable(WidthTable.wide, value), "U+\(String(value, radix: 16)) is not wide in the table")
+        }
+        // Every scalar's width is the table's answer (spot check across the planes, fast paths included).
+        for value in stride(from: UInt32(0x300), to: 0x3FFFF, by: 97) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let expected = DisplayWidth.inTable(WidthTable.zeroWidth, value) ? 0 : DisplayWidth.inTable(WidthTable.wide, value) ? 2 : 1
+            XCTAssertEqual(DisplayWidth.of(scalar: scalar), expected, "U+\(String(value, radix: 16))")
+        }
+    }
+
     func testNewerEmojiAndCJKExtensionsAreWide() {
         // Unicode 15-17 characters glibc's Unicode 14 wcwidth measured 1 wide (or unprintable).
         XCTAssertEqual(DisplayWidth.of(Character("\u{1FAE8}")), 2)  // SHAKING FACE (Unicode 15)
