@@ -108,8 +108,8 @@ final class TerminalTextTests: XCTestCase {
         for value in Array(UInt32(0x4E00)...0x9FFF) + Array(UInt32(0xAC00)...0xD7A3) {
             XCTAssertTrue(DisplayWidth.inTable(WidthTable.wide, value), "U+\(String(value, radix: 16)) is not wide in the table")
         }
-        // Every scalar's width is the table's answer (spot check across the planes, fast paths included).
-        for value in stride(from: UInt32(0x300), to: 0x3FFFF, by: 97) {
+        // Every scalar's width is the ranges' answer (fast paths and block kinds included), across all planes.
+        for value in stride(from: UInt32(0xA0), to: 0x10FFFF, by: 3) {
             guard let scalar = Unicode.Scalar(value) else { continue }
             let expected = DisplayWidth.inTable(WidthTable.zeroWidth, value) ? 0 : DisplayWidth.inTable(WidthTable.wide, value) ? 2 : 1
             XCTAssertEqual(DisplayWidth.of(scalar: scalar), expected, "U+\(String(value, radix: 16))")

@@ -62,7 +62,13 @@ public enum DisplayWidth {
         if value < 0x7F { return value >= 0x20 ? 1 : -1 }
         if value < 0xA0 { return -1 }
         if value < 0x300 { return 1 }  // Latin-1 and Latin Extended: no marks, nothing wide
-        if (0x4E00...0x9FFF).contains(value) || (0xAC00...0xD7A3).contains(value) { return 2 }  // CJK, Hangul
+        // Most blocks of 256 code points have one width throughout (CJK, box drawing, most scripts).
+        switch WidthTable.blockKinds.withUTF8Buffer({ $0[Int(value >> 8)] }) {
+        case UInt8(ascii: "1"): return 1
+        case UInt8(ascii: "2"): return 2
+        case UInt8(ascii: "0"): return 0
+        default: break
+        }
         if inTable(WidthTable.zeroWidth, value) { return 0 }
         if value >= 0x1100 && inTable(WidthTable.wide, value) { return 2 }
         return 1
