@@ -17,7 +17,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
     private let reads: LazyResource<PostgresConnection>
     private let writes: LazyResource<ReviewActions>
     private let cacheRedis: RedisConnection?
-    private let cancelled = LockedSet<RequestID>()
+    private let stops = RequestStopSignals()
 
     public init(settings: RotationSettings, reviewer: String, playerCommand: [String]? = nil) {
         self.settings = settings
@@ -44,7 +44,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
         // A cancel names the request it stops: that mark must outlive the cancel itself (it is read by the
         // request, running or yet to run, which removes it when it finishes).
         if case .cancel = effect { return }
-        cancelled.remove(id)
+        stops.forget(id)
     }
 
     private func run(_ effect: ConsoleEffect, events: ConsoleEventInbox) throws {
@@ -79,26 +79,34 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
                                          nextPage: page.nextCursor))
 
         case .loadCacheKeys(let id, let after):
+            // One budgeted SCAN step (ScanBudget.browse), however few match:* keys the keyspace holds.
             let redis = try redis()
-            let page: QueryPage<CacheKeyEntry>
+            let stop = stops.signal(for: id)
+            let page: CacheKeyPage
             do {
-                page = try CacheKeyBrowser(redis: redis, database: try? reads.get()).page(after: after)
+                page = try CacheKeyBrowser(redis: redis, database: try? reads.get()).page(after: after, stop: stop)
             } catch let error as PostgresError where error.isConnectionProblem {
                 // Postgres went away after it had been reached: the keys without stores and drift, not nothing.
-                page = try CacheKeyBrowser(redis: redis, database: nil).page(after: after)
+                page = try CacheKeyBrowser(redis: redis, database: nil).page(after: after, stop: stop)
             }
-            events.post(.cacheKeysLoaded(id, page.items.map(CacheKeyRow.init), nextPage: page.nextCursor))
+            events.post(.cacheKeysLoaded(id, page.items.map(CacheKeyRow.init), nextPage: page.nextCursor,
+                                         progress: CacheScanProgress(page.progress)))
 
         case .previewCacheClear(let id, let scope):
-            let plan = try clearer().dryRun(try scope.target())
-            events.post(.cacheClearPreviewed(id, CacheClearPreview(scope: scope, keyCount: plan.count, sample: plan.sample)))
+            let plan = try clearer().fullDryRun(try scope.target(), stop: stops.signal(for: id)) { counted in
+                events.post(.cacheClearPreviewProgress(id, CacheClearPreview(scope: scope, plan: counted)))
+            }
+            // A stopped dry run's count is only a lower bound: it is reported as progress, never as the preview.
+            events.post(plan.isComplete ? .cacheClearPreviewed(id, CacheClearPreview(scope: scope, plan: plan))
+                                        : .cacheClearPreviewProgress(id, CacheClearPreview(scope: scope, plan: plan)))
 
         case .clearCache(let id, let scope):
             guard !settings.readOnly else { throw ReviewError.readOnly }
-            let result = try clearer().clear(try scope.target()) { progress in
+            let result = try clearer().clear(try scope.target(), stop: stops.signal(for: id)) { progress in
                 events.post(.cacheClearProgress(id, cleared: progress.unlinked, total: progress.total ?? progress.scanned))
             }
-            events.post(.cacheClearFinished(id, cleared: result.unlinked))
+            events.post(result.stopped ? .cacheClearStopped(id, cleared: result.unlinked)
+                                       : .cacheClearFinished(id, cleared: result.unlinked))
 
         case .loadQueue(let id, let filter, _):
             events.post(.queueRowsLoaded(id, try queueRows(filter)))
@@ -123,7 +131,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
             events.post(.queueRowsChanged(id, try queueRows(.queued), summary: "Raised the priority of \(changed) job\(changed == 1 ? "" : "s")"))
 
         case .cancel(let id):
-            cancelled.insert(id)
+            stops.signal(for: id).requestStop()
 
         case .openURL(let id, let url):
             events.post(.notice(id, try URLLauncher.open(url)))
@@ -141,7 +149,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
         var failures: [String] = []
         var applied: [TrackReference] = []
         for target in command.targets {
-            if cancelled.contains(id) { break }
+            if stops.signal(for: id).isStopRequested { break }
             let key = TrackKey(releaseID: target.track.releaseID, trackIndex: target.track.trackIndex)
             let seen: ReviewGuard
             switch target.seen {
@@ -263,12 +271,20 @@ final class LazyResource<Value>: @unchecked Sendable {
     }
 }
 
-/// A set shared between the UI thread and handler threads.
-final class LockedSet<Element: Hashable>: @unchecked Sendable {
+/// The stop signal of each request, shared between the UI thread's `.cancel` and the handler thread running the
+/// request: the one cancellation token the review loop, the cache browse, dry runs and clears check between
+/// batches. A cancel may arrive before its request starts: the signal then waits, already tripped.
+final class RequestStopSignals: @unchecked Sendable {
     private let lock = NSLock()
-    private var elements = Set<Element>()
+    private var signals: [RequestID: StopSignal] = [:]
 
-    func insert(_ element: Element) { lock.lock(); elements.insert(element); lock.unlock() }
-    func remove(_ element: Element) { lock.lock(); elements.remove(element); lock.unlock() }
-    func contains(_ element: Element) -> Bool { lock.lock(); defer { lock.unlock() }; return elements.contains(element) }
+    func signal(for id: RequestID) -> StopSignal {
+        lock.lock(); defer { lock.unlock() }
+        if let signal = signals[id] { return signal }
+        let signal = StopSignal()
+        signals[id] = signal
+        return signal
+    }
+
+    func forget(_ id: RequestID) { lock.lock(); signals[id] = nil; lock.unlock() }
 }
