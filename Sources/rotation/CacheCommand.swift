@@ -163,19 +163,20 @@ struct CacheCommand: ParsableCommand {
                 }()
                 let clearer = CacheClearer(redis: redis, database: needsDatabase ? try servers.postgres() : nil,
                                            batchSize: batch)
-                let interrupt = InterruptStop(message: "\nrotation: stopping after the batch in hand…")
-                defer { interrupt.release() }
-                let plan = try clearer.fullDryRun(target, stop: interrupt.signal) { counted in
-                    if !json { progressLine("counting: " + Self.walked(counted.progress)) }
+                let progressLine = ProgressLine()
+                // Ctrl-C stops the dry run and the clear between batches; at the confirmation it keeps its meaning.
+                let plan = try InterruptStop.during("\nrotation: stopping the count…") { stop in
+                    try clearer.fullDryRun(target, stop: stop) { counted in
+                        if !json { progressLine.show("counting: " + Self.walked(counted.progress)) }
+                    }
                 }
+                progressLine.end()
                 guard plan.isComplete else {
-                    endProgressLine()
                     if json { try printJSON(plan) } else {
                         print("stopped: counted \(plan.count) key\(plan.count == 1 ? "" : "s") so far (\(Self.walked(plan.progress))); nothing was deleted")
                     }
                     throw ExitCode(130)
                 }
-                endProgressLine()
                 if dryRun || plan.count == 0 {
                     if json { return try printJSON(plan) }
                     print("\(plan.count) key\(plan.count == 1 ? "" : "s") (\(ReviewCLI.safe(target.description))) would be unlinked\(plan.count > 0 ? ", for example:" : ".")")
@@ -188,12 +189,14 @@ struct CacheCommand: ParsableCommand {
                 }()
                 try ReviewCLI.confirm("Unlink about \(plan.count) cache keys (\(target.description))?",
                                       typed: wide ? "clear" : nil, yes: yes)
-                let result = try clearer.clear(target, stop: interrupt.signal) { progress in
-                    guard !json else { return }
-                    progressLine("unlinked \(progress.unlinked) of about \(plan.count)"
-                                 + (progress.walk.map { " · " + Self.walked($0) } ?? ""))
+                let result = try InterruptStop.during("\nrotation: stopping after the batch in hand…") { stop in
+                    try clearer.clear(target, stop: stop) { progress in
+                        guard !json else { return }
+                        progressLine.show("unlinked \(progress.unlinked) of about \(plan.count)"
+                                          + (progress.walk.map { " · " + Self.walked($0) } ?? ""))
+                    }
                 }
-                endProgressLine()
+                progressLine.end()
                 if json { try printJSON(result) } else if result.stopped {
                     print("stopped: deleted \(Self.grouped(result.unlinked)) of about \(Self.grouped(plan.count)) key\(plan.count == 1 ? "" : "s"); the rest are still cached")
                 } else {
@@ -215,12 +218,18 @@ struct CacheCommand: ParsableCommand {
 
 /// A progress line on stderr: rewritten in place on a terminal, one line per update otherwise (a script or a test
 /// reads them as they come).
-private func progressLine(_ text: String) {
-    let terminal = isatty(STDERR_FILENO) == 1
-    FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + text : text + "\n").utf8))
-}
+private final class ProgressLine {
+    private let terminal = isatty(STDERR_FILENO) == 1
+    private var open = false
 
-/// Ends a line `progressLine` left open on a terminal.
-private func endProgressLine() {
-    if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+    func show(_ text: String) {
+        FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + text : text + "\n").utf8))
+        open = terminal
+    }
+
+    /// Ends a line left open on a terminal.
+    func end() {
+        if open { FileHandle.standardError.write(Data("\n".utf8)) }
+        open = false
+    }
 }

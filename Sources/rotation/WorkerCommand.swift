@@ -83,9 +83,8 @@ struct WorkerCommand: ParsableCommand {
         clientConfiguration.maxRetries = 2
         let client = DiscogsClient(configuration: clientConfiguration)
         // Signals only set the stop flag; workers finish the release in hand and give the rest back.
-        let interrupt = InterruptStop(message: "\nworker: stopping after the releases in hand…")
-        defer { interrupt.release() }
-        let stop = interrupt.signal
+        let stop = InterruptStop.begin("\nworker: stopping after the releases in hand…")
+        defer { InterruptStop.end() }
 
         var workers: [ReleaseMatchingWorker] = []
         for index in 0..<concurrency {
