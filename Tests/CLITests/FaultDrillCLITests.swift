@@ -18,7 +18,7 @@ final class FaultDrillCLITests: CLITestCase {
     /// them and the rest; the matches equal those of an undisturbed run of the same data, with no duplicate and
     /// none lost.
     func testDrillWorkerKilledMidBatchLosesAndDuplicatesNothing() throws {
-        let seed = ["seed", "--stores", "2", "--releases", "0", "--tracks", "1", "--queued", "24", "--seed", "7"]
+        let seed = ["seed", "--stores", "2", "--releases", "0", "--tracks", "4", "--queued", "24", "--seed", "7"]
         try ok(seed)
         let queued = try db.query("SELECT discogs_id FROM processing_queue WHERE status = 'queued' ORDER BY discogs_id")
             .column("discogs_id", as: Int64.self)
@@ -34,11 +34,14 @@ final class FaultDrillCLITests: CLITestCase {
         let expected = try matchSet(reference, releases: queued)
         XCTAssertFalse(expected.isEmpty, "the reference run matched nothing")
 
-        // The test holds the advisory lock of the last queued release: the batch that contains it blocks in its
-        // write transaction, after claiming and matching (the batches before it are written).
+        // The test holds the advisory lock of a release in the middle of the claim order: the batch that contains it
+        // blocks in its write transaction, after claiming and matching (the batches before it are written).
+        let claimOrder = try db.query("""
+            SELECT discogs_id FROM processing_queue WHERE status = 'queued' ORDER BY priority DESC, queued_at, id
+            """).column("discogs_id", as: Int64.self)
         let holder = try PostgresConnection(url: databaseURL)
         defer { holder.close() }
-        try holder.query("SELECT pg_advisory_lock($1::bigint)", queued.last!)
+        try holder.query("SELECT pg_advisory_lock($1::bigint)", claimOrder[claimOrder.count / 2])
         let worker = try launchRotation(["worker", "--concurrency", "1", "--batch", "8", "--lease", "5"])
         try waitUntil("the worker waits inside its write transaction") {
             try count("""

@@ -172,10 +172,11 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
                 conflicts.append(ConflictInfo(conflict))
             } catch where command.targets.count > 1 {
                 // One track's failure never stops the others; the report says which were left unchanged.
+                let reason = Self.firstLine(of: error)
                 if Self.leftUnchanged(error) {
-                    notApplied.append((target.track, Self.message(for: error)))
+                    notApplied.append((target.track, reason))
                 } else {
-                    unknown.append((target.track, Self.message(for: error)))
+                    unknown.append((target.track, reason))
                 }
             }
         }
@@ -189,7 +190,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
                 rows += try trackRows(of: releaseID).filter { wanted.contains($0.index) }
             }
         } catch where command.targets.count > 1 {
-            rereadProblem = Self.message(for: error)
+            rereadProblem = Self.firstLine(of: error)
         }
         var summary = "\(Self.pastTense(command.decision)) \(applied.count) track\(applied.count == 1 ? "" : "s")"
         if command.targets.count > 1, !applied.isEmpty, !(notApplied.isEmpty && unknown.isEmpty) {
@@ -215,6 +216,11 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
         case is ReviewError, is PostgresError: true
         default: false
         }
+    }
+
+    /// The first line of `message(for:)`: why, without the server's context lines, for a status line.
+    private static func firstLine(of error: Error) -> String {
+        message(for: error).split(separator: "\n").first.map(String.init) ?? ""
     }
 
     /// Tracks named in a summary, as `release/index`.
