@@ -118,10 +118,11 @@ public struct CacheRepairReport: Codable, Sendable, Equatable {
 /// Applies pending repairs from a process that runs anyway (the console's live feeds, the worker between batches),
 /// so a key left stale while Redis was down or paused is repaired within seconds of Redis answering again, with
 /// no reviewer action. Cheap while nothing is pending (one indexed probe per `interval`); after a Redis failure it
-/// waits (`RedisBackoff`) instead of stalling its caller on a timeout every time.
+/// waits (`RedisBackoff`, 1 s doubling up to 4 s) instead of stalling its caller on a timeout every time, short
+/// enough that a long outage is still repaired within seconds of its end.
 public final class BackgroundCacheRepair: @unchecked Sendable {
     private let interval: TimeInterval
-    private let backoff = RedisBackoff()
+    private let backoff = RedisBackoff(maximumDelay: 4)
     private let lock = NSLock()
     private var lastProbe: Date?
 
