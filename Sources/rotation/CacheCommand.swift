@@ -6,7 +6,7 @@ import Rotation
 /// `rotation cache stats|clear|repair`: the cache pane and the cache-only clears, from a shell. Never `KEYS`.
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cache", abstract: "Redis cache statistics and cache-only clears.", subcommands: [Stats.self, Clear.self, Repair.self])
+        commandName: "cache", abstract: "Redis cache statistics, cache-only clears and pending repairs.", subcommands: [Stats.self, Clear.self, Repair.self])
 
     static func redis(_ servers: ServerOptions) throws -> RedisConnection {
         guard let url = servers.settings.redisURL else {
