@@ -66,6 +66,35 @@ final class FaultDrillConsoleTests: XCTestCase {
               + "0 stale keys and 0 queued \(String(format: "%.1f", seconds)) s after it thawed, with no further action")
     }
 
+    /// The same with the real console: `rotation review` under tmux approves by keys while Redis is frozen, then is
+    /// left alone. Once Redis is thawed the key is repaired without another key press.
+    func testDrillRedisFrozenWhileTheRealConsoleApprovesIsRepairedWithoutAKeyPress() throws {
+        try seed(tracks: 3)
+        try cacheStoredValues()
+        let session = try TmuxSession(
+            command: [try BuiltProducts.rotation.path, "review"],
+            environment: ["DATABASE_URL": servers.postgresURL!, "REDIS_URL": servers.redisURL!,
+                          "ROTATION_REVIEWER": "drill-curator", "XDG_CONFIG_HOME": NSTemporaryDirectory()],
+            columns: 140, rows: 40)
+        try session.waitFor(text: "Track 0")
+        try session.send("Tab")
+        try session.send("Tab")
+
+        try servers.pauseRedis()
+        try session.send("a")
+        try session.waitFor(text: "Approved 1 track")
+        XCTAssertEqual(try scalar("SELECT count(*) FROM track_matches WHERE approved"), 1)
+        XCTAssertEqual(try scalar("SELECT count(*) FROM cache_repairs"), 1)
+        try servers.resumeRedis()
+
+        try waitUntil("the open console repairs the stale key") {
+            try staleKeys().isEmpty && scalar("SELECT count(*) FROM cache_repairs") == 0
+        }
+        XCTAssertFalse(try session.programExited())
+        print("DRILL redis-frozen (rotation review under tmux): 1 approval by key while Redis was frozen, 1 key queued, "
+              + "0 stale keys after the thaw without a key press")
+    }
+
     /// Another process (here: a service whose Redis is unreachable) approved and left the cached pending values
     /// stale; a console opened afterwards repairs them without being asked, before any action of its own.
     func testDrillAConsoleOpenedAfreshRepairsKeysLeftStaleElsewhere() throws {
