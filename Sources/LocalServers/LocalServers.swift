@@ -13,6 +13,8 @@ public final class LocalServers: @unchecked Sendable {
     public let keepData: Bool
     public private(set) var postgresURL: String?
     public private(set) var redisURL: String?
+    /// The running Redis server's process id (fault drills signal it: LocalServers+Faults.swift).
+    public var redisProcessID: Int32? { lock.lock(); defer { lock.unlock() }; return redis?.processIdentifier }
 
     private let binaries: ServerBinaries
     private let lock = NSLock()

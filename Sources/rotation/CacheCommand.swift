@@ -4,10 +4,10 @@ import Foundation
 import Redis
 import Rotation
 
-/// `rotation cache stats|clear`: the cache pane and the cache-only clears, from a shell. Never `KEYS`.
+/// `rotation cache stats|clear|repair`: the cache pane and the cache-only clears, from a shell. Never `KEYS`.
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cache", abstract: "Redis cache statistics and cache-only clears.", subcommands: [Stats.self, Keys.self, Clear.self])
+        commandName: "cache", abstract: "Redis cache statistics, cache-only clears and pending repairs.", subcommands: [Stats.self, Keys.self, Clear.self, Repair.self])
 
     static func redis(_ servers: ServerOptions) throws -> RedisConnection {
         guard let url = servers.settings.redisURL else {
@@ -231,5 +231,39 @@ private final class ProgressLine {
     func end() {
         if open { FileHandle.standardError.write(Data("\n".utf8)) }
         open = false
+    }
+}
+
+extension CacheCommand {
+    struct Repair: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply the pending cache repairs now: unlink every key left stale while Redis was unreachable.",
+            discussion: """
+                A decision taken while Redis is down, paused or timing out commits to Postgres and queues its key in \
+                cache_repairs. A running console or worker applies those repairs within seconds of Redis answering \
+                again; this does it on demand. Prints how many keys were repaired and how many are still pending and \
+                why; exits 1 when any remain.
+                """)
+        @OptionGroup var servers: ServerOptions
+        @Flag(help: "Print machine-readable JSON.") var json = false
+
+        func run() throws {
+            try ReviewCLI.run(json: json) {
+                if servers.settings.readOnly { throw ReviewError.readOnly }
+                let queue = CacheRepairQueue(database: try servers.postgres())
+                // Connects on first use, so an unreachable Redis still gives the report of what is pending.
+                let redis = try servers.settings.redisURL.map { try RedisConnection(url: $0) }
+                let report = queue.repairReport(using: redis)
+                if json {
+                    try printJSON(report)
+                } else {
+                    let pending = report.pending.map(String.init) ?? "an unknown number of"
+                    print("repaired \(report.repaired) key\(report.repaired == 1 ? "" : "s"); \(pending) still pending")
+                    for reason in report.reasons { print("  \(reason.keys) queued because: \(ReviewCLI.safe(reason.reason))") }
+                    if let error = report.error { printError("rotation: cache repair stopped: \(ReviewCLI.safe(error))") }
+                }
+                if !report.complete { throw ExitCode(1) }
+            }
+        }
     }
 }

@@ -146,7 +146,9 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
     private func review(_ command: ReviewCommand, id: RequestID, events: ConsoleEventInbox) throws {
         let actions = try writes.get()
         var conflicts: [ConflictInfo] = []
-        var failures: [String] = []
+        // Of a multi-track decision: refused with nothing changed, and lost in a commit whose outcome is unknown.
+        var notApplied: [(track: TrackReference, reason: String)] = []
+        var unknown: [(track: TrackReference, reason: String)] = []
         var applied: [TrackReference] = []
         for target in command.targets {
             if stops.signal(for: id).isStopRequested { break }
@@ -176,20 +178,62 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
                     return
                 }
                 conflicts.append(ConflictInfo(conflict))
-            } catch let error as ReviewError where command.targets.count > 1 {
-                failures.append("\(target.track): \(error)")
+            } catch where command.targets.count > 1 {
+                // One track's failure never stops the others; the report says which were left unchanged.
+                let reason = Self.firstLine(of: error)
+                if Self.leftUnchanged(error) {
+                    notApplied.append((target.track, reason))
+                } else {
+                    unknown.append((target.track, reason))
+                }
             }
         }
-        // Answer with the rows as they are now, read back once per release.
+        // Answer with the rows as they are now, read back once per release. Postgres may have gone away during
+        // the batch: the report of what was applied matters more than the fresh rows.
         var rows: [TrackRow] = []
-        for releaseID in Set(applied.map(\.releaseID)).sorted() {
-            let wanted = Set(applied.filter { $0.releaseID == releaseID }.map(\.trackIndex))
-            rows += try trackRows(of: releaseID).filter { wanted.contains($0.index) }
+        var rereadProblem: String?
+        do {
+            for releaseID in Set(applied.map(\.releaseID)).sorted() {
+                let wanted = Set(applied.filter { $0.releaseID == releaseID }.map(\.trackIndex))
+                rows += try trackRows(of: releaseID).filter { wanted.contains($0.index) }
+            }
+        } catch where command.targets.count > 1 {
+            rereadProblem = Self.firstLine(of: error)
         }
         var summary = "\(Self.pastTense(command.decision)) \(applied.count) track\(applied.count == 1 ? "" : "s")"
+        if command.targets.count > 1, !applied.isEmpty, !(notApplied.isEmpty && unknown.isEmpty) {
+            summary += " (\(Self.list(applied)))"
+        }
         if !conflicts.isEmpty { summary += "; \(conflicts.count) changed by someone else meanwhile, left alone" }
-        if let first = failures.first { summary += "; \(failures.count) refused (\(first))" }
+        if let first = notApplied.first {
+            summary += "; \(notApplied.count) not applied (\(Self.list(notApplied.map { $0.track }))): \(first.reason)"
+        }
+        if let first = unknown.first {
+            summary += "; \(unknown.count) unknown, check before redoing (\(Self.list(unknown.map { $0.track }))): \(first.reason)"
+        }
+        if let rereadProblem { summary += "; rows not re-read: \(rereadProblem)" }
         events.post(.reviewApplied(id, rows, conflicts: conflicts, summary: summary))
+    }
+
+    /// Whether a failed decision is known to have changed nothing: a `ReviewError` says so, except `outcomeUnknown`
+    /// (the commit's answer was lost and could not be re-read), and a Postgres error comes from a statement that
+    /// failed as a whole. Anything else may have come after the commit.
+    static func leftUnchanged(_ error: Error) -> Bool {
+        switch error {
+        case ReviewError.outcomeUnknown: false
+        case is ReviewError, is PostgresError: true
+        default: false
+        }
+    }
+
+    /// The first line of `message(for:)`: why, without the server's context lines, for a status line.
+    private static func firstLine(of error: Error) -> String {
+        message(for: error).split(separator: "\n").first.map(String.init) ?? ""
+    }
+
+    /// Tracks named in a summary, as `release/index`.
+    private static func list(_ tracks: [TrackReference]) -> String {
+        tracks.map(\.description).joined(separator: " ")
     }
 
     static func pastTense(_ decision: ReviewDecision) -> String {
