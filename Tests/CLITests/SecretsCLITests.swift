@@ -85,6 +85,26 @@ final class SecretsCLITests: CLITestCase {
                            in: [byFlags, byEnvironment, readable])
     }
 
+    /// `--database-url-file <(pass show db)`: the URL through a pipe, on no disk and in no argument.
+    func testAURLFileMayBeAPipe() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", #"exec "$0" health --json --database-url-file <(printf '%s\n' "$PIPED_URL")"#,
+                             try binary().path]
+        var environment = self.environment(["DATABASE_URL": nil])
+        environment["PIPED_URL"] = databaseURL
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(report.object("postgres")?.bool("up"), true, String(decoding: data, as: UTF8.self))
+    }
+
     func testUnusableURLFilesAreClearErrors() throws {
         let missing = scratch.appendingPathComponent("missing")
         let result = try rotation(["health", "--database-url-file", missing.path])

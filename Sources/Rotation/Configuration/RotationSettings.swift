@@ -58,7 +58,7 @@ extension RotationSettings {
         var warnings: [String] = []
         func url(_ choice: ConnectionURLChoice, variable: String, current: String?) throws -> String? {
             func read(_ path: String) throws -> String {
-                let file = try ConnectionURLFile(path: path)
+                let file = try ConnectionURLFile.read(path: path)
                 if let warning = file.warning { warnings.append(warning) }
                 return file.url
             }
