@@ -128,7 +128,7 @@ public final class LocalServers: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let process = postgres { Self.terminate(process, signal: SIGINT) }
         postgres = nil
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent("postgres.pid"))
+        ServerWatchdog.forget(name: "postgres", in: directory)
     }
 
     /// Password (scram-sha-256) for every user on every way in: the socket, loopback TCP; nothing else.
@@ -194,7 +194,7 @@ public final class LocalServers: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let process = redis { Self.terminate(process, signal: SIGTERM) }
         redis = nil
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent("redis.pid"))
+        ServerWatchdog.forget(name: "redis", in: directory)
     }
 
     // MARK: Lifecycle
@@ -207,7 +207,7 @@ public final class LocalServers: @unchecked Sendable {
 
     /// Forgets a helper process that has exited.
     public func unwatch(name: String) {
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent("\(name).pid"))
+        ServerWatchdog.forget(name: name, in: directory)
     }
 
     /// Stops both servers; removes the directory unless its data is kept.

@@ -27,8 +27,6 @@ struct ProcessIdentity: Equatable, Sendable {
         return String(fields[19])
     }
 
-    /// The line a pid file holds: `PID STARTTIME`.
-    var record: String { "\(pid) \(startTime)\n" }
 }
 
 /// A detached `/bin/sh` that outlives the process that started the private servers only to clean up after it:
@@ -36,9 +34,10 @@ struct ProcessIdentity: Equatable, Sendable {
 /// (SIGINT, then SIGKILL) and removes the directory unless its data is kept.
 ///
 /// The script is constant text: the directory and the owner arrive as arguments (`"$1"`), so no path is ever
-/// parsed as shell. A pid file holds `PID STARTTIME` and a process is signalled only while its start time still
-/// matches, so a stale file (its process gone, the pid reused) never gets an unrelated process killed. A zombie
-/// (exited, not yet reaped) counts as gone.
+/// parsed as shell. `NAME.pid` holds the pid (alone, as pid files do) and `NAME.start` its start time; a process is
+/// signalled only while its start time still matches, so a stale file (its process gone, the pid reused) never
+/// gets an unrelated process killed, and a pid without a start time is never signalled. A zombie (exited, not yet
+/// reaped) counts as gone.
 enum ServerWatchdog {
     static let script = """
         dir=$1 owner=$2 owner_start=$3 cleanup=$4
@@ -56,7 +55,8 @@ enum ServerWatchdog {
             for file in "$dir"/*.pid; do
                 [ -f "$file" ] || continue
                 pid= start=
-                read -r pid start < "$file"
+                read -r pid < "$file"
+                [ -f "${file%.pid}.start" ] && read -r start < "${file%.pid}.start"
                 case $pid in ''|*[!0-9]*) continue ;; esac
                 if is_recorded "$pid" "$start"; then
                     any=0
@@ -87,13 +87,21 @@ enum ServerWatchdog {
         return process
     }
 
-    /// Records a process for the watchdog in `directory/NAME.pid`. A process already gone is not recorded.
+    /// Records a process for the watchdog: `directory/NAME.start`, then `directory/NAME.pid`. A process already
+    /// gone is not recorded.
     static func record(pid: Int32, name: String, in directory: URL) throws {
-        let file = directory.appendingPathComponent("\(name).pid")
-        guard let identity = ProcessIdentity(pid: pid) else {
-            try? FileManager.default.removeItem(at: file)
-            return
+        forget(name: name, in: directory)
+        guard let identity = ProcessIdentity(pid: pid) else { return }
+        try "\(identity.startTime)\n".write(to: directory.appendingPathComponent("\(name).start"), atomically: true,
+                                           encoding: .utf8)
+        try "\(identity.pid)\n".write(to: directory.appendingPathComponent("\(name).pid"), atomically: true,
+                                     encoding: .utf8)
+    }
+
+    /// Removes the record of a process that was stopped or has exited.
+    static func forget(name: String, in directory: URL) {
+        for suffix in ["pid", "start"] {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent("\(name).\(suffix)"))
         }
-        try identity.record.write(to: file, atomically: true, encoding: .utf8)
     }
 }

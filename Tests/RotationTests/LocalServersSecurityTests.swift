@@ -81,8 +81,12 @@ final class LocalServersSecurityTests: XCTestCase {
         defer { [owner, server, stranger].forEach { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } } }
         try ServerWatchdog.record(pid: server.processIdentifier, name: "server", in: directory)
         // A pid file left by an earlier run: its pid is now someone else's (another start time).
-        try "\(stranger.processIdentifier) 1\n".write(to: directory.appendingPathComponent("stale.pid"),
-                                                     atomically: true, encoding: .utf8)
+        try "\(stranger.processIdentifier)\n".write(to: directory.appendingPathComponent("stale.pid"),
+                                                   atomically: true, encoding: .utf8)
+        try "1\n".write(to: directory.appendingPathComponent("stale.start"), atomically: true, encoding: .utf8)
+        // And one with no start time at all, as an older version wrote them.
+        try "\(stranger.processIdentifier)\n".write(to: directory.appendingPathComponent("older.pid"),
+                                                   atomically: true, encoding: .utf8)
         let ownerIdentity = try XCTUnwrap(ProcessIdentity(pid: owner.processIdentifier))
         let watchdog = try ServerWatchdog.start(directory: directory, owner: ownerIdentity, removeDirectory: true)
 
