@@ -168,7 +168,8 @@ public final class LocalServers: @unchecked Sendable {
         if redisPort == 0 { redisPort = try Self.freePort() }
         let logFile = directory.appendingPathComponent("redis.log")
         let redisDir = directory.appendingPathComponent("redis")
-        try FileManager.default.createDirectory(at: redisDir, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: redisDir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         // The password goes in a private config file, not on the command line where `ps` shows it.
         let config = directory.appendingPathComponent("redis.conf")
         try Self.writePrivately("requirepass \(redisPassword)\n", to: config)
@@ -291,7 +292,8 @@ public final class LocalServers: @unchecked Sendable {
 
     private func launch(_ executable: URL, _ arguments: [String], log: URL, asServerUser: Bool) throws -> Process {
         let (exe, args) = command(executable, arguments, asServerUser: asServerUser)
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        // Logs are for us alone, like everything in the directory.
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil, attributes: [.posixPermissions: 0o600])
         if Self.runsAsRoot && asServerUser { _ = chown(log.path, Self.serverUserID().uid, Self.serverUserID().gid) }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()

@@ -18,6 +18,9 @@ final class LocalServersSecurityTests: XCTestCase {
         let (directory, port) = servers.postgresSocket
         XCTAssertEqual(try mode(of: directory), 0o700)
         XCTAssertEqual(try mode(of: servers.directory.path) & 0o066, 0, "nobody else may list or write the directory")
+        for file in ["secrets", "postgres.log"] {
+            XCTAssertEqual(try mode(of: servers.directory.appendingPathComponent(file).path) & 0o077, 0, file)
+        }
 
         let withoutPassword = "host=\(directory) port=\(port) user=rotation dbname=rotation"
         XCTAssertThrowsError(try PostgresConnection(PostgresConfiguration(withoutPassword))) { error in
