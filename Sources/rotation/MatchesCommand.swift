@@ -205,13 +205,27 @@ struct MatchesCommand: ParsableCommand {
     }
 
     struct Undo: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Undo your latest decision that is not undone yet (repeat for more).")
+        static let configuration = CommandConfiguration(
+            abstract: "Undo your latest decision that is not undone yet (repeat for more).",
+            discussion: """
+                Undo acts on the decisions your own database login made. Naming another reviewer with --reviewer \
+                needs the rotation_admin role; a reviewer is refused. --request-id makes a retry safe: the same id \
+                again (after a lost connection, say) returns the first result and undoes nothing more.
+                """)
         @OptionGroup var servers: ServerOptions
-        @Option(help: "Whose decision (default: $ROTATION_REVIEWER, else the login name).") var reviewer: String?
+        @Option(help: "Whose decision (default: $ROTATION_REVIEWER, else the login name); another reviewer's needs rotation_admin.")
+        var reviewer: String?
+        @Option(help: "A UUID identifying this undo; repeating it with the same id undoes nothing more.")
+        var requestID: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
         func run() throws {
+            let request = try requestID.map { text in
+                guard let id = UUID(uuidString: text) else { throw ValidationError("--request-id must be a UUID") }
+                return id
+            } ?? UUID()
             try ReviewCLI.run(json: json) {
-                let outcome = try ReviewActions(service: try ReviewCLI.service(servers)).undo(reviewer: ReviewCLI.reviewer(reviewer))
+                let outcome = try ReviewActions(service: try ReviewCLI.service(servers))
+                    .undo(reviewer: ReviewCLI.reviewer(reviewer), requestID: request)
                 try ReviewCLI.report(outcome, json: json)
             }
         }
