@@ -158,6 +158,25 @@ final class AuditLogSecurityTests: XCTestCase {
         }
     }
 
+    func testADecisionRepeatedWithTheSameRequestIDIsLoggedOnce() throws {
+        let key = randomKey()
+        try harness.insertMatch(key)
+        let reviewer = try login(in: "rotation_reviewer")
+        let request = UUID().uuidString
+        func decide(_ action: String) throws -> Int64? {
+            try reviewer.db.query("""
+                SELECT review_id FROM rotation_review_decide($1::bigint, $2::integer, 'none', NULL, NULL, $3::text, NULL,
+                                                             $4::uuid, NULL, NULL, NULL)
+                """, key.releaseID, key.trackIndex, action, request).scalar(Int64?.self)
+        }
+        let first = try XCTUnwrap(decide("approve"))
+        XCTAssertEqual(try decide("approve"), first, "the first outcome again")
+        XCTAssertThrowsError(try decide("clear"), "a request id names one decision")
+        XCTAssertEqual(try harness.reviews(key).count, 1)
+        XCTAssertEqual(try harness.reviews(key).first?["reviewer"], reviewer.name, "an empty label is the login")
+        XCTAssertNotNil(try harness.service.row(key))
+    }
+
     func testClearingAReleaseNeedsAnAdminAndLogsTheLogin() throws {
         let key = randomKey()
         try harness.insertMatch(key)
