@@ -49,13 +49,18 @@ BEGIN
   RETURN label;
 END $$;
 
--- A request id seen again: the log row it wrote, when the same login wrote it. Another login's id is refused.
-CREATE OR REPLACE FUNCTION rotation_logged_request(p_request UUID) RETURNS public.match_reviews
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+-- Claims a request id for this transaction and returns the log row it already wrote, if any (a retry), when the
+-- same login wrote it; another login's id is refused. The lock makes a retry that arrives while the first call is
+-- still running wait for it and then find its row, instead of acting a second time. VOLATILE: the read after the
+-- lock sees what the first call committed.
+CREATE OR REPLACE FUNCTION rotation_claim_request(p_request UUID) RETURNS public.match_reviews
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
   logged public.match_reviews;
 BEGIN
   IF p_request IS NULL THEN RETURN NULL; END IF;
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('rotation_review_request'),
+                                           pg_catalog.hashtext(p_request::text));
   SELECT * INTO logged FROM public.match_reviews WHERE request_id = p_request;
   IF FOUND AND logged.db_login IS DISTINCT FROM session_user::text THEN
     RAISE EXCEPTION 'request id % belongs to another login', p_request USING ERRCODE = '42501';
@@ -73,7 +78,7 @@ CREATE OR REPLACE FUNCTION rotation_review_decide(
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
   label TEXT := public.rotation_review_label(p_reviewer);
-  logged public.match_reviews := public.rotation_logged_request(p_request);
+  logged public.match_reviews := public.rotation_claim_request(p_request);
   cur public.track_matches;
   changed public.track_matches;
   store TEXT;
@@ -161,7 +166,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp 
 #variable_conflict use_column
 DECLARE
   label TEXT := public.rotation_review_label(p_reviewer);
-  logged public.match_reviews := public.rotation_logged_request(p_request);
+  logged public.match_reviews := public.rotation_claim_request(p_request);
 BEGIN
   IF logged.id IS NOT NULL THEN
     IF logged.action <> p_action THEN
@@ -220,7 +225,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp 
 #variable_conflict use_column
 DECLARE
   label TEXT := public.rotation_review_label(p_reviewer);
-  logged public.match_reviews := public.rotation_logged_request(p_request);
+  logged public.match_reviews := public.rotation_claim_request(p_request);
   target public.match_reviews;
   cur public.track_matches;
   had_row BOOLEAN;
@@ -347,7 +352,7 @@ END $$;
 REVOKE EXECUTE ON FUNCTION rotation_review_decide(BIGINT, INTEGER, TEXT, TIMESTAMPTZ, TEXT, TEXT, JSONB, UUID, TEXT, TEXT, REAL) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION rotation_review_undo(TEXT, UUID) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION rotation_review_bulk_clear(TEXT, BIGINT, TEXT, TEXT, UUID) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION rotation_logged_request(UUID) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION rotation_claim_request(UUID) FROM PUBLIC;
 
 DO $$
 DECLARE

@@ -15,7 +15,7 @@ final class AuditLogSecurityTests: XCTestCase {
     }
 
     /// A login role with a password in `group`, dropped after the test; its name is also its reviewer label.
-    private func login(in group: String) throws -> (name: String, actions: ReviewActions, db: PostgresConnection) {
+    private func login(in group: String) throws -> (name: String, url: String, actions: ReviewActions, db: PostgresConnection) {
         let name = "audit_\(group.replacingOccurrences(of: "rotation_", with: ""))_\(UInt32.random(in: 0...UInt32.max))"
         let password = "pw-\(UInt64.random(in: 0...UInt64.max))"
         let db = harness.db
@@ -33,8 +33,11 @@ final class AuditLogSecurityTests: XCTestCase {
             _ = try? db.query("DROP ROLE \(db.quoteIdentifier(name))")
         }
         XCTAssertEqual(try connection.query("SELECT session_user::text").scalar(String.self), name)
-        let service = MatchService(database: serviceConnection, redis: harness.redis, cacheTTL: 3600, readOnly: false)
-        return (name, ReviewActions(service: service), connection)
+        return (name, url, actions(on: serviceConnection), connection)
+    }
+
+    private func actions(on connection: PostgresConnection) -> ReviewActions {
+        ReviewActions(service: MatchService(database: connection, redis: harness.redis, cacheTTL: 3600, readOnly: false))
     }
 
     private func assertRefused(_ sql: String, on db: PostgresConnection, file: StaticString = #filePath, line: UInt = #line) {
@@ -156,6 +159,49 @@ final class AuditLogSecurityTests: XCTestCase {
         XCTAssertThrowsError(try other.actions.undo(reviewer: other.name, requestID: request)) { error in
             guard case ReviewError.notPermitted = error else { return XCTFail("\(error)") }
         }
+    }
+
+    func testAnUndoRetriedWhileTheFirstIsStillRunningWaitsForItAndReturnsItsOutcome() throws {
+        let first = randomKey(track: 0)
+        let second = TrackKey(releaseID: first.releaseID, trackIndex: 1)
+        let reviewer = try login(in: "rotation_reviewer")
+        try reviewer.actions.approve(first, seen: .seen(try harness.insertMatch(first)), reviewer: reviewer.name)
+        try reviewer.actions.approve(second, seen: .seen(try harness.insertMatch(second)), reviewer: reviewer.name)
+        let retryConnection = try PostgresConnection(url: reviewer.url)
+        defer { retryConnection.close() }
+        let retryPID = try retryConnection.query("SELECT pg_backend_pid()").scalar(Int.self)
+        let retryActions = actions(on: retryConnection)
+        let name = reviewer.name
+        let request = UUID()
+        let retried = LockedBox<Result<ReviewOutcome, Error>?>(nil)
+        let done = DispatchGroup()
+
+        // The first call has done its work but not committed when the retry arrives.
+        let firstID = try reviewer.db.transaction { tx -> Int64 in
+            let id = try tx.query("SELECT review_id FROM rotation_review_undo($1::text, $2::uuid)",
+                                  reviewer.name, request.uuidString).scalar(Int64.self)
+            done.enter()
+            DispatchQueue.global().async {
+                let outcome = Result { try retryActions.undo(reviewer: name, requestID: request) }
+                retried.mutate { $0 = outcome }
+                done.leave()
+            }
+            // Wait (for the condition, not for a time) until the retry is blocked behind this transaction.
+            var waiting = false
+            for _ in 0..<3000 where !waiting {
+                waiting = try harness.db.query("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1::integer",
+                                               retryPID).scalar(Bool?.self) ?? false
+                if !waiting { usleep(10_000) }
+            }
+            XCTAssertTrue(waiting, "the retry waits for the first call")
+            return id
+        }
+        done.wait()
+        let outcome = try XCTUnwrap(retried.value).get()
+        XCTAssertEqual(outcome.reviewID, firstID)
+        XCTAssertTrue(outcome.resolvedAfterConnectionLoss)
+        XCTAssertEqual(try harness.service.row(first)?.approved, true, "the older decision is not reversed")
+        XCTAssertEqual(try harness.service.row(second)?.approved, false)
     }
 
     func testADecisionRepeatedWithTheSameRequestIDIsLoggedOnce() throws {
