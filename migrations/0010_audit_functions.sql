@@ -226,6 +226,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp 
 DECLARE
   label TEXT := public.rotation_review_label(p_reviewer);
   logged public.match_reviews := public.rotation_claim_request(p_request);
+  admin BOOLEAN := public.rotation_login_is_admin();
   target public.match_reviews;
   cur public.track_matches;
   had_row BOOLEAN;
@@ -255,7 +256,7 @@ BEGIN
 
   SELECT * INTO target FROM public.match_reviews r
   WHERE r.reviewer = label AND r.action <> 'undo'
-    AND (r.db_login = session_user::text OR public.rotation_login_is_admin())
+    AND (admin OR r.db_login = session_user::text)
     AND NOT EXISTS (SELECT 1 FROM public.match_reviews u WHERE u.undoes = r.id)
   ORDER BY r.id DESC LIMIT 1;
   IF NOT FOUND THEN
