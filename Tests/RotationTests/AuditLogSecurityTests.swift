@@ -145,6 +145,7 @@ final class AuditLogSecurityTests: XCTestCase {
         XCTAssertEqual(retried.undoes, undone.undoes)
         XCTAssertEqual(retried.key, second)
         XCTAssertTrue(retried.resolvedAfterConnectionLoss, "the first outcome, found again")
+        XCTAssertEqual(try harness.cached(second)?.approved, false, "the cache follows the row")
 
         XCTAssertEqual(try harness.service.row(first)?.approved, true, "the older decision is not reversed")
         XCTAssertEqual(try harness.service.row(second)?.approved, false)

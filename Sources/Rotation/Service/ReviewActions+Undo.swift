@@ -77,12 +77,16 @@ extension ReviewActions {
             let restored = try BulkRows.decode(result.decode("restored", as: PostgresJSON?.self))
             outcome.rowsAffected = restored.count
             outcome.rowsSkipped = try result.decode("skipped", as: Int?.self) ?? 0
-            outcome.cache = service.cacheWriter.write(restored)
+            // A replayed undo's rows may have changed since: their keys are unlinked rather than written.
+            outcome.cache = outcome.resolvedAfterConnectionLoss
+                ? service.cacheWriter.unlink(restored.map(\.key)) : service.cacheWriter.write(restored)
         } else if let key {
             outcome.key = key
             outcome.before = try TrackMatch.fromJSON(result.decode("row_before", as: PostgresJSON?.self))
             outcome.after = try TrackMatch.fromJSON(result.decode("row_after", as: PostgresJSON?.self))
-            outcome.cache = service.cacheWriter.apply(key, row: outcome.after)
+            // A replayed undo may be old news: the cache gets the row as it is now.
+            let current = outcome.resolvedAfterConnectionLoss ? try service.row(key) : outcome.after
+            outcome.cache = service.cacheWriter.apply(key, row: current)
         }
         return outcome
     }
