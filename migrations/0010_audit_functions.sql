@@ -298,7 +298,8 @@ BEGIN
   SELECT * INTO cur FROM public.track_matches t
   WHERE t.release_id = target.release_id AND t.track_index = target.track_index FOR UPDATE;
   had_row := FOUND;
-  -- The track must still be as that decision left it (same content; updated_at may have moved).
+  -- The track must still be as that decision left it: the same content (confidences as stored, so 87 and 0.87
+  -- differ: one was normalized); its own id and timestamps may have moved (an undo restores with a new updated_at).
   IF target.row_after IS NOT NULL THEN expected := jsonb_populate_record(NULL::public.track_matches, target.row_after); END IF;
   IF had_row IS DISTINCT FROM (target.row_after IS NOT NULL)
      OR (had_row AND NOT (cur.platform = expected.platform AND cur.match_url = expected.match_url
