@@ -17,26 +17,23 @@
 ALTER TABLE match_reviews ADD COLUMN IF NOT EXISTS db_login TEXT;
 ALTER TABLE match_reviews ALTER COLUMN db_login SET DEFAULT session_user;
 
--- True when the login may act under another reviewer's name: a superuser, a member of the owner of match_reviews,
--- or a member of rotation_admin.
+-- The helpers below name every object with its schema and run inside the decision functions, whose fixed
+-- search_path they inherit; their own SET clause would only cost time on every decision.
+
+-- True when the login may act under another reviewer's name: a member of the owner of match_reviews or of
+-- rotation_admin (pg_has_role counts a superuser as a member of every role). PL/pgSQL, so its plan is cached.
 CREATE OR REPLACE FUNCTION rotation_login_is_admin() RETURNS boolean
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+LANGUAGE plpgsql STABLE AS $$
 BEGIN
-  IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user) THEN RETURN true; END IF;
-  IF pg_catalog.pg_has_role(session_user,
-       (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = 'public.match_reviews'::regclass), 'MEMBER') THEN
-    RETURN true;
-  END IF;
-  IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = 'rotation_admin') THEN
-    RETURN pg_catalog.pg_has_role(session_user, 'rotation_admin', 'MEMBER');
-  END IF;
-  RETURN false;
+  RETURN pg_catalog.pg_has_role(session_user, (SELECT c.relowner FROM pg_catalog.pg_class c
+                                               WHERE c.oid = 'public.match_reviews'::pg_catalog.regclass), 'MEMBER')
+      OR coalesce(pg_catalog.pg_has_role(session_user, pg_catalog.to_regrole('rotation_admin'), 'MEMBER'), false);
 END $$;
 
 -- The label a decision is logged under: the given one (trimmed), else the login. A login that is not an admin
 -- may not use another name (SQLSTATE 42501).
 CREATE OR REPLACE FUNCTION rotation_review_label(p_reviewer TEXT) RETURNS TEXT
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
   label TEXT := coalesce(nullif(pg_catalog.btrim(p_reviewer), ''), session_user::text);
 BEGIN
@@ -54,7 +51,7 @@ END $$;
 -- still running wait for it and then find its row, instead of acting a second time. VOLATILE: the read after the
 -- lock sees what the first call committed.
 CREATE OR REPLACE FUNCTION rotation_claim_request(p_request UUID) RETURNS public.match_reviews
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, public, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   logged public.match_reviews;
 BEGIN
