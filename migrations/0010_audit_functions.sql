@@ -388,14 +388,14 @@ BEGIN
   -- Nobody but the schema's owner creates objects in public, where they could shadow what the functions use
   -- (the default since Postgres 15; older databases granted CREATE to PUBLIC). Temporary objects cannot shadow
   -- anything: the functions search pg_temp last.
-  BEGIN
+  IF (SELECT pg_has_role(current_user, n.nspowner, 'MEMBER') FROM pg_namespace n WHERE n.nspname = 'public') THEN
     REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     FOREACH r IN ARRAY ARRAY['rotation_readonly', 'rotation_reviewer', 'rotation_admin'] LOOP
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
         EXECUTE format('REVOKE CREATE ON SCHEMA public FROM %I', r);
       END IF;
     END LOOP;
-  EXCEPTION WHEN insufficient_privilege THEN
-    RAISE NOTICE 'cannot revoke CREATE on schema public: its owner should run REVOKE CREATE ON SCHEMA public FROM PUBLIC';
-  END;
+  ELSE
+    RAISE NOTICE 'only the owner of schema public may revoke CREATE on it: the owner should run REVOKE CREATE ON SCHEMA public FROM PUBLIC';
+  END IF;
 END $$;

@@ -243,6 +243,16 @@ final class AuditLogSecurityTests: XCTestCase {
         XCTAssertNotNil(try harness.service.row(key))
     }
 
+    func testMigratingADatabaseThatLetEveryoneCreateInPublicTakesThatBack() throws {
+        // Databases created before Postgres 15 granted CREATE on public to PUBLIC.
+        let (_, db) = try TestDatabase.fresh(migrated: false)
+        try db.query("GRANT CREATE ON SCHEMA public TO PUBLIC")
+        try MigrationRunner(connection: db, directory: TestDatabase.migrationsDirectory).apply()
+        for role in ["rotation_readonly", "rotation_reviewer", "rotation_admin"] {
+            XCTAssertFalse(try db.query("SELECT has_schema_privilege($1, 'public', 'CREATE')", role).scalar(Bool.self), role)
+        }
+    }
+
     func testTheFunctionsSearchPathCannotBeHijacked() throws {
         // Every decision function runs as its owner with a fixed search_path that searches pg_temp last.
         let functions = try harness.db.query("""
