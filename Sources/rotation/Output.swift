@@ -36,3 +36,21 @@ func printPrompt(_ text: String) {
 func printProgress(_ line: String, finished: Bool = false) {
     FileHandle.standardError.write(Data("\r\(safeLines(line))\(finished ? "\n" : "")".utf8))
 }
+
+/// A progress line on stderr: rewritten in place on a terminal, one line per update otherwise (a script or a test
+/// reads them as they come).
+final class ProgressLine {
+    private let terminal = isatty(STDERR_FILENO) == 1
+    private var open = false
+
+    func show(_ text: String) {
+        FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + safeLines(text) : safeLines(text) + "\n").utf8))
+        open = terminal
+    }
+
+    /// Ends a line left open on a terminal.
+    func end() {
+        if open { FileHandle.standardError.write(Data("\n".utf8)) }
+        open = false
+    }
+}

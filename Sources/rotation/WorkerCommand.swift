@@ -82,7 +82,9 @@ struct WorkerCommand: ParsableCommand {
         // The queue retries a failed fetch later with its own backoff; the client need not wait long in between.
         clientConfiguration.maxRetries = 2
         let client = DiscogsClient(configuration: clientConfiguration)
-        let stop = StopSignal()
+        // Signals only set the stop flag; workers finish the release in hand and give the rest back.
+        let stop = InterruptStop.begin("\nworker: stopping after the releases in hand…")
+        defer { InterruptStop.end() }
 
         var workers: [ReleaseMatchingWorker] = []
         for index in 0..<concurrency {
@@ -94,20 +96,6 @@ struct WorkerCommand: ParsableCommand {
                 configuration: configuration, cache: cache, bodySource: client, stop: stop))
         }
         if settings.redisURL == nil { printError("worker: no REDIS_URL, approved matches are not cached") }
-
-        // Signals only set the stop flag; workers finish the release in hand and give the rest back.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                if !stop.isStopRequested { printError("\nworker: stopping after the releases in hand…") }
-                stop.requestStop()
-            }
-            source.resume()
-            return source
-        }
-        defer { sources.forEach { $0.cancel() } }
 
         let monitor = try servers.postgres()
         let pool = WorkerPool(workers: workers, stop: stop)

@@ -114,6 +114,10 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         return report
     }
 
+    /// Between batches: applies pending cache repairs once Redis is back (`WorkerCacheWriter.repairPending`).
+    @discardableResult
+    public func repairPendingCache() -> Int { cache?.repairPending(on: connection) ?? 0 }
+
     // MARK: Loading
 
     struct JobFailure: Error {
