@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Matching
 import Rotation
 import Terminal
 
@@ -12,8 +13,11 @@ struct ImportCommand: ParsableCommand {
             Upserts releases, queues the ones new to the database (as the web app does, with the listing's release \
             object as release_data), keeps release bodies in discogs_release_bodies, adds the import to the store's \
             one cumulative store_sync_log row and records it in store_sync_runs. Importing the same files again \
-            changes nothing. A bad file or listing is reported with \
-            its file and JSON path; everything else is still imported. Exits 1 when something was skipped.
+            changes nothing. Each listing and release body is imported on its own: one that cannot be read or \
+            stored (invalid JSON or UTF-8, a NUL character, a number out of range for its column, a field over \
+            \(StorageRules.maxTextBytes >> 10) KiB, a file over \(DiscogsDocumentLimits.maxDocumentBytes >> 20) MiB, \
+            nesting deeper than \(DiscogsDocumentLimits.maxNestingDepth) levels) is reported with its file, JSON path \
+            and reason, and everything else is still imported. \(SkippedItemsExit.helpText)
             """,
         subcommands: [Inventory.self, Release.self])
 
@@ -32,7 +36,7 @@ struct ImportCommand: ParsableCommand {
         for issue in summary.issues {
             printError("rotation: skipped \(TerminalText.sanitize(issue.description))")
         }
-        if !summary.issues.isEmpty { throw ExitCode(1) }
+        try SkippedItemsExit.check(skipped: summary.issues.count)
     }
 
     /// The files both subcommands read and the output they share.
