@@ -11,10 +11,11 @@ public enum DiscogsDocumentLimits {
     public static let maxNestingDepth = 32
 
     /// `16 MiB`-style text for a byte count, used in the messages that name a limit.
+    /// Whole KiB and MiB are named as such, a size past a MiB to a tenth; anything else is counted in bytes.
     public static func describe(bytes: Int) -> String {
         if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
         if bytes >= 1 << 20 { return String(format: "%.1f MiB", Double(bytes) / Double(1 << 20)) }
-        if bytes >= 1 << 10 { return String(format: "%.1f KiB", Double(bytes) / Double(1 << 10)) }
+        if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
         return "\(bytes) bytes"
     }
 
