@@ -93,3 +93,41 @@ final class BadInputDecodingTests: XCTestCase {
         }
     }
 }
+
+extension BadInputDecodingTests {
+    /// Hostile values in every numeric and text field the models read: each document decodes or is refused with a
+    /// path, and the process never traps.
+    func testHostileValuesDecodeOrAreRefusedWithAPath() {
+        let values = ["1e400", "-1e400", "1e-400", "-0", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+                      "18446744073709551616", "\"NaN\"", "\"inf\"", "\"-9223372036854775809\"", "\"+\"", "\"-\"", "\"\"",
+                      "\"\\ud800\"", "\"\\udfff\\ud800\"", "true", "null", "[]", "{}", "[[[[[[1]]]]]]", "0.5", "-1"]
+        var outcomes: [String: Int] = [:]
+        for value in values {
+            let documents: [(String, (Data) throws -> Void)] = [
+                ("""
+                 {"id": \(value), "title": \(value), "year": \(value), "artists": [{"name": \(value), "id": \(value)}],
+                  "tracklist": [{"title": \(value), "duration": \(value), "sub_tracks": [{"title": \(value)}]}],
+                  "videos": [{"uri": "https://youtu.be/x", "duration": \(value)}], "images": [{"width": \(value)}]}
+                 """, { _ = try DiscogsDecoding.decode(DiscogsRelease.self, from: $0) }),
+                ("""
+                 {"pagination": {"page": \(value), "pages": \(value), "per_page": \(value), "items": \(value)},
+                  "listings": [{"id": \(value), "price": {"value": \(value)}, "release": {"id": \(value), "year": \(value)}}]}
+                 """, { _ = try DiscogsDecoding.decode(DiscogsInventoryPage.self, from: $0) }),
+            ]
+            for (text, decode) in documents {
+                do {
+                    try decode(Data(text.utf8))
+                    outcomes["decoded", default: 0] += 1
+                } catch let error as DiscogsDecodingError {
+                    XCTAssertTrue(error.path.hasPrefix("$"), "\(value): \(error)")
+                    outcomes["refused", default: 0] += 1
+                } catch {
+                    XCTFail("\(value): not a DiscogsDecodingError: \(error)")
+                }
+            }
+        }
+        XCTAssertEqual(outcomes.values.reduce(0, +), values.count * 2)
+        XCTAssertGreaterThan(outcomes["decoded"] ?? 0, 0)
+        XCTAssertGreaterThan(outcomes["refused"] ?? 0, 0)
+    }
+}

@@ -156,3 +156,27 @@ final class BadInputImportTests: XCTestCase {
         XCTAssertEqual(try storedReleases(db), [10, 12])
     }
 }
+
+extension BadInputImportTests {
+    /// Hostile values through the whole body check (decoder, JSONSerialization, StorageRules): each body is
+    /// accepted or an `ImportIssue` with a path, and the process never traps.
+    func testHostileBodiesAreAcceptedOrIssuesNeverTraps() {
+        let values = ["1e400", "-1e400", "9223372036854775808", "3000000000", "-2147483649", "\"\\u0000\"", "\"\\ud800\"",
+                      "\"\\udc00x\"", "{\"\\u0000\": 1}", "[[[[[[[[[[1]]]]]]]]]]", "0.5", "null"]
+        var refused = 0
+        for value in values {
+            let body = """
+                {"id": 7, "title": \(value), "year": \(value), "notes": \(value), "labels": [{"name": \(value)}],
+                 "tracklist": [{"title": "A"}, {"title": \(value), "duration": \(value)}], "images": [{"width": \(value)}]}
+                """
+            do {
+                _ = try ReleaseBody(data: Data(body.utf8), source: "hostile")
+            } catch {
+                XCTAssertTrue(error.path.hasPrefix("$"), "\(value): \(error)")
+                refused += 1
+            }
+        }
+        // The NUL in a value and in a key, and the years no integer column holds, are refused at least.
+        XCTAssertGreaterThanOrEqual(refused, 6)
+    }
+}
