@@ -47,6 +47,25 @@ final class BadInputCLITests: CLITestCase {
         XCTAssertEqual(issues.compactMap { $0["path"] as? String }, ["$.title", "$.year", "$.year"])
     }
 
+    func testTheWorkerFailsOnlyTheUnreadableReleaseAndExits5() throws {
+        _ = try ok(["import", "release", "--store", "s", CLILocations.fixture("releases/2.json")])
+        // A stored body with a year no integer holds: before, decoding it trapped and killed the worker.
+        try db.query("INSERT INTO discogs_release_bodies (discogs_id, body) VALUES (998, $1::jsonb)",
+                     PostgresJSON(#"{"id": 998, "title": "T", "year": 1e19, "tracklist": [{"title": "A"}]}"#))
+        try db.query("INSERT INTO processing_queue (store_username, discogs_id, release_data) VALUES ('s', 998, '{}')")
+
+        let result = try rotation(["worker", "--once", "--concurrency", "1", "--json"])
+        XCTAssertEqual(result.status, 5, "\(result)")
+        let report = try result.object()
+        XCTAssertEqual(report.int("completed"), 1, "\(result)")
+        XCTAssertEqual(report.int("failed"), 1, "\(result)")
+        XCTAssertTrue(result.stderr.contains("998: the stored body of release 998 is unreadable: $.year:"), "\(result)")
+        let failed = try XCTUnwrap(try ok(["queue", "list", "--status", "failed", "--json"]).array() as? [[String: Any]])
+        XCTAssertEqual(failed.compactMap { $0.int("discogsID") }, [998])
+        XCTAssertTrue(failed.first?.string("errorMessage")?.contains("out of range") == true, "\(failed)")
+        XCTAssertEqual(try count("SELECT count(*) FROM processing_queue WHERE discogs_id = 2 AND status = 'completed'"), 1)
+    }
+
     func testTheExitStatusIsDocumentedInHelp() throws {
         for command in [["import", "release"], ["import", "inventory"], ["sync"], ["worker"]] {
             let help = try rotation(command + ["--help"])
