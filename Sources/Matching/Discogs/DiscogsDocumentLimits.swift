@@ -55,6 +55,8 @@ public enum DiscogsDocumentLimits {
 
     /// The offset of the first byte that does not belong to a well-formed UTF-8 sequence, or nil.
     static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        // The standard library's validation is the fast path; the parser below only looks for where it failed.
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var offset = 0
