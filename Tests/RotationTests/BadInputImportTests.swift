@@ -72,9 +72,13 @@ final class BadInputImportTests: XCTestCase {
         try handle.truncate(atOffset: UInt64(DiscogsDocumentLimits.maxDocumentBytes) + 1)
         try handle.close()
 
+        // Neither is a device, whose reading would never end.
+        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("e.json").path, withDestinationPath: "/dev/zero")
+
         let summary = try DiscogsImporter(connection: db).importReleases(files: try DiscogsImporter.jsonFiles([directory.path]), store: "s")
         XCTAssertEqual(summary.issues.map { URL(fileURLWithPath: $0.source).lastPathComponent + " " + $0.path },
-                       ["a.json $.tracklist[1].title", "b.json $.tracklist", "c.json $"])
+                       ["a.json $.tracklist[1].title", "b.json $.tracklist", "c.json $", "e.json $"])
+        XCTAssertEqual(summary.issues[3].message, "not a regular file")
         XCTAssertTrue(summary.issues[0].message.contains("over the limit of 64 KiB for one field"), summary.issues[0].description)
         XCTAssertTrue(summary.issues[1].message.contains("over the limit of \(StorageRules.maxTracklistEntries)"), summary.issues[1].description)
         XCTAssertTrue(summary.issues[2].message.contains("over the limit of 16 MiB"), summary.issues[2].description)

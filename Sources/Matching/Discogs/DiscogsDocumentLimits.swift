@@ -24,11 +24,17 @@ public enum DiscogsDocumentLimits {
         "the document is \(describe(bytes: bytes)), over the limit of \(describe(bytes: maxDocumentBytes)) for one Discogs document"
     }
 
-    /// Refuses a file over the size limit before it is read. A file whose size cannot be read is left to the read.
+    /// Refuses a file over the size limit before it is read, and anything that is not a regular file (a device
+    /// or a pipe has no size to check and may never end). Symbolic links are followed. A file that cannot be
+    /// examined is left to the read, which reports why.
     public static func checkSize(of file: URL) throws(DiscogsDecodingError) {
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? NSNumber else { return }
-        guard size.int64Value <= Int64(maxDocumentBytes) else {
-            throw DiscogsDecodingError(path: "$", message: tooLarge(bytes: Int(clamping: size.int64Value)))
+        var status = stat()
+        guard stat(file.path, &status) == 0 else { return }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw DiscogsDecodingError(path: "$", message: "not a regular file")
+        }
+        guard Int64(status.st_size) <= Int64(maxDocumentBytes) else {
+            throw DiscogsDecodingError(path: "$", message: tooLarge(bytes: Int(clamping: Int64(status.st_size))))
         }
     }
 
