@@ -89,7 +89,7 @@ public struct DiscogsImporter: Sendable {
                                 issues: inout [ImportIssue]) throws -> (CatalogChange, Int) {
         do {
             return (try catalog.upsertListings(rows.map(\.row)), rows.count)
-        } catch where rows.count > 1 && ImportIssue(source: source, refusedWrite: error) != nil {
+        } catch where rows.count > 1 && StorageRules.refusal(error) != nil {
             var change = CatalogChange()
             var stored = 0
             for row in rows {

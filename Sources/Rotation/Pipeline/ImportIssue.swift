@@ -1,6 +1,5 @@
 import Foundation
 import Matching
-import Postgres
 
 /// Something an importer could not take: which file (or URL), where in its JSON, and why. The rest of the input is
 /// still imported; issues are collected and reported together.
@@ -27,8 +26,8 @@ public struct ImportIssue: Error, Sendable, Equatable, Codable, CustomStringConv
     /// The issue for a write Postgres refused because of the item's own values (`PostgresError.refusesTheItem`),
     /// at `path`; nil for any other failure, which is not the item's fault and is thrown on.
     init?(source: String, path: String = "$", refusedWrite error: any Error) {
-        guard let error = error as? PostgresError, error.refusesTheItem else { return nil }
-        self.init(source: source, path: path, message: "the database refused it: \(error.message)")
+        guard let reason = StorageRules.refusal(error) else { return nil }
+        self.init(source: source, path: path, message: reason)
     }
 
     public var description: String { "\(source): \(path): \(message)" }

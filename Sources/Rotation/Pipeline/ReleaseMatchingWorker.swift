@@ -156,9 +156,8 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         do {
             _ = try ReleaseCatalog(connection: connection).upsertRelease(body, store: job.store)
         } catch {
-            guard let issue = ImportIssue(source: "/releases/\(job.discogsID)", refusedWrite: error) else { throw error }
-            throw JobFailure(message: "Discogs' body for release \(job.discogsID) cannot be stored: \(issue.message)",
-                             permanent: true)
+            guard let refusal = StorageRules.refusal(error) else { throw error }
+            throw JobFailure(message: "Discogs' body for release \(job.discogsID) cannot be stored: \(refusal)", permanent: true)
         }
         return body.release
     }
@@ -172,13 +171,13 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         do {
             try writeTogether(prepared, into: &report)
         } catch {
-            guard let issue = ImportIssue(source: "release", refusedWrite: error) else { throw error }
+            guard let refusal = StorageRules.refusal(error) else { throw error }
             if prepared.count > 1 {
                 for release in prepared { try write([release], into: &report) }
                 return
             }
             let release = prepared[0]
-            let failure = JobFailure(message: "the matches of release \(release.release.id) cannot be stored: \(issue.message)",
+            let failure = JobFailure(message: "the matches of release \(release.release.id) cannot be stored: \(refusal)",
                                      permanent: true)
             for job in release.jobs { try record(failure, of: job, into: &report) }
         }

@@ -83,6 +83,15 @@ public enum StorageRules {
     }
 }
 
+extension StorageRules {
+    /// Why Postgres refused a write because of the item's own values (`PostgresError.refusesTheItem`); nil for any
+    /// other failure, which is not the item's fault.
+    static func refusal(_ error: any Error) -> String? {
+        guard let error = error as? PostgresError, error.refusesTheItem else { return nil }
+        return "the database refused it: \(error.message)"
+    }
+}
+
 extension PostgresError {
     /// True when Postgres refused a write because of the values it was given (a data exception such as a NUL
     /// byte, a number out of range or invalid JSON, or a program limit such as a too deeply nested value), so the
