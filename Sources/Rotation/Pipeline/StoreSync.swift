@@ -59,8 +59,7 @@ public struct StoreSync: Sendable {
             for (index, id) in missing.enumerated() {
                 do {
                     let data = try client.releaseBody(id: id)
-                    let body = try ReleaseBody(data: data, source: "/releases/\(id)")
-                    _ = try catalog.upsertRelease(body, store: store)
+                    _ = try importer.importReleaseBody(data, source: "/releases/\(id)", store: store)
                     report.releaseBodiesFetched += 1
                 } catch let error as DiscogsClientError where error.isPermanent {
                     report.issues.append(ImportIssue(source: error.resource, path: "$", message: error.description))
