@@ -61,4 +61,27 @@ final class BadInputSyncTests: XCTestCase {
         let slot = configuration.rateLimitWindowSeconds / 60
         XCTAssertEqual(sleeps.values[0], slot * Double(configuration.rateLimitFloor + 1), accuracy: 1e-9)
     }
+
+    func testAHostilePageCountEndsAtTheFirstEmptyPage() throws {
+        let (_, db) = try TestDatabase.fresh()
+        let directory = try BadReleaseBodies.directory(["2.json": try ImportFixtures.releaseData(2)])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try SyncFixtureServer(releasesDirectory: directory)
+        defer { server.stop() }
+        let first = """
+            {"pagination": {"page": 1, "pages": 2000000000},
+             "listings": [{"id": 1, "release": {"id": 2, "description": "A - One (LP)"}}]}
+            """
+        let empty = #"{"pagination": {"page": 2, "pages": 2000000000}, "listings": []}"#
+        try Data(first.utf8).write(to: directory.appendingPathComponent("page1.txt"))
+        try Data(empty.utf8).write(to: directory.appendingPathComponent("page2.txt"))
+        server.inventory["shop"] = [1: directory.appendingPathComponent("page1.txt"), 2: directory.appendingPathComponent("page2.txt")]
+        let client = DiscogsClient(configuration: DiscogsClientConfiguration(baseURL: server.baseURL, token: "t"),
+                                   sleep: { _ in })
+
+        let report = try StoreSync(connection: db, client: client).run(store: "shop")
+        XCTAssertEqual(report.pagesFetched, 2)
+        XCTAssertEqual(report.listingsProcessed, 1)
+        XCTAssertEqual(server.requests.filter { $0.path.contains("/inventory") }.count, 2)
+    }
 }
