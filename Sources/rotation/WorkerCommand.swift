@@ -19,7 +19,10 @@ struct WorkerCommand: ParsableCommand {
             finishes the release in hand, gives the other claimed jobs back, exits 0. A row's max_retries is its limit of \
             attempts (retry_count counts failed runs, as the web app's processor does). Rows the web app's processor \
             marked processing (no lease) are taken over only once they have been processing for longer than the stuck \
-            limit (\(QueuePolicy.stuckWithoutLeaseSeconds / 60) minutes), counting that attempt.
+            limit (\(QueuePolicy.stuckWithoutLeaseSeconds / 60) minutes), counting that attempt. A release that \
+            cannot be fetched, read, matched or stored fails only its own job, with the reason in the queue row \
+            (rotation queue list --status failed); the rest of the batch is committed. Exits \(SkippedItemsExit.code) \
+            when some jobs were marked failed during the run.
             """)
 
     @OptionGroup var servers: ServerOptions
@@ -112,5 +115,6 @@ struct WorkerCommand: ParsableCommand {
         // Failures carry Discogs' and Postgres' own text: made safe for a terminal.
         for failure in report.failures.prefix(20) { printError("worker: \(TerminalText.sanitize(failure))") }
         if report.failures.count > 20 { printError("worker: … \(report.failures.count - 20) more (rotation queue list --status failed)") }
+        try SkippedItemsExit.check(skipped: report.failed)
     }
 }
