@@ -61,7 +61,8 @@ let package = Package(
         .target(
             name: "FuzzChecks",
             dependencies: ["Matching", "Rotation", "Terminal", "Console", "Redis", "Postgres", "CLibpq"]),
-        .executableTarget(name: "rotation-fuzz", dependencies: ["FuzzChecks", "Terminal"]),
+        .systemLibrary(name: "CLibFuzzer"),
+        .executableTarget(name: "rotation-fuzz", dependencies: ["FuzzChecks", "Terminal", "CLibFuzzer"]),
 
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "LocalServers"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "LocalServers"]),

@@ -21,38 +21,41 @@ enum ConnectionURLChecks {
                           "\(escaped(configuration.debugDescription)) for password \(escaped(password))")
     }
 
-    /// `PostgresConfiguration(_:).redacted` must not show the password libpq itself would send (the oracle is
-    /// `PQconninfoParse`, the parser `PQconnectdb` uses):
-    /// - a password of 4 characters or more occurs in the redacted form fewer times than in the input (the
-    ///   password's own place is gone; elsewhere, as in `user=abcd password=abcd`, it may stay), and not at all when
-    ///   it is not written literally in the input (percent-encoded, quoted with escapes);
-    /// - when the password is written literally once, writing another password of the same length in its place
-    ///   (which libpq confirms parses to the same options) gives the same redacted form: partial leaks show too.
+    /// The conninfo options that hold secrets: the password and the passphrase of the client key.
+    static let secretOptions = ["password", "sslpassword"]
+
+    /// `PostgresConfiguration(_:).redacted` must not show a secret libpq itself would use (the oracle is
+    /// `PQconninfoParse`, the parser `PQconnectdb` uses), for `password` and `sslpassword`:
+    /// - a secret of 4 characters or more occurs in the redacted form fewer times than in the input (its own place
+    ///   is gone; elsewhere, as in `user=abcd password=abcd`, it may stay), and not at all when it is not written
+    ///   literally in the input (percent-encoded, quoted with escapes);
+    /// - when the secret is written literally once, writing another of the same length in its place (which libpq
+    ///   confirms parses to the same options) gives the same redacted form: partial leaks show too.
     static func checkPostgres(_ input: [UInt8], _ violations: inout FuzzViolations) {
         let text = String(decoding: input, as: UTF8.self)
         let redacted = PostgresConfiguration(text).redacted
         _ = PostgresConfiguration(text).description
         // libpq reads a C string: text after a NUL never reaches it, so its parse is no oracle for such input.
-        guard !text.utf8.contains(0), let options = conninfoOptions(text), let password = options["password"],
-              !password.isEmpty
-        else { return }
+        guard !text.utf8.contains(0), let options = conninfoOptions(text) else { return }
+        for option in secretOptions {
+            guard let secret = options[option], !secret.isEmpty else { continue }
+            let inInput = occurrences(of: secret, in: text)
+            if secret.count >= 4 {
+                let inRedacted = occurrences(of: secret, in: redacted)
+                violations.expect(inRedacted == 0 || inRedacted < inInput, "Postgres redacted form hides \(option)",
+                                  "\(escaped(redacted)) for \(option) \(escaped(secret)) in \(escaped(text))")
+            }
 
-        let inInput = occurrences(of: password, in: text)
-        if password.count >= 4 {
-            let inRedacted = occurrences(of: password, in: redacted)
-            violations.expect(inRedacted == 0 || inRedacted < inInput, "Postgres redacted form hides the password",
-                              "\(escaped(redacted)) for password \(escaped(password)) in \(escaped(text))")
+            guard inInput == 1, let range = text.range(of: secret) else { continue }
+            let replacement = String(repeating: secret.hasPrefix("x") ? "y" : "x", count: secret.utf8.count)
+            let swapped = text.replacingCharacters(in: range, with: replacement)
+            var expected = options
+            expected[option] = replacement
+            guard conninfoOptions(swapped) == expected else { continue }
+            let swappedRedacted = PostgresConfiguration(swapped).redacted
+            violations.expect(swappedRedacted == redacted, "Postgres redacted form does not depend on \(option)",
+                              "\(escaped(redacted)) for \(escaped(text)) but \(escaped(swappedRedacted)) for \(escaped(swapped))")
         }
-
-        guard inInput == 1, let range = text.range(of: password) else { return }
-        let replacement = String(repeating: password.hasPrefix("x") ? "y" : "x", count: password.utf8.count)
-        let swapped = text.replacingCharacters(in: range, with: replacement)
-        var expected = options
-        expected["password"] = replacement
-        guard conninfoOptions(swapped) == expected else { return }
-        let swappedRedacted = PostgresConfiguration(swapped).redacted
-        violations.expect(swappedRedacted == redacted, "Postgres redacted form does not depend on the password",
-                          "\(escaped(redacted)) for \(escaped(text)) but \(escaped(swappedRedacted)) for \(escaped(swapped))")
     }
 
     /// The options libpq parses from a URL or keyword/value string; nil when libpq refuses it.

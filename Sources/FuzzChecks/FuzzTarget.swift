@@ -16,7 +16,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case themeConfig = "theme-config"
     /// `RedisConfiguration(url:)`: succeeds or throws; `redacted` does not depend on the password.
     case redisURL = "redis-url"
-    /// `PostgresConfiguration(_:).redacted`: never shows the password libpq's `PQconninfoParse` finds.
+    /// `PostgresConfiguration(_:).redacted`: never shows the password or `sslpassword` libpq's `PQconninfoParse` finds.
     case postgresConninfo = "postgres-conninfo"
 
     /// The invariants `input` breaks (empty when it keeps them all). A crash is a finding too.

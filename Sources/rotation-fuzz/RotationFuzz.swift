@@ -6,10 +6,13 @@ import Terminal
 // - Built normally, it replays files: `rotation-fuzz <target> <file or folder>...` prints each broken invariant
 //   and exits 1 if there was one. `rotation-fuzz targets` lists the targets; `rotation-fuzz seeds <target>
 //   <folder>` writes the target's seed inputs (FuzzSeeds.swift) into a folder, for `.ci/fuzz`.
-// - Built by `.ci/fuzz` with `-sanitize=fuzzer -parse-as-library -DFUZZING`, it is a libFuzzer binary; the target
-//   comes from `ROTATION_FUZZ_TARGET`, since libFuzzer owns the command line.
+// - Built by `.ci/fuzz` with `-sanitize=fuzzer -parse-as-library -DFUZZING`, it is a libFuzzer binary: its main
+//   hands the command line to libFuzzer's driver (SwiftPM names the entry point, so libFuzzer's own main is not
+//   used), and the target comes from `ROTATION_FUZZ_TARGET`.
 
 #if FUZZING
+import CLibFuzzer
+
 private let fuzzedTarget: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["ROTATION_FUZZ_TARGET"] ?? ""
     guard let target = FuzzTarget(rawValue: name) else {
@@ -19,6 +22,7 @@ private let fuzzedTarget: FuzzTarget = {
     return target
 }()
 
+// Exported under libFuzzer's name too: the runtime's archive refers to it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
@@ -28,6 +32,16 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         abort()  // libFuzzer keeps the input as a crash-* file
     }
     return 0
+}
+
+@main
+struct RotationFuzz {
+    static func main() {
+        _ = fuzzedTarget
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
+    }
 }
 #else
 @main
