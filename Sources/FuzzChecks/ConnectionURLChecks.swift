@@ -26,11 +26,12 @@ enum ConnectionURLChecks {
 
     /// `PostgresConfiguration(_:).redacted` must not show a secret libpq itself would use (the oracle is
     /// `PQconninfoParse`, the parser `PQconnectdb` uses), for `password` and `sslpassword`:
-    /// - a secret of 4 characters or more occurs in the redacted form fewer times than in the input (its own place
-    ///   is gone; elsewhere, as in `user=abcd password=abcd`, it may stay), and not at all when it is not written
-    ///   literally in the input (percent-encoded, quoted with escapes);
-    /// - when the secret is written literally once, writing another of the same length in its place (which libpq
-    ///   confirms parses to the same options) gives the same redacted form: partial leaks show too.
+    /// - written literally once in the input: writing another secret of the same length in its place (which libpq
+    ///   confirms parses to the same options) gives the same redacted form, so partial leaks show too, and a secret
+    ///   that happens to spell part of the mask (`d=**`) is no false alarm;
+    /// - otherwise (percent-encoded, quoted with escapes, or also written elsewhere as in `user=abcd
+    ///   password=abcd`), a secret of 4 characters or more occurs in the redacted form fewer times than in the
+    ///   input, and not at all when the input does not spell it out.
     static func checkPostgres(_ input: [UInt8], _ violations: inout FuzzViolations) {
         let text = String(decoding: input, as: UTF8.self)
         let redacted = PostgresConfiguration(text).redacted
@@ -40,13 +41,14 @@ enum ConnectionURLChecks {
         for option in secretOptions {
             guard let secret = options[option], !secret.isEmpty else { continue }
             let inInput = occurrences(of: secret, in: text)
-            if secret.count >= 4 {
-                let inRedacted = occurrences(of: secret, in: redacted)
-                violations.expect(inRedacted == 0 || inRedacted < inInput, "Postgres redacted form hides \(option)",
-                                  "\(escaped(redacted)) for \(option) \(escaped(secret)) in \(escaped(text))")
+            guard inInput == 1, let range = text.range(of: secret) else {
+                if secret.count >= 4 {
+                    let inRedacted = occurrences(of: secret, in: redacted)
+                    violations.expect(inRedacted == 0 || inRedacted < inInput, "Postgres redacted form hides \(option)",
+                                      "\(escaped(redacted)) for \(option) \(escaped(secret)) in \(escaped(text))")
+                }
+                continue
             }
-
-            guard inInput == 1, let range = text.range(of: secret) else { continue }
             let replacement = String(repeating: secret.hasPrefix("x") ? "y" : "x", count: secret.utf8.count)
             let swapped = text.replacingCharacters(in: range, with: replacement)
             var expected = options
