@@ -6,13 +6,19 @@ import Glibc
 /// A private Postgres and Redis started from the installed binaries, in a private directory, on free loopback
 /// ports, with random passwords. Used by `rotation demo` and by the test suite.
 ///
-/// The servers never outlive their parent: `stop()` runs on exit, and a detached watchdog shell stops them
+/// Nobody else on the machine gets in: the directory is private (0700, or 0711 when Postgres runs as another
+/// user), Postgres's socket directory is 0700, and every connection, over TCP or the socket, needs the
+/// per-directory random password (scram-sha-256); Redis needs its own (`requirepass`).
+///
+/// The servers never outlive their parent: `stop()` runs on exit, and a detached `ServerWatchdog` stops them
 /// (and removes a temporary directory) if the parent dies in any other way, even by SIGKILL.
 public final class LocalServers: @unchecked Sendable {
     public let directory: URL
     public let keepData: Bool
     public private(set) var postgresURL: String?
     public private(set) var redisURL: String?
+    /// The running Redis server's process id (fault drills signal it: LocalServers+Faults.swift).
+    public var redisProcessID: Int32? { lock.lock(); defer { lock.unlock() }; return redis?.processIdentifier }
 
     private let binaries: ServerBinaries
     private let lock = NSLock()
@@ -20,7 +26,8 @@ public final class LocalServers: @unchecked Sendable {
     private var redis: Process?
     private var postgresPort: Int = 0
     private var redisPort: Int = 0
-    private var postgresPassword = ""
+    /// The password of the `rotation` superuser, for clients that build their own conninfo (the URLs carry it).
+    public private(set) var postgresPassword = ""
     private var redisPassword = ""
     private var watchdog: Process?
     private var stopped = false
@@ -58,8 +65,9 @@ public final class LocalServers: @unchecked Sendable {
             self.keepData = false
         }
         try fm.createDirectory(at: self.directory, withIntermediateDirectories: true)
-        // Postgres runs as an unprivileged user when we are root: it must be able to reach its data directory.
-        _ = chmod(self.directory.path, 0o755)
+        // Private to us; when we are root, Postgres runs as an unprivileged user that must still pass through to
+        // its own (0700) directories, without listing or reading anything else here.
+        _ = chmod(self.directory.path, Self.runsAsRoot ? 0o711 : 0o700)
         try startWatchdog()
     }
 
@@ -70,8 +78,8 @@ public final class LocalServers: @unchecked Sendable {
     private var postgresData: URL { directory.appendingPathComponent("postgres") }
     private var postgresSockets: URL { directory.appendingPathComponent("postgres-sockets") }
 
-    /// Where Postgres also listens on a Unix socket (local connections there need no password), and its port,
-    /// which names the socket file.
+    /// Where Postgres also listens on a Unix socket (mode 0700 directory, password required there too), and its
+    /// port, which names the socket file.
     public var postgresSocket: (directory: String, port: Int) { (postgresSockets.path, postgresPort) }
     private var secretsFile: URL { directory.appendingPathComponent("secrets") }
 
@@ -89,10 +97,13 @@ public final class LocalServers: @unchecked Sendable {
             try giveToServerUser(postgresData, pwfile)
             try run(binaries.postgresBin.appendingPathComponent("initdb"), [
                 "-D", postgresData.path, "-U", "rotation", "--pwfile", pwfile.path, "-E", "UTF8",
-                "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256",
+                "--locale=C.UTF-8", "--auth-local=scram-sha-256", "--auth-host=scram-sha-256",
             ], asServerUser: true)
         }
+        // Written on every start, so a cluster kept by an older version (socket on `trust`) is closed too.
+        try writeAuthenticationRules()
         try fm.createDirectory(at: postgresSockets, withIntermediateDirectories: true)
+        _ = chmod(postgresSockets.path, 0o700)
         try giveToServerUser(postgresSockets)
         if postgresPort == 0 { postgresPort = try Self.freePort() }
         let logFile = directory.appendingPathComponent("postgres.log")
@@ -104,7 +115,7 @@ public final class LocalServers: @unchecked Sendable {
             "-c", "max_connections=200", "-c", "shared_buffers=256MB",
         ], log: logFile, asServerUser: true)
         postgres = process
-        try writePID(process.processIdentifier, name: "postgres.pid")
+        try writePID(process.processIdentifier, name: "postgres")
         let url = "postgres://rotation:\(postgresPassword)@127.0.0.1:\(postgresPort)/rotation?sslmode=disable"
         try waitUntilReady("Postgres", process: process, log: logFile) {
             self.succeeds(self.binaries.postgresBin.appendingPathComponent("pg_isready"),
@@ -119,17 +130,33 @@ public final class LocalServers: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let process = postgres { Self.terminate(process, signal: SIGINT) }
         postgres = nil
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent("postgres.pid"))
+        ServerWatchdog.forget(name: "postgres", in: directory)
+    }
+
+    /// Password (scram-sha-256) for every user on every way in: the socket, loopback TCP; nothing else.
+    private func writeAuthenticationRules() throws {
+        let rules = """
+            # Written by Rotation's LocalServers on every start: a password on every connection.
+            local all all scram-sha-256
+            host all all 127.0.0.1/32 scram-sha-256
+            host all all ::1/128 scram-sha-256
+
+            """
+        let file = postgresData.appendingPathComponent("pg_hba.conf")
+        try Self.writePrivately(rules, to: file)
+        try giveToServerUser(file)
     }
 
     private func ensureDatabase() throws {
         let psql = binaries.postgresBin.appendingPathComponent("psql")
+        // The password through the environment of psql only, never its arguments (`ps` shows those).
+        let password = ["PGPASSWORD": postgresPassword]
         let args = ["-h", postgresSockets.path, "-p", String(postgresPort), "-U", "rotation", "-d", "postgres",
                     "-tAc", "SELECT 1 FROM pg_database WHERE datname = 'rotation'"]
-        let exists = try capture(psql, args).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+        let exists = try capture(psql, args, environment: password).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
         if !exists {
             _ = try capture(psql, ["-h", postgresSockets.path, "-p", String(postgresPort), "-U", "rotation",
-                                   "-d", "postgres", "-c", "CREATE DATABASE rotation"])
+                                   "-d", "postgres", "-c", "CREATE DATABASE rotation"], environment: password)
         }
     }
 
@@ -143,7 +170,8 @@ public final class LocalServers: @unchecked Sendable {
         if redisPort == 0 { redisPort = try Self.freePort() }
         let logFile = directory.appendingPathComponent("redis.log")
         let redisDir = directory.appendingPathComponent("redis")
-        try FileManager.default.createDirectory(at: redisDir, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: redisDir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         // The password goes in a private config file, not on the command line where `ps` shows it.
         let config = directory.appendingPathComponent("redis.conf")
         try Self.writePrivately("requirepass \(redisPassword)\n", to: config)
@@ -155,7 +183,7 @@ public final class LocalServers: @unchecked Sendable {
             "--save", keepData ? "3600 1" : "", "--appendonly", "no",
         ], log: logFile, asServerUser: false)
         redis = process
-        try writePID(process.processIdentifier, name: "redis.pid")
+        try writePID(process.processIdentifier, name: "redis")
         try waitUntilReady("Redis", process: process, log: logFile) {
             (try? self.capture(self.binaries.redisCLI, ["-h", "127.0.0.1", "-p", String(self.redisPort), "ping"],
                                environment: ["REDISCLI_AUTH": self.redisPassword]))?
@@ -169,7 +197,7 @@ public final class LocalServers: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let process = redis { Self.terminate(process, signal: SIGTERM) }
         redis = nil
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent("redis.pid"))
+        ServerWatchdog.forget(name: "redis", in: directory)
     }
 
     // MARK: Lifecycle
@@ -177,12 +205,12 @@ public final class LocalServers: @unchecked Sendable {
     /// Puts a helper process (the demo's worker) in the watchdog's care: it is stopped with the servers if this
     /// process dies without cleaning up. `name` must be unique among the helpers.
     public func watch(pid: Int32, name: String) throws {
-        try writePID(pid, name: "\(name).pid")
+        try writePID(pid, name: name)
     }
 
     /// Forgets a helper process that has exited.
     public func unwatch(name: String) {
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent("\(name).pid"))
+        ServerWatchdog.forget(name: name, in: directory)
     }
 
     /// Stops both servers; removes the directory unless its data is kept.
@@ -197,26 +225,12 @@ public final class LocalServers: @unchecked Sendable {
         if !keepData { try? FileManager.default.removeItem(at: directory) }
     }
 
-    /// A shell that outlives us only to clean up: when our pid is gone it stops whatever the pid files name.
+    /// A watchdog that outlives us only to clean up: when this process is gone it stops what the pid files name.
     private func startWatchdog() throws {
-        let dir = directory.path
-        let cleanup = keepData ? "" : "rm -rf '\(dir)'"
-        let script = """
-            trap '' INT HUP; trap 'exit 0' TERM
-            while kill -0 \(getpid()) 2>/dev/null; do sleep 0.5; done
-            for f in '\(dir)'/*.pid; do [ -f "$f" ] && kill -INT $(cat "$f") 2>/dev/null; done
-            sleep 3
-            for f in '\(dir)'/*.pid; do [ -f "$f" ] && kill -KILL $(cat "$f") 2>/dev/null; done
-            \(cleanup)
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        watchdog = process
+        guard let me = ProcessIdentity(pid: getpid()) else {
+            throw LocalServerError.commandFailed("reading /proc/self/stat", output: "this process is not in /proc")
+        }
+        watchdog = try ServerWatchdog.start(directory: directory, owner: me, removeDirectory: !keepData)
     }
 
     // MARK: Helpers
@@ -246,7 +260,7 @@ public final class LocalServers: @unchecked Sendable {
 
     private func writePID(_ pid: Int32, name: String) throws {
         saveSecrets()  // the ports are chosen by now
-        try String(pid).write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        try ServerWatchdog.record(pid: pid, name: name, in: directory)
     }
 
     /// Writes a secret readable by its owner only (the Postgres user, once handed over).
@@ -280,7 +294,8 @@ public final class LocalServers: @unchecked Sendable {
 
     private func launch(_ executable: URL, _ arguments: [String], log: URL, asServerUser: Bool) throws -> Process {
         let (exe, args) = command(executable, arguments, asServerUser: asServerUser)
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        // Logs are for us alone, like everything in the directory.
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil, attributes: [.posixPermissions: 0o600])
         if Self.runsAsRoot && asServerUser { _ = chown(log.path, Self.serverUserID().uid, Self.serverUserID().gid) }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()

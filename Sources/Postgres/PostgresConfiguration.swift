@@ -2,8 +2,8 @@ import Foundation
 
 /// How to reach a Postgres server: a `postgres://` URL (a Unix-socket host too) or a libpq conninfo string.
 ///
-/// The original text is kept for libpq, which parses both forms itself; `redacted` is the only form that may be
-/// printed or logged.
+/// The original text is kept; libpq reads it through `ConnectionString`, and `redacted` is the only form that may
+/// be printed or logged.
 public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     public var connectionString: String
     /// Seconds libpq waits for a connection before giving up.
@@ -31,47 +31,14 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
         self.init(url)
     }
 
-    /// The password this configuration carries, so that error messages can be scrubbed of it.
-    var password: String? {
-        Self.password(in: connectionString)
-    }
+    /// The text as libpq reads it; nil when libpq cannot parse it (then nothing of it is ever shown).
+    public var parsed: ConnectionString? { ConnectionString(parsing: connectionString) }
 
-    public var redacted: String { Self.redact(connectionString) }
+    /// The secrets this configuration carries, so that error messages can be scrubbed of them.
+    var secrets: [String] { parsed?.secrets ?? [] }
+
+    /// Rebuilt from the parsed options with every secret as `***`; `ConnectionString.unparseable` when libpq
+    /// cannot read the text. The only form that may be printed or logged.
+    public var redacted: String { ConnectionString.redact(connectionString) }
     public var description: String { redacted }
-
-    static func password(in text: String) -> String? {
-        if text.contains("://") {
-            guard let components = URLComponents(string: text) else { return nil }
-            if let password = components.password, !password.isEmpty { return password.removingPercentEncoding ?? password }
-            return components.queryItems?.first { $0.name == "password" }?.value
-        }
-        return conninfoPassword(text)
-    }
-
-    private static func conninfoPassword(_ text: String) -> String? {
-        guard let range = text.range(of: #"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)"#, options: .regularExpression)
-        else { return nil }
-        var value = String(text[range]).split(separator: "=", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)
-        if value.hasPrefix("'") { value = String(value.dropFirst().dropLast()) }
-        return value
-    }
-
-    /// The connection string with any password replaced by `***`.
-    public static func redact(_ text: String) -> String {
-        if text.contains("://") {
-            var result = text
-            if let regex = try? NSRegularExpression(pattern: #"(://[^:/@]*:)([^@]*)@"#) {
-                result = regex.stringByReplacingMatches(
-                    in: result, range: NSRange(result.startIndex..., in: result), withTemplate: "$1***@")
-            }
-            if let regex = try? NSRegularExpression(pattern: #"([?&]password=)[^&]*"#) {
-                result = regex.stringByReplacingMatches(
-                    in: result, range: NSRange(result.startIndex..., in: result), withTemplate: "$1***")
-            }
-            return result
-        }
-        guard let regex = try? NSRegularExpression(pattern: #"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)"#) else { return text }
-        return regex.stringByReplacingMatches(
-            in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1***")
-    }
 }

@@ -56,9 +56,14 @@ public final class PostgresConnection: @unchecked Sendable {
         var options = "-c TimeZone=UTC -c DateStyle=ISO -c client_min_messages=warning"
         if let timeout = configuration.statementTimeout { options += " -c statement_timeout=\(timeout)" }
         if configuration.readOnly { options += " -c default_transaction_read_only=on" }
+        // libpq's own parse errors quote the text, password included: an unparseable one is refused here.
+        guard let target = configuration.parsed else {
+            throw PostgresError(.connectionFailed, message: "cannot connect: the connection string cannot be parsed "
+                + "(check its percent-encoding and quoting; it is not shown because it may hold a password)")
+        }
         // dbname comes first: libpq expands the URL or conninfo there, and the later keywords override it.
         let parameters: [(String, String)] = [
-            ("dbname", configuration.connectionString),
+            ("dbname", target.text),
             ("connect_timeout", String(configuration.connectTimeout)),
             ("application_name", configuration.applicationName),
             ("client_encoding", "UTF8"),
@@ -206,8 +211,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Removes the configured password from any text that could be shown.
     private func scrub(_ text: String) -> String {
         var text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let password = configuration.password, !password.isEmpty {
-            text = text.replacingOccurrences(of: password, with: "***")
+        for secret in configuration.secrets {
+            text = text.replacingOccurrences(of: secret, with: "***")
         }
         return text
     }

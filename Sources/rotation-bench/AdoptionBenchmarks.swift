@@ -9,10 +9,12 @@ import Synchronization
 /// of a track match, an enqueue) took during the migration, against the longest before it started.
 func runAdoptionBenchmarks(postgresURL: String, scale: Int) throws {
     let clock = ContinuousClock()
-    let migrations = try Migration.load(from: Migration.locateDirectory())
+    let migrations = try Migration.configured()
+    // The benchmark runs from a checkout: the fixture is found from this source file (Sources/rotation-bench/).
+    let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     let schema = try String(
-        contentsOf: try Migration.locateDirectory().deletingLastPathComponent()
-            .appendingPathComponent("Tests/Fixtures/webapp/schema-deployed.sql"), encoding: .utf8)
+        contentsOf: repositoryRoot.appendingPathComponent("Tests/Fixtures/webapp/schema-deployed.sql"), encoding: .utf8)
     let rows = 1_000_000 / max(1, scale)
     print("adoption benchmarks: \(rows) track_matches rows")
 

@@ -30,8 +30,7 @@ func runPipelineBenchmarks(postgresURL: String, redisURL: String) throws {
     components.path = "/" + name
     let url = components.string!
     let db = try PostgresConnection(url: url)
-    let migrations = try Migration.locateDirectory()
-    try MigrationRunner(connection: db, directory: migrations).apply()
+    try MigrationRunner(connection: db).apply()
     print("pipeline benchmarks (database \(name))")
 
     // Import: synthetic inventory pages of 100 listings in the current schema, then release bodies.
@@ -63,7 +62,9 @@ func runPipelineBenchmarks(postgresURL: String, redisURL: String) throws {
     }
     print(String(format: "  re-import (no change): %.0f listings/s", Double(listingsImported) / reimportSeconds))
 
-    let fixtures = migrations.resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/discogs/releases")
+    // The benchmark runs from a checkout: the fixtures are found from this source file (Sources/rotation-bench/).
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/discogs/releases")
     if let names = try? FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter({ $0.hasSuffix(".json") }), !names.isEmpty {
         var bodies: [Data] = []
         for copy in 0..<10 {

@@ -1,12 +1,13 @@
 import ArgumentParser
+import Console
 import Foundation
 import Redis
 import Rotation
 
-/// `rotation cache stats|clear`: the cache pane and the cache-only clears, from a shell. Never `KEYS`.
+/// `rotation cache stats|clear|repair`: the cache pane and the cache-only clears, from a shell. Never `KEYS`.
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cache", abstract: "Redis cache statistics and cache-only clears.", subcommands: [Stats.self, Clear.self])
+        commandName: "cache", abstract: "Redis cache statistics, cache-only clears and pending repairs.", subcommands: [Stats.self, Keys.self, Clear.self, Repair.self])
 
     static func redis(_ servers: ServerOptions) throws -> RedisConnection {
         guard let url = servers.settings.redisURL else {
@@ -47,16 +48,82 @@ struct CacheCommand: ParsableCommand {
         }
     }
 
+    struct Keys: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One page of match:* keys with store, TTL and value (the cache screen's list), by bounded SCAN.",
+            discussion: """
+            A page makes at most 50 SCAN calls of COUNT 200 (about 10,000 keys examined), so on a Redis where \
+            match:* keys are rare it may list few keys or none; it ends with the --after cursor of the next page \
+            and how much of the keyspace was examined so far.
+            """)
+        @OptionGroup var servers: ServerOptions
+        @Option(help: "Continue after this cursor (printed by the previous page).") var after: String?
+        @Option(help: "Stop a page once it has about this many keys.") var limit = 100
+        @Flag(help: "Print machine-readable JSON.") var json = false
+
+        func validate() throws {
+            guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+            if let after, ScanPosition(token: after) == nil {
+                throw ValidationError("--after takes the cursor a previous page printed (CURSOR:EXAMINED)")
+            }
+        }
+
+        func run() throws {
+            try ReviewCLI.run(json: json) {
+                let redis = try CacheCommand.redis(servers)
+                let database = servers.settings.databaseURL == nil ? nil : try? servers.postgres()
+                let page = try CacheKeyBrowser(redis: redis, database: database).page(after: after, limit: limit)
+                if json { return try printJSON(KeysPage(page)) }
+                for entry in page.items {
+                    print(ReviewCLI.columns([
+                        (entry.key, 24), (entry.store ?? "", 20),
+                        (entry.ttlSeconds.map { "\($0)s" } ?? "no ttl", 8), (entry.drifted ? "drift" : "", 5),
+                    ]) + " " + ReviewCLI.safe(entry.summary))
+                }
+                let walked = Clear.walked(page.progress)
+                if let next = page.nextCursor {
+                    let found = page.items.isEmpty ? "no match:* keys in this page" : "\(page.items.count) key(s)"
+                    print("\(found); \(walked); more: rotation cache keys --after \(next)")
+                } else {
+                    print("\(page.items.count) key(s); \(walked); end of the keyspace")
+                }
+            }
+        }
+
+        /// The JSON shape of a page.
+        struct KeysPage: Encodable {
+            var keys: [CacheKeyEntry]
+            var next: String?
+            var progress: ScanProgress
+            var scanCalls: Int
+            init(_ page: CacheKeyPage) {
+                keys = page.items
+                next = page.nextCursor
+                progress = page.progress
+                scanCalls = page.scanCalls
+            }
+        }
+    }
+
     struct Clear: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Unlink cache keys only (Postgres is untouched): key R T | release R | store S | all | drift.",
-            discussion: "Wide clears walk the keyspace with SCAN and UNLINK in batches; --dry-run counts and samples first.")
+            discussion: """
+            Wide clears walk the keyspace with SCAN (budgeted steps of 20 calls of COUNT 1000) and UNLINK in batches; \
+            --dry-run counts and samples first. Progress goes to stderr. Ctrl-C (SIGINT) or SIGTERM stops between \
+            batches: the report says how many keys were deleted of about how many, and the exit status is 130.
+            """)
         @OptionGroup var servers: ServerOptions
         @Argument(help: "key, release, store, all or drift.") var target: String
         @Argument(help: "R T for key, R for release, S for store.") var values: [String] = []
         @Flag(help: "Do not ask for confirmation.") var yes = false
         @Flag(name: .customLong("dry-run"), help: "Count and sample what would go, change nothing.") var dryRun = false
         @Flag(help: "Print machine-readable JSON.") var json = false
+        @Option(help: "Keys per UNLINK batch (a stop takes effect between batches).") var batch = 500
+
+        func validate() throws {
+            guard (1...100_000).contains(batch) else { throw ValidationError("--batch must be between 1 and 100000") }
+        }
 
         func parsedTarget() throws -> CacheClearTarget {
             func count(_ n: Int, _ usage: String) throws {
@@ -94,8 +161,22 @@ struct CacheCommand: ParsableCommand {
                 let needsDatabase: Bool = {
                     switch target { case .release, .store, .drift: true; default: false }
                 }()
-                let clearer = CacheClearer(redis: redis, database: needsDatabase ? try servers.postgres() : nil)
-                let plan = try clearer.dryRun(target)
+                let clearer = CacheClearer(redis: redis, database: needsDatabase ? try servers.postgres() : nil,
+                                           batchSize: batch)
+                let progressLine = ProgressLine()
+                // Ctrl-C stops the dry run and the clear between batches; at the confirmation it keeps its meaning.
+                let plan = try InterruptStop.during("\nrotation: stopping the count…") { stop in
+                    try clearer.fullDryRun(target, stop: stop) { counted in
+                        if !json { progressLine.show("counting: " + Self.walked(counted.progress)) }
+                    }
+                }
+                progressLine.end()
+                guard plan.isComplete else {
+                    if json { try printJSON(plan) } else {
+                        print("stopped: counted \(plan.count) key\(plan.count == 1 ? "" : "s") so far (\(Self.walked(plan.progress))); nothing was deleted")
+                    }
+                    throw ExitCode(130)
+                }
                 if dryRun || plan.count == 0 {
                     if json { return try printJSON(plan) }
                     print("\(plan.count) key\(plan.count == 1 ? "" : "s") (\(ReviewCLI.safe(target.description))) would be unlinked\(plan.count > 0 ? ", for example:" : ".")")
@@ -108,13 +189,80 @@ struct CacheCommand: ParsableCommand {
                 }()
                 try ReviewCLI.confirm("Unlink about \(plan.count) cache keys (\(target.description))?",
                                       typed: wide ? "clear" : nil, yes: yes)
-                let result = try clearer.clear(target) { progress in
-                    guard !json, isatty(STDERR_FILENO) == 1 else { return }
-                    FileHandle.standardError.write(Data("\rscanned \(progress.scanned), unlinked \(progress.unlinked)".utf8))
+                let result = try InterruptStop.during("\nrotation: stopping after the batch in hand…") { stop in
+                    try clearer.clear(target, stop: stop) { progress in
+                        guard !json else { return }
+                        progressLine.show("unlinked \(progress.unlinked) of about \(plan.count)"
+                                          + (progress.walk.map { " · " + Self.walked($0) } ?? ""))
+                    }
                 }
-                if !json, isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
-                if json { return try printJSON(result) }
-                print("unlinked \(result.unlinked) key\(result.unlinked == 1 ? "" : "s")")
+                progressLine.end()
+                if json { try printJSON(result) } else if result.stopped {
+                    print("stopped: deleted \(Self.grouped(result.unlinked)) of about \(Self.grouped(plan.count)) key\(plan.count == 1 ? "" : "s"); the rest are still cached")
+                } else {
+                    print("unlinked \(result.unlinked) key\(result.unlinked == 1 ? "" : "s")")
+                }
+                if result.stopped { throw ExitCode(130) }
+            }
+        }
+
+        /// "scanned 120,000 of about 2,100,000 keys".
+        static func walked(_ progress: ScanProgress) -> String {
+            progress.complete ? "scanned all \(grouped(progress.totalKeys)) keys"
+                : "scanned about \(grouped(progress.examined)) of \(grouped(progress.totalKeys)) keys"
+        }
+
+        static func grouped(_ value: Int) -> String { DisplayFormat.exact(value) }
+    }
+}
+
+/// A progress line on stderr: rewritten in place on a terminal, one line per update otherwise (a script or a test
+/// reads them as they come).
+private final class ProgressLine {
+    private let terminal = isatty(STDERR_FILENO) == 1
+    private var open = false
+
+    func show(_ text: String) {
+        FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + text : text + "\n").utf8))
+        open = terminal
+    }
+
+    /// Ends a line left open on a terminal.
+    func end() {
+        if open { FileHandle.standardError.write(Data("\n".utf8)) }
+        open = false
+    }
+}
+
+extension CacheCommand {
+    struct Repair: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply the pending cache repairs now: unlink every key left stale while Redis was unreachable.",
+            discussion: """
+                A decision taken while Redis is down, paused or timing out commits to Postgres and queues its key in \
+                cache_repairs. A running console or worker applies those repairs within seconds of Redis answering \
+                again; this does it on demand. Prints how many keys were repaired and how many are still pending and \
+                why; exits 1 when any remain.
+                """)
+        @OptionGroup var servers: ServerOptions
+        @Flag(help: "Print machine-readable JSON.") var json = false
+
+        func run() throws {
+            try ReviewCLI.run(json: json) {
+                if servers.settings.readOnly { throw ReviewError.readOnly }
+                let queue = CacheRepairQueue(database: try servers.postgres())
+                // Connects on first use, so an unreachable Redis still gives the report of what is pending.
+                let redis = try servers.settings.redisURL.map { try RedisConnection(url: $0) }
+                let report = queue.repairReport(using: redis)
+                if json {
+                    try printJSON(report)
+                } else {
+                    let pending = report.pending.map(String.init) ?? "an unknown number of"
+                    print("repaired \(report.repaired) key\(report.repaired == 1 ? "" : "s"); \(pending) still pending")
+                    for reason in report.reasons { print("  \(reason.keys) queued because: \(ReviewCLI.safe(reason.reason))") }
+                    if let error = report.error { printError("rotation: cache repair stopped: \(ReviewCLI.safe(error))") }
+                }
+                if !report.complete { throw ExitCode(1) }
             }
         }
     }

@@ -74,7 +74,7 @@ struct DemoCommand: ParsableCommand {
     /// The worker runs as its own process, as it would in production, logging to the demo directory.
     private func startWorker(servers: LocalServers) throws -> Process {
         let log = servers.directory.appendingPathComponent("worker.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil, attributes: [.posixPermissions: 0o600])
         let output = try FileHandle(forWritingTo: log)
         let process = Process()
         // This very program, found through /proc/self/exe: argv[0] may be relative or a name on the PATH.

@@ -23,7 +23,7 @@ struct HealthCommand: ParsableCommand {
             try printJSON(report)
         } else {
             for tier in [report.postgres, report.redis] {
-                var line = "\(tier.tier.padding(toLength: 9, withPad: " ", startingAt: 0)) \(tier.up ? "up  " : "DOWN") \(tier.target)"
+                var line = "\(tier.tier.padding(toLength: 9, withPad: " ", startingAt: 0)) \(tier.up ? "up  " : "DOWN") \(TerminalText.sanitize(tier.target))"
                 if let version = tier.version { line += "  version \(version)" }
                 if let rtt = tier.roundTripMilliseconds { line += String(format: "  rtt %.2f ms", rtt) }
                 if tier.tier == "postgres" && tier.up { line += "  schema \(tier.schemaVersion.map(String.init) ?? "none (run rotation migrate)")" }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Matching
 import Rotation
 import Terminal
 
@@ -12,10 +13,20 @@ struct ImportCommand: ParsableCommand {
             Upserts releases, queues the ones new to the database (as the web app does, with the listing's release \
             object as release_data), keeps release bodies in discogs_release_bodies, adds the import to the store's \
             one cumulative store_sync_log row and records it in store_sync_runs. Importing the same files again \
-            changes nothing. A bad file or listing is reported with \
-            its file and JSON path; everything else is still imported. Exits 1 when something was skipped.
+            changes nothing. \(badItems)
             """,
         subcommands: [Inventory.self, Release.self])
+
+    /// What happens to an item that cannot be imported, for every subcommand's help.
+    static let badItems = """
+        Each listing and release body is imported on its own: one that cannot be read or stored (invalid JSON or \
+        UTF-8, a NUL character, a number out of range for its column, a field over \
+        \(DiscogsDocumentLimits.describe(bytes: StorageRules.maxTextBytes)), a tracklist over \
+        \(StorageRules.maxTracklistEntries) entries, a file over \
+        \(DiscogsDocumentLimits.describe(bytes: DiscogsDocumentLimits.maxDocumentBytes)), nesting deeper than \
+        \(DiscogsDocumentLimits.maxNestingDepth) levels) is reported on stderr with its file, JSON path and reason, \
+        and everything else is still imported. \(SkippedItemsExit.helpText)
+        """
 
     /// What both subcommands print.
     static func report(_ summary: ImportSummary, noun: String, json: Bool) throws {
@@ -32,7 +43,7 @@ struct ImportCommand: ParsableCommand {
         for issue in summary.issues {
             printError("rotation: skipped \(TerminalText.sanitize(issue.description))")
         }
-        if !summary.issues.isEmpty { throw ExitCode(1) }
+        try SkippedItemsExit.check(skipped: summary.issues.count)
     }
 
     /// The files both subcommands read and the output they share.
@@ -53,7 +64,8 @@ struct ImportCommand: ParsableCommand {
 
     struct Inventory: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import GET /users/{username}/inventory pages (old and current schema) or single listings.")
+            abstract: "Import GET /users/{username}/inventory pages (old and current schema) or single listings.",
+            discussion: ImportCommand.badItems)
 
         @OptionGroup var servers: ServerOptions
 
@@ -68,7 +80,8 @@ struct ImportCommand: ParsableCommand {
     }
 
     struct Release: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import GET /releases/{id} bodies for a store.")
+        static let configuration = CommandConfiguration(
+            abstract: "Import GET /releases/{id} bodies for a store.", discussion: ImportCommand.badItems)
 
         @OptionGroup var servers: ServerOptions
 

@@ -84,7 +84,7 @@ struct MatchesCommand: ParsableCommand {
         @OptionGroup var servers: ServerOptions
         @Argument(help: "Discogs release id.") var release: Int64
         @Argument(help: "Track index (0-based).") var track: Int
-        @Option(help: "Who decides (default: $ROTATION_REVIEWER, else the login name).") var reviewer: String?
+        @Option(help: "Who decides (default: $ROTATION_REVIEWER, else your database login).") var reviewer: String?
         @Option(name: .customLong("expect-updated-at"), help: "Refuse if the row's updated_at is not this (ISO-8601).")
         var expectUpdatedAt: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
@@ -105,7 +105,8 @@ struct MatchesCommand: ParsableCommand {
         func perform(_ body: (ReviewActions, ReviewGuard, String) throws -> ReviewOutcome) throws {
             try ReviewCLI.run(json: json) {
                 let service = try ReviewCLI.service(servers)
-                let outcome = try body(ReviewActions(service: service), try seen(service), ReviewCLI.reviewer(reviewer))
+                let reviewer = try ReviewCLI.reviewer(reviewer, databaseURL: servers.settings.databaseURL)
+                let outcome = try body(ReviewActions(service: service), try seen(service), reviewer)
                 try ReviewCLI.report(outcome, json: json)
             }
         }
@@ -205,13 +206,27 @@ struct MatchesCommand: ParsableCommand {
     }
 
     struct Undo: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Undo your latest decision that is not undone yet (repeat for more).")
+        static let configuration = CommandConfiguration(
+            abstract: "Undo your latest decision that is not undone yet (repeat for more).",
+            discussion: """
+                Undo acts on the decisions your own database login made. Naming another reviewer with --reviewer \
+                needs the rotation_admin role; a reviewer is refused. --request-id makes a retry safe: the same id \
+                again (after a lost connection, say) returns the first result and undoes nothing more.
+                """)
         @OptionGroup var servers: ServerOptions
-        @Option(help: "Whose decision (default: $ROTATION_REVIEWER, else the login name).") var reviewer: String?
+        @Option(help: "Whose decision (default: $ROTATION_REVIEWER, else your database login); another reviewer's needs rotation_admin.")
+        var reviewer: String?
+        @Option(help: "A UUID identifying this undo; repeating it with the same id undoes nothing more.")
+        var requestID: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
         func run() throws {
+            let request = try requestID.map { text in
+                guard let id = UUID(uuidString: text) else { throw ValidationError("--request-id must be a UUID") }
+                return id
+            } ?? UUID()
             try ReviewCLI.run(json: json) {
-                let outcome = try ReviewActions(service: try ReviewCLI.service(servers)).undo(reviewer: ReviewCLI.reviewer(reviewer))
+                let outcome = try ReviewActions(service: try ReviewCLI.service(servers))
+                    .undo(reviewer: ReviewCLI.reviewer(reviewer, databaseURL: servers.settings.databaseURL), requestID: request)
                 try ReviewCLI.report(outcome, json: json)
             }
         }
@@ -233,11 +248,14 @@ enum ReviewCLI {
                             computer: computer)
     }
 
-    /// `--reviewer`, else `ROTATION_REVIEWER`, else the login name.
-    static func reviewer(_ option: String?) throws -> String {
+    /// `--reviewer`, else `ROTATION_REVIEWER`, else the database login, picked as libpq picks it (the user in the
+    /// URL or conninfo, else `PGUSER`, else the account name): a reviewer may decide under no other name (0010).
+    static func reviewer(_ option: String?, databaseURL: String?) throws -> String {
         let environment = ProcessInfo.processInfo.environment
-        let candidates = [option, environment["ROTATION_REVIEWER"], getlogin().map { String(cString: $0) },
-                          environment["USER"], getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) }]
+        let databaseUser = databaseURL.flatMap { ConnectionString(parsing: $0)?.value("user") } ?? environment["PGUSER"]
+        let candidates = [option, environment["ROTATION_REVIEWER"], databaseUser,
+                          getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) },
+                          getlogin().map { String(cString: $0) }, environment["USER"]]
         guard let name = candidates.compactMap({ $0?.trimmingCharacters(in: .whitespaces) }).first(where: { !$0.isEmpty }) else {
             throw ValidationError("no reviewer name: pass --reviewer or set ROTATION_REVIEWER")
         }

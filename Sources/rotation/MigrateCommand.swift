@@ -18,7 +18,8 @@ struct MigrateCommand: ParsableCommand {
             On a database in use: indexes on tables that already hold rows are built concurrently first, and each \
             migration waits at most --lock-timeout for a lock, says who holds it, rolls back and tries again.
 
-            The directory is found next to the executable or the current directory, or set with ROTATION_MIGRATIONS.
+            The migrations are built into the executable; --directory, or ROTATION_MIGRATIONS, names a directory to use \
+            instead. The current directory and its parents are never searched.
             """)
 
     @OptionGroup var servers: ServerOptions

@@ -59,7 +59,7 @@ struct ReleasesCommand: ParsableCommand {
 /// What the admin bulk commands share (`releases clear`, `stores clear`, `matches normalize-confidence`): their
 /// options, the dry run, the confirmation, the progress.
 struct BulkActionOptions: ParsableArguments {
-    @Option(help: "Who decides (default: $ROTATION_REVIEWER, else the login name).") var reviewer: String?
+    @Option(help: "Who decides (default: $ROTATION_REVIEWER, else your database login).") var reviewer: String?
     @Flag(help: "Do not ask for confirmation.") var yes = false
     @Flag(name: .customLong("dry-run"), help: "Show the count and a sample of what would change, change nothing.") var dryRun = false
     @Flag(help: "Print machine-readable JSON.") var json = false
@@ -96,7 +96,7 @@ struct BulkActionOptions: ParsableArguments {
                 return describe(plan)
             }
             try confirm(plan, yes)
-            let outcome = try act(actions, try ReviewCLI.reviewer(reviewer)) { done, total in
+            let outcome = try act(actions, try ReviewCLI.reviewer(reviewer, databaseURL: servers.settings.databaseURL)) { done, total in
                 if !json { BulkActionOutput.progress(progress(done, total), finished: done == total) }
             }
             try report(outcome)

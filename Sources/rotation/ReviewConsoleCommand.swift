@@ -29,7 +29,7 @@ struct ConsoleOptions: ParsableArguments {
     @Option(help: "Colour theme (default, light, high-contrast, monochrome, colorblind, or a user theme).")
     var theme: String?
 
-    @Option(help: "Who the decisions are logged as (default: $ROTATION_REVIEWER, else the login name).")
+    @Option(help: "Who the decisions are logged as (default: $ROTATION_REVIEWER, else your database login).")
     var reviewer: String?
 
     @Option(help: ArgumentHelp("Program that plays a URL, e.g. \"mpv --no-video\" (default: $ROTATION_PLAYER).", valueName: "command"))
@@ -47,7 +47,7 @@ struct ConsoleLauncher {
         let catalog = ThemeCatalog.standard(environment: environment)
         let (theme, themeProblem) = catalog.select(options.theme ?? environment["ROTATION_THEME"])
         let (keymap, keyProblems) = Self.keymap(environment: environment)
-        let reviewer = try ReviewCLI.reviewer(options.reviewer)
+        let reviewer = try ReviewCLI.reviewer(options.reviewer, databaseURL: settings.databaseURL)
         var state = ConsoleState(
             session: ConsoleSession(user: reviewer, readOnly: settings.readOnly), keymap: keymap,
             themeNames: catalog.names, themeName: theme.name)

@@ -3,28 +3,57 @@ import Foundation
 import Postgres
 import Rotation
 
-/// Where the shared tiers are: the environment's DATABASE_URL and REDIS_URL unless overridden.
+/// Where the shared tiers are: the environment's DATABASE_URL and REDIS_URL unless overridden. A URL with a
+/// password belongs in the environment or a file: arguments are visible to every local user (`ps`, /proc).
 struct ServerOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: ArgumentHelp("Postgres URL or conninfo (default: $DATABASE_URL).", valueName: "url"))
+    @Option(name: .customLong("database-url"), help: ArgumentHelp(
+        "Postgres URL or conninfo (default: $DATABASE_URL). Other local users can read arguments through ps and /proc: pass one with a password by --database-url-file or the environment.",
+        valueName: "url"))
     var databaseURL: String?
 
-    @Option(name: .customLong("redis-url"), help: ArgumentHelp("Redis URL (default: $REDIS_URL).", valueName: "url"))
+    @Option(name: .customLong("database-url-file"), help: ArgumentHelp(
+        "A file holding the Postgres URL (default: $DATABASE_URL_FILE when DATABASE_URL is unset); keeps the password out of the process arguments. Mode 600 recommended.",
+        valueName: "path"))
+    var databaseURLFile: String?
+
+    @Option(name: .customLong("redis-url"), help: ArgumentHelp(
+        "Redis URL (default: $REDIS_URL). Visible to other local users through ps, like every argument: prefer --redis-url-file or the environment.",
+        valueName: "url"))
     var redisURL: String?
+
+    @Option(name: .customLong("redis-url-file"), help: ArgumentHelp(
+        "A file holding the Redis URL (default: $REDIS_URL_FILE when REDIS_URL is unset).", valueName: "path"))
+    var redisURLFile: String?
 
     @Flag(name: .customLong("read-only"), help: "Refuse every write; enforced by the servers.")
     var readOnly = false
 
+    /// Reads the URL files once when the arguments are parsed, so a missing or unreadable file is a usage error
+    /// before anything runs; warns about a file other users can read.
+    func validate() throws {
+        do {
+            for warning in try resolve().warnings { printError("rotation: warning: \(warning)") }
+        } catch let error as ConnectionURLFileError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    private func resolve() throws -> (settings: RotationSettings, warnings: [String]) {
+        var resolved = try RotationSettings.resolve(
+            database: ConnectionURLChoice(flagValue: databaseURL, flagFile: databaseURLFile, flagName: "database-url"),
+            redis: ConnectionURLChoice(flagValue: redisURL, flagFile: redisURLFile, flagName: "redis-url"))
+        if readOnly { resolved.settings.readOnly = true }
+        return resolved
+    }
+
+    /// The settings, URL files read; `validate()` has already reported a file that cannot be used.
     var settings: RotationSettings {
-        var settings = RotationSettings()
-        if let databaseURL { settings.databaseURL = databaseURL }
-        if let redisURL { settings.redisURL = redisURL }
-        if readOnly { settings.readOnly = true }
-        return settings
+        (try? resolve().settings) ?? RotationSettings()
     }
 
     func postgres() throws -> PostgresConnection {
         guard let url = settings.databaseURL else {
-            throw ValidationError("no database: set DATABASE_URL or pass --database-url")
+            throw ValidationError("no database: set DATABASE_URL (or DATABASE_URL_FILE) or pass --database-url-file")
         }
         return try PostgresConnection(PostgresConfiguration(url, readOnly: settings.readOnly))
     }

@@ -11,7 +11,9 @@ struct SyncCommand: ParsableCommand {
         discussion: """
             Uses DISCOGS_USER_TOKEN (sent in a header, never printed) and DISCOGS_API_URL (default \
             https://api.discogs.com). Honours the rate-limit headers and backs off on 429 and 5xx. An interrupted \
-            sync resumes at the page where it stopped; --restart starts over.
+            sync resumes at the page where it stopped (exit 2 when Discogs stays unreachable); --restart starts \
+            over. A listing or release body that cannot be read or stored is reported with its URL, JSON path and \
+            reason, and the rest is still imported. \(SkippedItemsExit.helpText)
             """)
 
     @OptionGroup var servers: ServerOptions
@@ -60,5 +62,6 @@ struct SyncCommand: ParsableCommand {
                   + "\(report.releaseBodiesFetched) release bodies fetched")
         }
         for issue in report.issues { printError("rotation: skipped \(TerminalText.sanitize(issue.description))") }
+        try SkippedItemsExit.check(skipped: report.issues.count)
     }
 }

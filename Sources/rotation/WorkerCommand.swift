@@ -19,7 +19,10 @@ struct WorkerCommand: ParsableCommand {
             finishes the release in hand, gives the other claimed jobs back, exits 0. A row's max_retries is its limit of \
             attempts (retry_count counts failed runs, as the web app's processor does). Rows the web app's processor \
             marked processing (no lease) are taken over only once they have been processing for longer than the stuck \
-            limit (\(QueuePolicy.stuckWithoutLeaseSeconds / 60) minutes), counting that attempt.
+            limit (\(QueuePolicy.stuckWithoutLeaseSeconds / 60) minutes), counting that attempt. A release that \
+            cannot be fetched, read, matched or stored fails only its own job, with the reason in the queue row \
+            (rotation queue list --status failed); the rest of the batch is committed. Exits \(SkippedItemsExit.code) \
+            when some jobs were marked failed during the run.
             """)
 
     @OptionGroup var servers: ServerOptions
@@ -82,7 +85,9 @@ struct WorkerCommand: ParsableCommand {
         // The queue retries a failed fetch later with its own backoff; the client need not wait long in between.
         clientConfiguration.maxRetries = 2
         let client = DiscogsClient(configuration: clientConfiguration)
-        let stop = StopSignal()
+        // Signals only set the stop flag; workers finish the release in hand and give the rest back.
+        let stop = InterruptStop.begin("\nworker: stopping after the releases in hand…")
+        defer { InterruptStop.end() }
 
         var workers: [ReleaseMatchingWorker] = []
         for index in 0..<concurrency {
@@ -94,20 +99,6 @@ struct WorkerCommand: ParsableCommand {
                 configuration: configuration, cache: cache, bodySource: client, stop: stop))
         }
         if settings.redisURL == nil { printError("worker: no REDIS_URL, approved matches are not cached") }
-
-        // Signals only set the stop flag; workers finish the release in hand and give the rest back.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                if !stop.isStopRequested { printError("\nworker: stopping after the releases in hand…") }
-                stop.requestStop()
-            }
-            source.resume()
-            return source
-        }
-        defer { sources.forEach { $0.cancel() } }
 
         let monitor = try servers.postgres()
         let pool = WorkerPool(workers: workers, stop: stop)
@@ -124,5 +115,6 @@ struct WorkerCommand: ParsableCommand {
         // Failures carry Discogs' and Postgres' own text: made safe for a terminal.
         for failure in report.failures.prefix(20) { printError("worker: \(TerminalText.sanitize(failure))") }
         if report.failures.count > 20 { printError("worker: … \(report.failures.count - 20) more (rotation queue list --status failed)") }
+        try SkippedItemsExit.check(skipped: report.failed)
     }
 }

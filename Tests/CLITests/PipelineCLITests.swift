@@ -52,7 +52,7 @@ final class PipelineCLITests: CLITestCase {
         XCTAssertEqual(try count("SELECT count(*) FROM store_sync_log"), 1)
     }
 
-    func testATruncatedFileIsSkippedWithExit1AndTheRestIsImported() throws {
+    func testATruncatedFileIsSkippedWithExit5AndTheRestIsImported() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-import-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -62,7 +62,7 @@ final class PipelineCLITests: CLITestCase {
         try other.prefix(other.count / 2).write(to: directory.appendingPathComponent("b-truncated.json"))
 
         let result = try rotation(["import", "release", "--store", "partial-store", directory.path, "--json"])
-        XCTAssertEqual(result.status, 1, "\(result)")
+        XCTAssertEqual(result.status, 5, "\(result)")
         let summary = try result.object()
         XCTAssertEqual(summary.int("filesRead"), 2)
         XCTAssertEqual(summary.int("itemsProcessed"), 1)
@@ -75,9 +75,9 @@ final class PipelineCLITests: CLITestCase {
         XCTAssertEqual(try count("SELECT count(*) FROM releases WHERE discogs_id = 1"), 1)
         XCTAssertEqual(try count("SELECT count(*) FROM releases WHERE discogs_id = 2"), 0)
 
-        // Alone, the truncated file imports nothing and also exits 1.
+        // Alone, the truncated file imports nothing and also exits 5.
         let alone = try rotation(["import", "release", "--store", "partial-store", directory.appendingPathComponent("b-truncated.json").path])
-        XCTAssertEqual(alone.status, 1, "\(alone)")
+        XCTAssertEqual(alone.status, 5, "\(alone)")
         XCTAssertEqual(try count("SELECT count(*) FROM releases"), 1)
 
         let missing = try rotation(["import", "inventory", directory.appendingPathComponent("nope.json").path])

@@ -103,19 +103,19 @@ final class DiscogsDecodingTests: XCTestCase {
         """
         XCTAssertThrowsError(try DiscogsDecoding.decode(DiscogsInventoryPage.self, from: Data(page.utf8))) { error in
             let error = error as! DiscogsDecodingError
-            XCTAssertEqual(error.path, "listings[3].release.id")
-            XCTAssertTrue(error.description.hasPrefix("listings[3].release.id:"), error.description)
+            XCTAssertEqual(error.path, "$.listings[3].release.id")
+            XCTAssertTrue(error.description.hasPrefix("$.listings[3].release.id:"), error.description)
         }
     }
 
     func testWrongTypeNamesThePath() {
         let body = #"{"id": 5, "title": "T", "tracklist": [{"title": "a"}], "videos": [{"title": "no uri"}]}"#
         XCTAssertThrowsError(try DiscogsDecoding.decode(DiscogsRelease.self, from: Data(body.utf8))) { error in
-            XCTAssertEqual((error as! DiscogsDecodingError).path, "videos[0].uri")
+            XCTAssertEqual((error as! DiscogsDecodingError).path, "$.videos[0].uri")
         }
         let badID = #"{"id": "abc", "title": "T"}"#
         XCTAssertThrowsError(try DiscogsDecoding.decode(DiscogsRelease.self, from: Data(badID.utf8))) { error in
-            XCTAssertEqual((error as! DiscogsDecodingError).path, "id")
+            XCTAssertEqual((error as! DiscogsDecodingError).path, "$.id")
         }
     }
 
@@ -130,11 +130,11 @@ final class DiscogsDecodingTests: XCTestCase {
         let truncated = String(text[..<text.index(cut, offsetBy: 30)])
         XCTAssertThrowsError(try DiscogsDecoding.decode(DiscogsInventoryPage.self, from: Data(truncated.utf8))) { error in
             let error = error as! DiscogsDecodingError
-            XCTAssertTrue(error.path.hasPrefix("listings[2].release"), error.description)
+            XCTAssertTrue(error.path.hasPrefix("$.listings[2].release"), error.description)
             XCTAssertTrue(error.message.contains("truncated"), error.description)
         }
         XCTAssertThrowsError(try DiscogsDecoding.decode(DiscogsRelease.self, from: Data("{\"id\": 1, \"tracklist\": [".utf8))) {
-            XCTAssertEqual(($0 as! DiscogsDecodingError).path, "tracklist[0]")
+            XCTAssertEqual(($0 as! DiscogsDecodingError).path, "$.tracklist[0]")
         }
         XCTAssertThrowsError(try DiscogsDecoding.decode(DiscogsRelease.self, from: Data())) {
             XCTAssertEqual(($0 as! DiscogsDecodingError).path, "$")

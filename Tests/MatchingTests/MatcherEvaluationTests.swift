@@ -94,7 +94,7 @@ final class MatcherEvaluationTests: XCTestCase {
         let labelsFile = directory.appendingPathComponent("labels.json")
         try Data("[{\"release_id\": 1, \"tracks\": [{\"videos\": []}]}]".utf8).write(to: labelsFile)
         XCTAssertThrowsError(try MatcherEvaluation().evaluate(labelsFile: labelsFile, releasesDirectory: directory)) {
-            XCTAssertEqual(($0 as! DiscogsDecodingError).path, "[0].tracks[0].track_index")
+            XCTAssertEqual(($0 as! DiscogsDecodingError).path, "$[0].tracks[0].track_index")
         }
     }
 

@@ -153,12 +153,13 @@ final class PostgresClientTests: XCTestCase {
     }
 
     func testRedactionHidesPasswordsInEveryForm() {
-        XCTAssertEqual(PostgresConfiguration.redact("postgres://alice:s3cr%40t@db:5432/x?sslmode=require"),
+        XCTAssertEqual(PostgresConfiguration("postgres://alice:s3cr%40t@db:5432/x?sslmode=require").redacted,
                        "postgres://alice:***@db:5432/x?sslmode=require")
-        XCTAssertEqual(PostgresConfiguration.redact("postgresql://h/db?user=a&password=hunter2&sslmode=disable"),
-                       "postgresql://h/db?user=a&password=***&sslmode=disable")
-        XCTAssertEqual(PostgresConfiguration.redact("host=h password='p w' dbname=x"), "host=h password=*** dbname=x")
-        XCTAssertEqual(PostgresConfiguration.redact("postgres://alice@%2Ftmp%2Fsock/db"), "postgres://alice@%2Ftmp%2Fsock/db")
+        XCTAssertEqual(PostgresConfiguration("postgresql://h/db?user=a&password=hunter2&sslmode=disable").redacted,
+                       "postgresql://a:***@h/db?sslmode=disable")
+        XCTAssertEqual(PostgresConfiguration("host=h password='p w' dbname=x").redacted, "host=h dbname=x password=***")
+        XCTAssertEqual(PostgresConfiguration("postgres://alice@%2Ftmp%2Fsock/db").redacted,
+                       "postgres://alice@%2Ftmp%2Fsock/db")
     }
 
     /// Sends `values` as one array parameter with no cast in the SQL and reads its elements back in order.

@@ -40,8 +40,9 @@ final class PostgresSocketTests: XCTestCase {
         defer { servers.stop() }
         let (directory, port) = servers.postgresSocket
         let encoded = directory.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        for target in ["postgres://rotation@\(encoded):\(port)/rotation",
-                       "host=\(directory) port=\(port) user=rotation dbname=rotation"] {
+        let password = servers.postgresPassword
+        for target in ["postgres://rotation:\(password)@\(encoded):\(port)/rotation",
+                       "host=\(directory) port=\(port) user=rotation password=\(password) dbname=rotation"] {
             let db = try PostgresConnection(url: target)
             XCTAssertEqual(try db.query("SELECT inet_server_addr() IS NULL").scalar(Bool.self), true,
                            "a Unix-socket session has no server address: \(target)")

@@ -69,6 +69,41 @@ final class RedisConfigurationTests: XCTestCase {
         }
     }
 
+    /// Hostile passwords in the user info (an unencoded `@` included: the user info ends at the last `@`, as in the
+    /// web app's driver), percent-encoded, with an ACL user, or as a query parameter: the password is read whole
+    /// and never appears in any printed form or in the error of a failed connection.
+    func testHostilePasswordsAreParsedWholeAndNeverShown() throws {
+        let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+        for password in ["hunter@2@Xq", "pa ss:Qz", "K/ol#on?&=Wv", "ünï$(id)`x`Yk", "50%@off%Zq"] {
+            var urls = ["redis://admin:\(encode(password))@127.0.0.1:1/2", "redis://:\(encode(password))@127.0.0.1:1",
+                        "redis://127.0.0.1:1/0?password=\(encode(password))&username=ops",
+                        "unix:///tmp/none.sock?password=\(encode(password))"]
+            if !password.contains(where: { "/?#%".contains($0) }) { urls.append("redis://admin:\(password)@127.0.0.1:1/2") }
+            for url in urls {
+                let configuration = try RedisConfiguration(url: url, connectTimeout: .seconds(1))
+                XCTAssertEqual(configuration.password, password, url)
+                var dumped = ""
+                dump(configuration, to: &dumped)
+                for text in [configuration.redacted, configuration.description, configuration.debugDescription, dumped] {
+                    XCTAssertFalse(text.contains(password), text)
+                    XCTAssertFalse(text.contains(encode(password)), text)
+                }
+                XCTAssertThrowsError(try RedisConnection.connect(configuration)) { error in
+                    XCTAssertFalse("\(error)".contains(password), "\(error)")
+                    XCTAssertFalse("\(error)".contains(encode(password)), "\(error)")
+                }
+            }
+        }
+    }
+
+    /// A `%` that starts no escape is refused with a message that does not quote the password.
+    func testABadlyEncodedPasswordIsRefusedWithoutBeingQuoted() {
+        XCTAssertThrowsError(try RedisConfiguration(url: "redis://:50%off%Zq@127.0.0.1:6379")) { error in
+            XCTAssertTrue("\(error)".contains("percent-encoded"), "\(error)")
+            XCTAssertFalse("\(error)".contains("off%Zq"), "\(error)")
+        }
+    }
+
     func testTLSIsRefusedClearly() {
         assertInvalid("rediss://:pw@host:6380/0", mentions: "TLS")
     }

@@ -102,10 +102,10 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(summary.issues.count, 2)
         let truncated = try XCTUnwrap(summary.issues.first { $0.source.hasSuffix("a_truncated.json") })
         XCTAssertTrue(truncated.message.contains("truncated"), truncated.description)
-        XCTAssertTrue(truncated.path.hasPrefix("listings["), truncated.description)
+        XCTAssertTrue(truncated.path.hasPrefix("$.listings["), truncated.description)
         let missing = try XCTUnwrap(summary.issues.first { $0.source.hasSuffix("b_missing_id.json") })
-        XCTAssertEqual(missing.path, "listings[1].release.id")
-        XCTAssertTrue(missing.description.contains("b_missing_id.json: listings[1].release.id"))
+        XCTAssertEqual(missing.path, "$.listings[1].release.id")
+        XCTAssertTrue(missing.description.contains("b_missing_id.json: $.listings[1].release.id"))
         // The other three listings of that page are imported.
         XCTAssertEqual(summary.itemsProcessed, 3)
         XCTAssertEqual(try db.query("SELECT count(*) FROM releases").scalar(Int.self), 3)
@@ -123,7 +123,7 @@ final class ImportTests: XCTestCase {
         try Data("{\"id\": 5, \"title\": \"cut".utf8).write(to: directory.appendingPathComponent("5.json"))
 
         let summary = try DiscogsImporter(connection: db).importReleases(files: try DiscogsImporter.jsonFiles([directory.path]), store: "s")
-        XCTAssertEqual(summary.issues.map(\.path).sorted(), ["title", "tracklist"])
+        XCTAssertEqual(summary.issues.map(\.path).sorted(), ["$.title", "$.tracklist"])
         let empty = try XCTUnwrap(summary.issues.first { $0.source.hasSuffix("79.json") })
         XCTAssertTrue(empty.message.contains("empty tracklist"))
         XCTAssertEqual(try db.query("SELECT discogs_id FROM releases").column("discogs_id", as: Int64.self), [1])

@@ -139,7 +139,11 @@ final class MigrationTests: XCTestCase {
         let roles = try db.query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'rotation\\_%' AND NOT rolcanlogin ORDER BY 1")
             .column("rolname", as: String.self)
         XCTAssertEqual(roles, ["rotation_admin", "rotation_readonly", "rotation_reviewer"])
-        XCTAssertTrue(try db.query("SELECT has_table_privilege('rotation_reviewer', 'track_matches', 'UPDATE')").scalar(Bool.self))
+        // Reviewers decide through the audited functions only (0010), never by writing the tables.
+        XCTAssertFalse(try db.query("SELECT has_table_privilege('rotation_reviewer', 'track_matches', 'UPDATE')").scalar(Bool.self))
+        let undo = "rotation_review_undo(text, uuid)"
+        XCTAssertTrue(try db.query("SELECT has_function_privilege('rotation_reviewer', $1, 'EXECUTE')", undo).scalar(Bool.self))
+        XCTAssertFalse(try db.query("SELECT has_function_privilege('rotation_readonly', $1, 'EXECUTE')", undo).scalar(Bool.self))
         XCTAssertFalse(try db.query("SELECT has_table_privilege('rotation_readonly', 'track_matches', 'UPDATE')").scalar(Bool.self))
         XCTAssertFalse(try db.query("SELECT has_table_privilege('rotation_readonly', 'discogs_tokens', 'SELECT')").scalar(Bool.self))
     }

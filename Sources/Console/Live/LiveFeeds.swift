@@ -42,6 +42,7 @@ public final class LiveFeeds: @unchecked Sendable {
             loop("queue stats", every: statsInterval, body: queueStatsStep()),
             loop("changes", every: changeInterval) { [weak self] in self?.flushChanges() },
         ]
+        if !settings.readOnly { threads.append(loop("cache repair", every: statsInterval, body: cacheRepairStep())) }
         if let url = settings.databaseURL {
             let feed = ChangeFeed(url: url)
             _ = feed.subscribe { [weak self] event in self?.receive(event) }
@@ -109,6 +110,24 @@ public final class LiveFeeds: @unchecked Sendable {
             guard let connection = try? database.get(),
                   let stats = try? ProcessingQueue(connection: connection).statistics() else { return }
             inbox.post(.queueStatsSampled(QueueSnapshot(stats)))
+        }
+    }
+
+    /// Keys left stale while Redis was down or paused (`cache_repairs`) are repaired as soon as Redis answers again,
+    /// whether or not the reviewer does anything (`BackgroundCacheRepair`). Not in read-only mode: no Redis writes.
+    private func cacheRepairStep() -> @Sendable () -> Void {
+        let database = LazyResource<PostgresConnection> { [settings] in
+            guard let url = settings.databaseURL else { throw PostgresError(.connectionFailed, message: "DATABASE_URL is not set") }
+            return try PostgresConnection(PostgresConfiguration(url, connectTimeout: 2, applicationName: "rotation cache repair"))
+        }
+        let redis = LazyResource<RedisConnection> { [settings] in
+            guard let url = settings.redisURL else { throw RedisError.invalidConfiguration("REDIS_URL is not set") }
+            return try RedisConnection(url: url)
+        }
+        let repairs = BackgroundCacheRepair(interval: 0)
+        return {
+            guard let connection = try? database.get(), let cache = try? redis.get() else { return }
+            repairs.runIfDue(database: connection, redis: cache)
         }
     }
 

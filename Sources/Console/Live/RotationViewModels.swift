@@ -79,6 +79,19 @@ extension CacheKeyRow {
     }
 }
 
+extension CacheScanProgress {
+    init(_ progress: ScanProgress) {
+        self.init(examined: progress.examined, totalKeys: progress.totalKeys, found: progress.found, complete: progress.complete)
+    }
+}
+
+extension CacheClearPreview {
+    init(scope: CacheClearScope, plan: CacheClearPlan) {
+        self.init(scope: scope, keyCount: plan.count, sample: plan.sample,
+                  progress: plan.position == nil ? nil : CacheScanProgress(plan.progress))
+    }
+}
+
 extension CacheClearScope {
     func target() throws -> CacheClearTarget {
         switch self {

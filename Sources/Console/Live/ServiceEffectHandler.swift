@@ -17,7 +17,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
     private let reads: LazyResource<PostgresConnection>
     private let writes: LazyResource<ReviewActions>
     private let cacheRedis: RedisConnection?
-    private let cancelled = LockedSet<RequestID>()
+    private let stops = RequestStopSignals()
 
     public init(settings: RotationSettings, reviewer: String, playerCommand: [String]? = nil) {
         self.settings = settings
@@ -44,7 +44,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
         // A cancel names the request it stops: that mark must outlive the cancel itself (it is read by the
         // request, running or yet to run, which removes it when it finishes).
         if case .cancel = effect { return }
-        cancelled.remove(id)
+        stops.forget(id)
     }
 
     private func run(_ effect: ConsoleEffect, events: ConsoleEventInbox) throws {
@@ -79,26 +79,34 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
                                          nextPage: page.nextCursor))
 
         case .loadCacheKeys(let id, let after):
+            // One budgeted SCAN step (ScanBudget.browse), however few match:* keys the keyspace holds.
             let redis = try redis()
-            let page: QueryPage<CacheKeyEntry>
+            let stop = stops.signal(for: id)
+            let page: CacheKeyPage
             do {
-                page = try CacheKeyBrowser(redis: redis, database: try? reads.get()).page(after: after)
+                page = try CacheKeyBrowser(redis: redis, database: try? reads.get()).page(after: after, stop: stop)
             } catch let error as PostgresError where error.isConnectionProblem {
                 // Postgres went away after it had been reached: the keys without stores and drift, not nothing.
-                page = try CacheKeyBrowser(redis: redis, database: nil).page(after: after)
+                page = try CacheKeyBrowser(redis: redis, database: nil).page(after: after, stop: stop)
             }
-            events.post(.cacheKeysLoaded(id, page.items.map(CacheKeyRow.init), nextPage: page.nextCursor))
+            events.post(.cacheKeysLoaded(id, page.items.map(CacheKeyRow.init), nextPage: page.nextCursor,
+                                         progress: CacheScanProgress(page.progress)))
 
         case .previewCacheClear(let id, let scope):
-            let plan = try clearer().dryRun(try scope.target())
-            events.post(.cacheClearPreviewed(id, CacheClearPreview(scope: scope, keyCount: plan.count, sample: plan.sample)))
+            let plan = try clearer().fullDryRun(try scope.target(), stop: stops.signal(for: id)) { counted in
+                events.post(.cacheClearPreviewProgress(id, CacheClearPreview(scope: scope, plan: counted)))
+            }
+            // A stopped dry run's count is only a lower bound: it is reported as progress, never as the preview.
+            events.post(plan.isComplete ? .cacheClearPreviewed(id, CacheClearPreview(scope: scope, plan: plan))
+                                        : .cacheClearPreviewProgress(id, CacheClearPreview(scope: scope, plan: plan)))
 
         case .clearCache(let id, let scope):
             guard !settings.readOnly else { throw ReviewError.readOnly }
-            let result = try clearer().clear(try scope.target()) { progress in
+            let result = try clearer().clear(try scope.target(), stop: stops.signal(for: id)) { progress in
                 events.post(.cacheClearProgress(id, cleared: progress.unlinked, total: progress.total ?? progress.scanned))
             }
-            events.post(.cacheClearFinished(id, cleared: result.unlinked))
+            events.post(result.stopped ? .cacheClearStopped(id, cleared: result.unlinked)
+                                       : .cacheClearFinished(id, cleared: result.unlinked))
 
         case .loadQueue(let id, let filter, _):
             events.post(.queueRowsLoaded(id, try queueRows(filter)))
@@ -123,7 +131,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
             events.post(.queueRowsChanged(id, try queueRows(.queued), summary: "Raised the priority of \(changed) job\(changed == 1 ? "" : "s")"))
 
         case .cancel(let id):
-            cancelled.insert(id)
+            stops.signal(for: id).requestStop()
 
         case .openURL(let id, let url):
             events.post(.notice(id, try URLLauncher.open(url)))
@@ -138,10 +146,12 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
     private func review(_ command: ReviewCommand, id: RequestID, events: ConsoleEventInbox) throws {
         let actions = try writes.get()
         var conflicts: [ConflictInfo] = []
-        var failures: [String] = []
+        // Of a multi-track decision: refused with nothing changed, and lost in a commit whose outcome is unknown.
+        var notApplied: [(track: TrackReference, reason: String)] = []
+        var unknown: [(track: TrackReference, reason: String)] = []
         var applied: [TrackReference] = []
         for target in command.targets {
-            if cancelled.contains(id) { break }
+            if stops.signal(for: id).isStopRequested { break }
             let key = TrackKey(releaseID: target.track.releaseID, trackIndex: target.track.trackIndex)
             let seen: ReviewGuard
             switch target.seen {
@@ -168,20 +178,62 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
                     return
                 }
                 conflicts.append(ConflictInfo(conflict))
-            } catch let error as ReviewError where command.targets.count > 1 {
-                failures.append("\(target.track): \(error)")
+            } catch where command.targets.count > 1 {
+                // One track's failure never stops the others; the report says which were left unchanged.
+                let reason = Self.firstLine(of: error)
+                if Self.leftUnchanged(error) {
+                    notApplied.append((target.track, reason))
+                } else {
+                    unknown.append((target.track, reason))
+                }
             }
         }
-        // Answer with the rows as they are now, read back once per release.
+        // Answer with the rows as they are now, read back once per release. Postgres may have gone away during
+        // the batch: the report of what was applied matters more than the fresh rows.
         var rows: [TrackRow] = []
-        for releaseID in Set(applied.map(\.releaseID)).sorted() {
-            let wanted = Set(applied.filter { $0.releaseID == releaseID }.map(\.trackIndex))
-            rows += try trackRows(of: releaseID).filter { wanted.contains($0.index) }
+        var rereadProblem: String?
+        do {
+            for releaseID in Set(applied.map(\.releaseID)).sorted() {
+                let wanted = Set(applied.filter { $0.releaseID == releaseID }.map(\.trackIndex))
+                rows += try trackRows(of: releaseID).filter { wanted.contains($0.index) }
+            }
+        } catch where command.targets.count > 1 {
+            rereadProblem = Self.firstLine(of: error)
         }
         var summary = "\(Self.pastTense(command.decision)) \(applied.count) track\(applied.count == 1 ? "" : "s")"
+        if command.targets.count > 1, !applied.isEmpty, !(notApplied.isEmpty && unknown.isEmpty) {
+            summary += " (\(Self.list(applied)))"
+        }
         if !conflicts.isEmpty { summary += "; \(conflicts.count) changed by someone else meanwhile, left alone" }
-        if let first = failures.first { summary += "; \(failures.count) refused (\(first))" }
+        if let first = notApplied.first {
+            summary += "; \(notApplied.count) not applied (\(Self.list(notApplied.map { $0.track }))): \(first.reason)"
+        }
+        if let first = unknown.first {
+            summary += "; \(unknown.count) unknown, check before redoing (\(Self.list(unknown.map { $0.track }))): \(first.reason)"
+        }
+        if let rereadProblem { summary += "; rows not re-read: \(rereadProblem)" }
         events.post(.reviewApplied(id, rows, conflicts: conflicts, summary: summary))
+    }
+
+    /// Whether a failed decision is known to have changed nothing: a `ReviewError` says so, except `outcomeUnknown`
+    /// (the commit's answer was lost and could not be re-read), and a Postgres error comes from a statement that
+    /// failed as a whole. Anything else may have come after the commit.
+    static func leftUnchanged(_ error: Error) -> Bool {
+        switch error {
+        case ReviewError.outcomeUnknown: false
+        case is ReviewError, is PostgresError: true
+        default: false
+        }
+    }
+
+    /// The first line of `message(for:)`: why, without the server's context lines, for a status line.
+    private static func firstLine(of error: Error) -> String {
+        message(for: error).split(separator: "\n").first.map(String.init) ?? ""
+    }
+
+    /// Tracks named in a summary, as `release/index`.
+    private static func list(_ tracks: [TrackReference]) -> String {
+        tracks.map(\.description).joined(separator: " ")
     }
 
     static func pastTense(_ decision: ReviewDecision) -> String {
@@ -263,12 +315,20 @@ final class LazyResource<Value>: @unchecked Sendable {
     }
 }
 
-/// A set shared between the UI thread and handler threads.
-final class LockedSet<Element: Hashable>: @unchecked Sendable {
+/// The stop signal of each request, shared between the UI thread's `.cancel` and the handler thread running the
+/// request: the one cancellation token the review loop, the cache browse, dry runs and clears check between
+/// batches. A cancel may arrive before its request starts: the signal then waits, already tripped.
+final class RequestStopSignals: @unchecked Sendable {
     private let lock = NSLock()
-    private var elements = Set<Element>()
+    private var signals: [RequestID: StopSignal] = [:]
 
-    func insert(_ element: Element) { lock.lock(); elements.insert(element); lock.unlock() }
-    func remove(_ element: Element) { lock.lock(); elements.remove(element); lock.unlock() }
-    func contains(_ element: Element) -> Bool { lock.lock(); defer { lock.unlock() }; return elements.contains(element) }
+    func signal(for id: RequestID) -> StopSignal {
+        lock.lock(); defer { lock.unlock() }
+        if let signal = signals[id] { return signal }
+        let signal = StopSignal()
+        signals[id] = signal
+        return signal
+    }
+
+    func forget(_ id: RequestID) { lock.lock(); signals[id] = nil; lock.unlock() }
 }

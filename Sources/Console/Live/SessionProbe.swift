@@ -12,7 +12,9 @@ public enum SessionProbe {
         else { return session }
         defer { db.close() }
         guard let row = try? db.query("""
-            SELECT has_table_privilege('track_matches', 'UPDATE') AND has_table_privilege('match_reviews', 'INSERT') AS review,
+            SELECT coalesce(has_function_privilege(to_regprocedure('rotation_review_undo(text,uuid)'), 'EXECUTE'),
+                            has_table_privilege('track_matches', 'UPDATE') AND has_table_privilege('match_reviews', 'INSERT'))
+                     AS review,
                    has_table_privilege('processing_queue', 'UPDATE') AND has_table_privilege('track_matches', 'DELETE') AS admin,
                    current_setting('default_transaction_read_only') = 'on' AS read_only
             """).first else { return session }

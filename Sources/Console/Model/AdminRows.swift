@@ -107,16 +107,45 @@ public enum CacheClearScope: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+/// How far a walk of the Redis keyspace got (a cache browse, or the dry run of a wide clear): each step of the
+/// walk spends a fixed SCAN budget, so progress can be shown and the walk stopped between steps.
+public struct CacheScanProgress: Equatable, Sendable {
+    /// Keys examined so far (about, until complete).
+    public var examined: Int
+    /// The keyspace's size (`DBSIZE`).
+    public var totalKeys: Int
+    /// Keys of interest found so far.
+    public var found: Int
+    public var complete: Bool
+
+    public init(examined: Int, totalKeys: Int, found: Int, complete: Bool) {
+        self.examined = examined
+        self.totalKeys = totalKeys
+        self.found = found
+        self.complete = complete
+    }
+
+    /// "scanned 120k of 2.1M keys · 14 match keys"
+    public func summary(found noun: String = "match keys") -> String {
+        let scanned = complete ? "scanned all \(DisplayFormat.count(totalKeys)) keys"
+            : "scanned \(DisplayFormat.count(examined)) of \(DisplayFormat.count(totalKeys)) keys"
+        return "\(scanned) · \(DisplayFormat.exact(found)) \(noun)"
+    }
+}
+
 /// A dry run of a cache clear: how many keys would go, and a few of them.
 public struct CacheClearPreview: Equatable, Sendable {
     public var scope: CacheClearScope
     public var keyCount: Int
     public var sample: [String]
+    /// For the scopes that walk the keyspace (all, drift): how far the walk got; nil when none was needed.
+    public var progress: CacheScanProgress?
 
-    public init(scope: CacheClearScope, keyCount: Int, sample: [String]) {
+    public init(scope: CacheClearScope, keyCount: Int, sample: [String], progress: CacheScanProgress? = nil) {
         self.scope = scope
         self.keyCount = keyCount
         self.sample = sample
+        self.progress = progress
     }
 }
 

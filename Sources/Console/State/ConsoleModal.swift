@@ -56,6 +56,8 @@ public struct CacheClearDialog: Equatable, Sendable {
     public var previewRequest: RequestID
     /// nil while the dry run runs.
     public var preview: CacheClearPreview?
+    /// What the running dry run counted so far (wide scopes walk the keyspace in budgeted steps).
+    public var counted: CacheClearPreview?
     public var typed = TextField(limit: 200)
     public var error: String?
 

@@ -43,6 +43,10 @@ public struct ConsoleState: Equatable, Sendable {
     public var quitRequested = false
     public var syncLog: [SyncLogEntry] = []
     public var cacheKeys = SelectionList<CacheKeyRow>()
+    /// How far the cache browser's walk of the keyspace got (nil before its first budgeted step).
+    public var cacheScan: CacheScanProgress?
+    /// Esc / Ctrl-C stopped the browse: no further step until the user moves down or starts over.
+    public var cacheScanStopped = false
     public var queueRows = SelectionList<QueueJobRow>()
     public var queueFilter: QueueFilter = .attention
 

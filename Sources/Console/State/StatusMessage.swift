@@ -47,6 +47,8 @@ public struct PendingRequest: Equatable, Sendable {
     public var startedAt: Date
     /// For long operations: how far they got.
     public var progress: RequestProgress?
+    /// The user asked it to stop (Esc, Ctrl-C); it answers once it has stopped between batches.
+    public var stopRequested = false
 
     public init(id: RequestID, kind: PendingRequestKind, label: String, startedAt: Date) {
         self.id = id

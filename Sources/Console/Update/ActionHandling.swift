@@ -3,6 +3,11 @@ import Terminal
 
 extension ConsoleState {
     mutating func handleKey(_ key: KeyEvent) -> [ConsoleEffect] {
+        // Ctrl-C interrupts running cache work before it means its bound action (quit).
+        if key == .control("c") {
+            if case .cacheClear? = modal, let modal { return handleModalKey(.escape, modal) }
+            if modal == nil, let effects = stopCacheWork() { return effects }
+        }
         if let modal { return handleModalKey(key, modal) }
         guard let action = keymap.action(for: key, on: screen) else {
             if key != .resize {
@@ -103,6 +108,7 @@ extension ConsoleState {
     }
 
     mutating func cancel() -> [ConsoleEffect] {
+        if screen == .cache, let effects = stopCacheWork() { return effects }
         if screen == .review, !tracks.marked.isEmpty {
             say("Unmarked \(tracks.marked.count) track(s)")
             tracks.marked = []
@@ -224,6 +230,7 @@ extension ConsoleState {
         case .cache:
             cacheKeys.move(by: delta)
             cacheKeys.scrollToCursor(height: layout.cacheListHeight)
+            if delta > 0 { cacheScanStopped = false }  // moving down past what a stopped browse found goes on
             return loadMoreCacheKeysIfNeeded()
         case .queue:
             queueRows.move(by: delta)

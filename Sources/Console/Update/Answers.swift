@@ -77,10 +77,14 @@ extension ConsoleState {
             keepCursorsVisible()
             return []
 
-        case .cacheKeysLoaded(let id, let rows, let nextPage):
+        case .cacheKeysLoaded(let id, let rows, let nextPage, let progress):
             guard let request = finish(id), case .loadCacheKeys(let mode) = request.kind else { return [] }
-            if mode == .nextPage { cacheKeys.append(rows, nextPage: nextPage) } else { cacheKeys.replace(with: rows, nextPage: nextPage) }
-            keepCursorsVisible()
+            return applyCacheKeysStep(mode, rows, nextPage: nextPage, progress: progress)
+
+        case .cacheClearPreviewProgress(let id, let counted):
+            guard case .cacheClear(var dialog) = modal, dialog.previewRequest == id, pending.contains(where: { $0.id == id }) else { return [] }
+            dialog.counted = counted
+            modal = .cacheClear(dialog)
             return []
 
         case .cacheClearPreviewed(let id, let preview):
@@ -90,8 +94,16 @@ extension ConsoleState {
             return []
 
         case .cacheClearProgress(let id, let cleared, let total):
-            if let index = pending.firstIndex(where: { $0.id == id }) { pending[index].progress = RequestProgress(done: cleared, total: total) }
+            // A clear that walks the keyspace knows no total: keep the dry run's count as "about" the total.
+            if let index = pending.firstIndex(where: { $0.id == id }) {
+                pending[index].progress = RequestProgress(done: cleared, total: max(total, pending[index].progress?.total ?? 0))
+            }
             return []
+
+        case .cacheClearStopped(let id, let cleared):
+            guard let request = finish(id) else { return [] }
+            reportStoppedClear(request, cleared: cleared)
+            return screen == .cache ? loadCacheKeysFromStart() : []
 
         case .cacheClearFinished(let id, let cleared):
             guard let request = finish(id) else { return [] }

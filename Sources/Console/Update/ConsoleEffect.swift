@@ -82,11 +82,13 @@ public enum ConsoleEffect: Hashable, Sendable {
     case undo(RequestID)
     /// A page of a store's releases with coverage, and its sync log (first page only). Answer: `.inventoryLoaded`.
     case loadInventory(RequestID, store: String, after: String?)
-    /// A page of `match:*` keys (SCAN cursor, nil: start). Answer: `.cacheKeysLoaded`.
+    /// One budgeted step of `match:*` keys (a token from the last page, nil: start). Answer: `.cacheKeysLoaded`.
     case loadCacheKeys(RequestID, after: String?)
-    /// Count and sample what a clear would remove. Answer: `.cacheClearPreviewed`.
+    /// Count and sample what a clear would remove. Answer: `.cacheClearPreviewProgress`... while a wide scope
+    /// walks the keyspace, then `.cacheClearPreviewed`; a `.cancel` stops it between steps.
     case previewCacheClear(RequestID, CacheClearScope)
-    /// SCAN + UNLINK in batches. Answer: `.cacheClearProgress`..., then `.cacheClearFinished`.
+    /// SCAN + UNLINK in batches. Answer: `.cacheClearProgress`..., then `.cacheClearFinished`, or
+    /// `.cacheClearStopped` when a `.cancel` stopped it between batches.
     case clearCache(RequestID, CacheClearScope)
     /// A page of queue rows for a filter. Answer: `.queueRowsLoaded`.
     case loadQueue(RequestID, QueueFilter, after: String?)
@@ -94,7 +96,8 @@ public enum ConsoleEffect: Hashable, Sendable {
     case requeue(RequestID, jobIDs: [Int64])
     /// Answer: `.queueRowsChanged`.
     case bumpPriority(RequestID, jobIDs: [Int64])
-    /// The user gave up on a running request (a handler may stop a clear between batches).
+    /// The user gave up on a running request: the handler trips its stop signal, which a browse, dry run or
+    /// clear checks between SCAN and UNLINK batches.
     case cancel(RequestID)
     /// Open in the browser (`xdg-open`, else OSC 52 copy). Answer: `.notice` or `.requestFailed`.
     case openURL(RequestID, String)

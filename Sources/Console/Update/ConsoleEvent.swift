@@ -30,10 +30,16 @@ public enum ConsoleEvent: Sendable {
     /// The guard failed for a single-track command: nothing changed.
     case reviewConflict(RequestID, ConflictInfo)
     case inventoryLoaded(RequestID, store: String, [InventoryRelease], syncLog: [SyncLogEntry], nextPage: String? = nil)
-    case cacheKeysLoaded(RequestID, [CacheKeyRow], nextPage: String?)
+    /// One budgeted SCAN step of the cache browser: possibly no rows, with how far the walk got (`progress`,
+    /// over every page so far) and the token to continue from (nil: the keyspace was walked).
+    case cacheKeysLoaded(RequestID, [CacheKeyRow], nextPage: String?, progress: CacheScanProgress? = nil)
     case cacheClearPreviewed(RequestID, CacheClearPreview)
+    /// A dry run that walks the keyspace is still counting: what it found so far.
+    case cacheClearPreviewProgress(RequestID, CacheClearPreview)
     case cacheClearProgress(RequestID, cleared: Int, total: Int)
     case cacheClearFinished(RequestID, cleared: Int)
+    /// The clear was stopped (Esc, Ctrl-C) between batches: exactly `cleared` keys went, the rest stay cached.
+    case cacheClearStopped(RequestID, cleared: Int)
     case queueRowsLoaded(RequestID, [QueueJobRow], nextPage: String? = nil)
     case queueRowsChanged(RequestID, [QueueJobRow], summary: String)
     /// A request finished with a message for the user (URL opened, copied).

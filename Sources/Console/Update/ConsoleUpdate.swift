@@ -182,6 +182,8 @@ extension ConsoleState {
 
     mutating func loadCacheKeysFromStart() -> [ConsoleEffect] {
         let effects = supersede { if case .loadCacheKeys = $0 { return true } else { return false } }
+        cacheScan = nil
+        cacheScanStopped = false
         return effects + [.loadCacheKeys(begin(.loadCacheKeys(mode: .first), "scanning cache keys"), after: nil)]
     }
 

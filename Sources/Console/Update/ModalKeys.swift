@@ -125,7 +125,12 @@ extension ConsoleState {
             return []
         }
         modal = nil
-        return runConfirmed(.clearCache(dialog.scope))
+        let effects = runConfirmed(.clearCache(dialog.scope))
+        // The dry run's count is what the progress and a stopped clear's report measure against.
+        if let id = effects.first?.requestID, let index = pending.firstIndex(where: { $0.id == id }) {
+            pending[index].progress = RequestProgress(done: 0, total: preview.keyCount)
+        }
+        return effects
     }
 
     /// After the filter changes the selection, the panes to the right follow it.

@@ -70,6 +70,7 @@ enum CacheView {
         let panes = layout.cachePanes
         var title = ReviewView.title("Cache keys", list)
         if let matchKeys = state.cacheStats?.matchKeys { title += " of \(DisplayFormat.count(matchKeys)) match:*" }
+        if let status = state.cacheScanStatus { title += " · " + status }
         Drawing.pane(&buffer, panes.keys, title: title, focused: true)
         let inner = panes.keys.inset(by: 1)
         let wide = inner.width >= 110
@@ -83,9 +84,19 @@ enum CacheView {
         let height = layout.cacheListHeight
         if list.visible.isEmpty {
             let scanning = state.isPending { if case .loadCacheKeys = $0 { return true } else { return false } }
-            ReviewView.emptyLine(&buffer, CellRect(column: inner.column, row: inner.row + 1, width: inner.width, height: 1),
-                                 !state.health.redis.isUp ? "Redis is down" :
-                                    (scanning || !list.loaded ? "Scanning…" : "No match:* keys"))
+            let empty: String
+            if !state.health.redis.isUp {
+                empty = "Redis is down"
+            } else if scanning || !list.loaded {
+                empty = "Scanning…" + (state.cacheScan.map { " " + $0.summary() } ?? "")
+            } else if let walk = state.cacheScan, !walk.complete {
+                // A budgeted step that found nothing is an answer, not the end of the keyspace.
+                empty = "No match:* keys in the first \(DisplayFormat.count(walk.examined)) of "
+                    + "\(DisplayFormat.count(walk.totalKeys)) keys examined; \(state.keymap.keyLabel(for: .moveDown) ?? "↓") continues"
+            } else {
+                empty = "No match:* keys"
+            }
+            ReviewView.emptyLine(&buffer, CellRect(column: inner.column, row: inner.row + 1, width: inner.width, height: 1), empty)
             return
         }
         let top = ReviewView.clampedTop(list.top, cursor: list.cursor, count: list.visible.count, height: height)

@@ -106,6 +106,9 @@ enum OverlayView {
         }
         guard let preview = dialog.preview else {
             line(Drawing.spinner(state.spinnerFrame) + " Dry run: counting the keys that would go…")
+            if let counted = dialog.counted, let walk = counted.progress {
+                line("  " + walk.summary(found: "to clear") + " so far; Esc stops", .textDim)
+            }
             if let error = dialog.error { line(error, .inputError) }
             drawChoices(&buffer, inner, [("Esc", "cancel")])
             return

@@ -1,9 +1,9 @@
 import Foundation
 
 /// A Discogs body that could not be decoded, with the JSON path of the offending value
-/// (for example `listings[3].release.id`) so an importer can say exactly what was wrong.
+/// (for example `$.listings[3].release.id`) so an importer can say exactly what was wrong.
 public struct DiscogsDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// JSON path in dotted/indexed form; `$` is the document root.
+    /// JSON path (`$.listings[3].release.id`); `$` is the document root.
     public let path: String
     public let message: String
 
@@ -17,7 +17,10 @@ public struct DiscogsDecodingError: Error, Sendable, Equatable, CustomStringConv
 
 /// Decoding entry points for Discogs JSON that turn `DecodingError` into a `DiscogsDecodingError`.
 public enum DiscogsDecoding {
+    /// Decodes `data` after `DiscogsDocumentLimits.check(_:)`: an oversized, deeply nested or non-UTF-8 document is
+    /// refused before the decoder sees it.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(DiscogsDecodingError) -> T {
+        try DiscogsDocumentLimits.check(data)
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
@@ -30,7 +33,10 @@ public enum DiscogsDecoding {
     public static func decode<T: Decodable>(_ type: T.Type, contentsOf url: URL) throws(DiscogsDecodingError) -> T {
         let data: Data
         do {
+            try DiscogsDocumentLimits.checkSize(of: url)
             data = try Data(contentsOf: url)
+        } catch let error as DiscogsDecodingError {
+            throw DiscogsDecodingError(path: error.path, message: "\(error.message) (in \(url.lastPathComponent))")
         } catch {
             throw DiscogsDecodingError(path: "$", message: "cannot read \(url.path): \(error.localizedDescription)")
         }
@@ -41,18 +47,24 @@ public enum DiscogsDecoding {
         }
     }
 
-    /// Renders a coding path as `a.b[3].c`.
+    /// Renders a coding path as `$.a.b[3].c`.
     public static func pathString(_ codingPath: [any CodingKey]) -> String {
-        var result = ""
+        var result = "$"
         for key in codingPath {
             if let index = key.intValue, key.stringValue.hasPrefix("Index ") || key.stringValue == String(index) {
-                result += "[\(index)]"
+                result = path(result, index: index)
             } else {
-                result += result.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                result = path(result, key: key.stringValue)
             }
         }
-        return result.isEmpty ? "$" : result
+        return result
     }
+
+    /// `path` extended by an object key: `$` + `title` -> `$.title`.
+    public static func path(_ path: String, key: String) -> String { "\(path).\(key)" }
+
+    /// `path` extended by an array index: `$.tracklist` + 3 -> `$.tracklist[3]`.
+    public static func path(_ path: String, index: Int) -> String { "\(path)[\(index)]" }
 
     /// Turns a `DecodingError` into a message that names the JSON path.
     public static func describe(_ error: DecodingError, data: Data? = nil) -> DiscogsDecodingError {
@@ -95,15 +107,15 @@ enum JSONPathScanner {
         var expectingKey = false
 
         func render() -> String {
-            var path = ""
+            var path = "$"
             for frame in stack {
                 switch frame {
-                case .object(let key?): path += path.isEmpty ? key : ".\(key)"
+                case .object(let key?): path = DiscogsDecoding.path(path, key: key)
                 case .object(nil): break
-                case .array(let index): path += "[\(index)]"
+                case .array(let index): path = DiscogsDecoding.path(path, index: index)
                 }
             }
-            return path.isEmpty ? "$" : path
+            return path
         }
 
         func readString() -> String? {
@@ -171,14 +183,28 @@ extension KeyedDecodingContainer {
         return nil
     }
 
-    /// An integer, or a numeric string / whole double; nil when absent, null or unusable.
-    func lenientInt(_ key: Key) -> Int? {
+    /// An integer, or a numeric string / double (truncated toward zero); nil when absent, null or not a number.
+    /// A number no `Int` can hold (`1e19`, `"99999999999999999999"`) throws with its path instead of trapping.
+    func lenientInt(_ key: Key) throws -> Int? {
         if let value = try? decodeIfPresent(Int.self, forKey: key) { return value }
-        if let value = try? decodeIfPresent(Double.self, forKey: key), value.isFinite { return Int(value) }
+        if let value = try? decodeIfPresent(Double.self, forKey: key) {
+            // Every Double in this half-open range truncates to a representable Int; 2^63 itself does not.
+            guard value.isFinite, value >= -0x1p63, value < 0x1p63 else { throw outOfRange("\(value)", key) }
+            return Int(value)
+        }
         if let value = try? decodeIfPresent(String.self, forKey: key) {
-            return Int(value.trimmingCharacters(in: .whitespaces))
+            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            if let number = Int(trimmed) { return number }
+            let digits = trimmed.drop { $0 == "-" || $0 == "+" }
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { throw outOfRange(trimmed, key) }
         }
         return nil
+    }
+
+    private func outOfRange(_ text: String, _ key: Key) -> DecodingError {
+        DecodingError.dataCorrupted(.init(
+            codingPath: codingPath + [key],
+            debugDescription: "the number \(text.prefix(40)) is out of range for an integer"))
     }
 
     func lenientDouble(_ key: Key) -> Double? {

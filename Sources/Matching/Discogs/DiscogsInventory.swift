@@ -34,10 +34,19 @@ public struct DiscogsPagination: Codable, Sendable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        page = c.lenientInt(.page) ?? 1
-        pages = c.lenientInt(.pages) ?? 1
-        perPage = c.lenientInt(.per_page) ?? 0
-        items = c.lenientInt(.items) ?? 0
+        // Page numbers are walked one by one and stored in int4 columns: a count beyond that is not a real page.
+        func count(_ key: CodingKeys) throws -> Int? {
+            guard let value = try c.lenientInt(key) else { return nil }
+            guard (0...Int(Int32.max)).contains(value) else {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: c.codingPath + [key], debugDescription: "\(value) is not a page count"))
+            }
+            return value
+        }
+        page = try count(.page) ?? 1
+        pages = try count(.pages) ?? 1
+        perPage = try count(.per_page) ?? 0
+        items = try count(.items) ?? 0
         let urls = try? c.nestedContainer(keyedBy: URLKeys.self, forKey: .urls)
         nextURL = urls?.lenientString(.next)
     }
@@ -163,7 +172,7 @@ public struct DiscogsListingRelease: Codable, Sendable, Hashable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.requiredID(.id)
         description = c.lenientString(.description)
-        year = c.lenientInt(.year).flatMap { $0 > 0 ? $0 : nil }
+        year = try c.lenientInt(.year).flatMap { $0 > 0 ? $0 : nil }
         catalogNumber = c.lenientString(.catalog_number) ?? c.lenientString(.catno)
         format = c.lenientString(.format).flatMap { $0.isEmpty ? nil : $0 }
         thumbnail = (c.lenientString(.thumbnail) ?? c.lenientString(.thumb)).flatMap { $0.isEmpty ? nil : $0 }

@@ -38,7 +38,7 @@ public struct DiscogsRelease: Codable, Sendable, Hashable {
         title = c.lenientString(.title) ?? ""
         artists = try c.array(DiscogsArtistCredit.self, .artists)
         extraArtists = c.lenientArray(DiscogsArtistCredit.self, .extraartists)
-        year = c.lenientInt(.year).flatMap { $0 > 0 ? $0 : nil }
+        year = try c.lenientInt(.year).flatMap { $0 > 0 ? $0 : nil }
         labels = c.lenientArray(DiscogsLabelCredit.self, .labels)
         genres = c.lenientArray(String.self, .genres)
         styles = c.lenientArray(String.self, .styles)
@@ -95,7 +95,7 @@ public struct DiscogsArtistCredit: Codable, Sendable, Hashable {
         anv = c.lenientString(.anv).flatMap { $0.isEmpty ? nil : $0 }
         join = c.lenientString(.join).flatMap { $0.isEmpty ? nil : $0 }
         role = c.lenientString(.role).flatMap { $0.isEmpty ? nil : $0 }
-        id = c.lenientInt(.id).map(Int64.init)
+        id = try c.lenientInt(.id).map(Int64.init)
     }
 
     /// The name without Discogs' disambiguation suffix ("Wool (4)" -> "Wool") and with a trailing article moved to
@@ -242,7 +242,7 @@ public struct DiscogsVideo: Codable, Sendable, Hashable {
         }
         self.uri = uri
         title = c.lenientString(.title) ?? ""
-        duration = c.lenientInt(.duration).flatMap { $0 > 0 ? $0 : nil }
+        duration = try c.lenientInt(.duration).flatMap { $0 > 0 ? $0 : nil }
         description = c.lenientString(.description)
         embed = c.lenientBool(.embed)
     }
@@ -266,7 +266,7 @@ public struct DiscogsImage: Codable, Sendable, Hashable {
         type = c.lenientString(.type)
         uri = c.lenientString(.uri)
         uri150 = c.lenientString(.uri150)
-        width = c.lenientInt(.width)
-        height = c.lenientInt(.height)
+        width = try c.lenientInt(.width)
+        height = try c.lenientInt(.height)
     }
 }

@@ -48,7 +48,7 @@ public struct TrackLabel: Codable, Sendable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let index = c.lenientInt(.trackIndex) else {
+        guard let index = try c.lenientInt(.trackIndex) else {
             throw DecodingError.keyNotFound(
                 CodingKeys.trackIndex, .init(codingPath: c.codingPath, debugDescription: "track_index is required"))
         }

@@ -132,24 +132,30 @@ enum TokenMatch {
         } ?? haystack.contains(needle)
     }
 
-    /// Optimal-string-alignment distance (transpositions count as one edit), cut off above `limit`.
+    /// Optimal-string-alignment distance (transpositions count as one edit), cut off above `limit`. Only the band
+    /// |i - j| <= limit is computed (cells outside it exceed the limit anyway), so two long words cost
+    /// O(length x limit), not O(length^2): a 64 KiB "word" in a hostile title cannot stall the matcher.
     static func distance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
         let n = a.count, m = b.count
-        if abs(n - m) > limit { return limit + 1 }
-        var previous2 = [Int](repeating: 0, count: m + 1)
-        var previous = Array(0...m)
-        var current = [Int](repeating: 0, count: m + 1)
+        let over = limit + 1
+        if abs(n - m) > limit { return over }
+        if n == 0 || m == 0 { return max(n, m) }
+        var previous2 = [Int](repeating: over, count: m + 1)
+        var previous = (0...m).map { min($0, over) }
+        var current = [Int](repeating: over, count: m + 1)
         for i in 1...n {
-            current[0] = i
-            var rowMin = current[0]
-            for j in 1...m {
+            let low = max(1, i - limit), high = min(m, i + limit)
+            current[low - 1] = low == 1 ? min(i, over) : over
+            if high < m { current[high + 1] = over }
+            var rowMin = low == 1 ? current[0] : over
+            for j in low...high {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, previous2[j - 2] + 1) }
-                current[j] = value
-                rowMin = min(rowMin, value)
+                current[j] = min(value, over)
+                rowMin = min(rowMin, current[j])
             }
-            if rowMin > limit { return limit + 1 }
+            if rowMin > limit { return over }
             (previous2, previous, current) = (previous, current, previous2)
         }
         return previous[m]

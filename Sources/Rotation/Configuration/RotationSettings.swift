@@ -31,3 +31,51 @@ public struct RotationSettings: Sendable {
         readOnly = value("ROTATION_READ_ONLY").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
     }
 }
+
+/// Where one connection URL comes from, strongest first: the flag's value, the flag's file, the variable, the
+/// variable's file (`DATABASE_URL_FILE`, `REDIS_URL_FILE`). A value and a file given at one level are a mistake,
+/// refused rather than guessed between.
+public struct ConnectionURLChoice: Sendable {
+    public var flagValue: String?
+    public var flagFile: String?
+    public var flagName: String
+
+    public init(flagValue: String?, flagFile: String?, flagName: String) {
+        self.flagValue = flagValue
+        self.flagFile = flagFile
+        self.flagName = flagName
+    }
+}
+
+extension RotationSettings {
+    /// The settings of a command: the environment, then the URL flags and the files they or the environment name.
+    /// Returns warnings to show (a URL file other users can read).
+    public static func resolve(
+        database: ConnectionURLChoice, redis: ConnectionURLChoice,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> (settings: RotationSettings, warnings: [String]) {
+        var settings = RotationSettings(environment: environment)
+        var warnings: [String] = []
+        func url(_ choice: ConnectionURLChoice, variable: String, current: String?) throws -> String? {
+            func read(_ path: String) throws -> String {
+                let file = try ConnectionURLFile.read(path: path)
+                if let warning = file.warning { warnings.append(warning) }
+                return file.url
+            }
+            switch (choice.flagValue, choice.flagFile) {
+            case (.some, .some):
+                throw ConnectionURLFileError(path: choice.flagFile!, reason:
+                    "--\(choice.flagName) and --\(choice.flagName)-file both given; pass one")
+            case (.some(let value), nil): return value
+            case (nil, .some(let path)): return try read(path)
+            case (nil, nil): break
+            }
+            if let current { return current }
+            guard let path = environment["\(variable)_FILE"], !path.isEmpty else { return nil }
+            return try read(path)
+        }
+        settings.databaseURL = try url(database, variable: "DATABASE_URL", current: settings.databaseURL)
+        settings.redisURL = try url(redis, variable: "REDIS_URL", current: settings.redisURL)
+        return (settings, warnings)
+    }
+}

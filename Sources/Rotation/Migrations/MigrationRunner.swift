@@ -16,49 +16,49 @@ public struct Migration: Sendable, Equatable {
         checksum = SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// A migration from its file name (`NNNN_name.sql`) and text.
+    init(file: String, sql: String) throws {
+        let stem = String(file.dropLast(4))
+        guard file.hasSuffix(".sql"), let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore])
+        else { throw MigrationError.badFileName(file) }
+        self.init(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql)
+    }
+
     /// Reads every `NNNN_name.sql` file of a directory, in version order. Two files with one number are an error.
     public static func load(from directory: URL) throws -> [Migration] {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        var migrations: [Migration] = []
-        for file in files where file.hasSuffix(".sql") {
-            let stem = String(file.dropLast(4))
-            guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]) else {
-                throw MigrationError.badFileName(file)
-            }
-            let sql = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-            migrations.append(Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql))
-        }
-        migrations.sort { $0.version < $1.version }
-        for (a, b) in zip(migrations, migrations.dropFirst()) where a.version == b.version {
-            throw MigrationError.duplicateVersion(a.version)
-        }
-        return migrations
+        return try ordered(files.filter { $0.hasSuffix(".sql") }.map { file in
+            try Migration(file: file, sql: String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8))
+        })
     }
 
-    /// Finds the `migrations` directory: `ROTATION_MIGRATIONS`, else the nearest one above the executable or the
-    /// current directory.
-    public static func locateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
-        if let path = environment["ROTATION_MIGRATIONS"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        var starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-        if let executable = Bundle.main.executableURL { starts.insert(executable.resolvingSymlinksInPath(), at: 0) }
-        for start in starts {
-            var dir = start
-            for _ in 0..<8 {
-                let candidate = dir.appendingPathComponent("migrations")
-                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("0001_web_app_tables.sql").path) {
-                    return candidate
-                }
-                dir.deleteLastPathComponent()
-            }
+    /// The migrations built into this binary (`.ci/embed-migrations` writes them from migrations/).
+    public static func embedded() throws -> [Migration] {
+        try ordered(embeddedFiles.map { try Migration(file: $0.file, sql: $0.sql) })
+    }
+
+    /// The migrations to apply: those of the directory named by `ROTATION_MIGRATIONS` when the operator sets it,
+    /// otherwise the ones built into the binary. Never a directory found from the current directory, where
+    /// anyone who can write to a parent folder could plant one.
+    public static func configured(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [Migration] {
+        if let path = environment["ROTATION_MIGRATIONS"], !path.isEmpty {
+            return try load(from: URL(fileURLWithPath: path))
         }
-        throw MigrationError.directoryNotFound
+        return try embedded()
+    }
+
+    private static func ordered(_ migrations: [Migration]) throws -> [Migration] {
+        let sorted = migrations.sorted { $0.version < $1.version }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.version == b.version {
+            throw MigrationError.duplicateVersion(a.version)
+        }
+        return sorted
     }
 }
 
 public enum MigrationError: Error, CustomStringConvertible {
     case badFileName(String)
     case duplicateVersion(Int)
-    case directoryNotFound
     case changedAfterApply(version: Int, name: String)
     case failed(version: Int, name: String, underlying: PostgresError)
     case lockNotAvailable(version: Int, name: String, attempts: Int, waitingFor: String)
@@ -69,8 +69,6 @@ public enum MigrationError: Error, CustomStringConvertible {
             return "migration file \(file) is not named NNNN_name.sql"
         case .duplicateVersion(let version):
             return "two migration files share the version \(version)"
-        case .directoryNotFound:
-            return "cannot find the migrations directory: set ROTATION_MIGRATIONS to the repository's migrations/ folder"
         case .changedAfterApply(let version, let name):
             return "migration \(version) (\(name)) was changed after it was applied: its checksum no longer matches. " +
                 "Restore the file and add a new migration instead."
@@ -106,7 +104,7 @@ public struct MigrationRunner {
     }
 
     public init(connection: PostgresConnection, directory: URL? = nil) throws {
-        self.init(connection: connection, migrations: try Migration.load(from: directory ?? Migration.locateDirectory()))
+        self.init(connection: connection, migrations: try directory.map(Migration.load(from:)) ?? Migration.configured())
     }
 
     /// Every migration known to the files or the database, with its state.

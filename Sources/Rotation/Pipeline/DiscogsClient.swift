@@ -129,7 +129,9 @@ public final class DiscogsClient: ReleaseBodySource, @unchecked Sendable {
     private func paceForRateLimit() {
         guard let limit = rateLimit, let remaining = limit.remaining, remaining <= configuration.rateLimitFloor else { return }
         let perRequest = configuration.rateLimitWindowSeconds / Double(max(1, limit.limit ?? 60))
-        sleep(perRequest * Double(configuration.rateLimitFloor - remaining + 1))
+        // The header is the server's word: a negative count means none left, and must neither overflow nor wait
+        // longer than the floor's worth of slots.
+        sleep(perRequest * Double(configuration.rateLimitFloor - max(0, remaining) + 1))
         lock.lock(); latestRateLimit?.remaining = nil; lock.unlock()
     }
 

@@ -16,8 +16,9 @@ public struct ImportSummary: Sendable, Codable, Equatable {
 }
 
 /// Imports Discogs JSON (inventory pages, single listings, release bodies) from files or from the API client into
-/// the catalog. A bad file or listing becomes an `ImportIssue` and the rest is still imported; database failures
-/// are thrown.
+/// the catalog. Each listing and each release body is its own unit: one that cannot be decoded or stored (see
+/// `DiscogsDocumentLimits` and `StorageRules`) becomes an `ImportIssue` with its file, JSON path and reason, and the
+/// rest is still imported. Database failures that are not an item's fault are thrown.
 public struct DiscogsImporter: Sendable {
     public let catalog: ReleaseCatalog
 
@@ -50,7 +51,7 @@ public struct DiscogsImporter: Sendable {
             return outcome
         }
         outcome.pagination = document.pagination
-        var rowsByStore: [String: [ListingRow]] = [:]
+        var rowsByStore: [String: [(row: ListingRow, path: String)]] = [:]
         for slot in document.listings {
             switch slot.outcome {
             case .failure(let error):
@@ -58,21 +59,54 @@ public struct DiscogsImporter: Sendable {
             case .success(let listing):
                 guard let owner = store ?? listing.sellerUsername, !owner.isEmpty else {
                     outcome.issues.append(ImportIssue(
-                        source: source, path: slot.path == "$" ? "seller.username" : "\(slot.path).seller.username",
+                        source: source, path: DiscogsDecoding.path(DiscogsDecoding.path(slot.path, key: "seller"), key: "username"),
                         message: "the listing names no seller: give the store explicitly"))
                     continue
                 }
-                rowsByStore[owner, default: []].append(ListingRow(listing: listing, store: owner))
+                do {
+                    try StorageRules.checkListing(listing.release, store: owner, at: slot.path)
+                } catch {
+                    outcome.issues.append(ImportIssue(source: source, error))
+                    continue
+                }
+                rowsByStore[owner, default: []].append((ListingRow(listing: listing, store: owner), slot.path))
             }
         }
         for (owner, rows) in rowsByStore.sorted(by: { $0.key < $1.key }) {
-            let change = try catalog.upsertListings(rows)
+            let (change, stored) = try upsertListings(rows, source: source, issues: &outcome.issues)
             outcome.change += change
-            outcome.listingsProcessed += rows.count
-            outcome.listingsByStore[owner, default: 0] += rows.count
+            outcome.listingsProcessed += stored
+            outcome.listingsByStore[owner, default: 0] += stored
             outcome.newReleasesByStore[owner, default: 0] += change.newReleases
         }
         return outcome
+    }
+
+    /// Upserts a page's listings of one store in one statement; when Postgres refuses a value (something
+    /// `StorageRules` did not foresee), each listing is written alone so only the refused ones are reported.
+    /// Returns the change and how many listings were stored.
+    private func upsertListings(_ rows: [(row: ListingRow, path: String)], source: String,
+                                issues: inout [ImportIssue]) throws -> (CatalogChange, Int) {
+        do {
+            return (try catalog.upsertListings(rows.map(\.row)), rows.count)
+        } catch where rows.count > 1 && StorageRules.refusal(error) != nil {
+            var change = CatalogChange()
+            var stored = 0
+            for row in rows {
+                do {
+                    change += try catalog.upsertListings([row.row])
+                    stored += 1
+                } catch {
+                    guard let issue = ImportIssue(source: source, path: row.path, refusedWrite: error) else { throw error }
+                    issues.append(issue)
+                }
+            }
+            return (change, stored)
+        } catch {
+            guard let issue = ImportIssue(source: source, path: rows[0].path, refusedWrite: error) else { throw error }
+            issues.append(issue)
+            return (CatalogChange(), 0)
+        }
     }
 
     /// Imports inventory files; every store whose import changed something has the import added to its
@@ -109,8 +143,7 @@ public struct DiscogsImporter: Sendable {
             guard let data = read(file, into: &summary) else { continue }
             summary.filesRead += 1
             do {
-                let body = try ReleaseBody(data: data, source: file.path)
-                summary.change += try catalog.upsertRelease(body, store: store)
+                summary.change += try importReleaseBody(data, source: file.path, store: store)
                 summary.itemsProcessed += 1
             } catch let issue as ImportIssue {
                 summary.issues.append(issue)
@@ -122,6 +155,19 @@ public struct DiscogsImporter: Sendable {
             summary.storesLogged.append(store)
         }
         return summary
+    }
+
+    /// Checks and stores one release body for `store` in its own transaction. A body that cannot be decoded or
+    /// stored throws an `ImportIssue` (nothing of it is written); database failures that are not the body's fault
+    /// are thrown as they are.
+    public func importReleaseBody(_ data: Data, source: String, store: String) throws -> CatalogChange {
+        let body = try ReleaseBody(data: data, source: source)
+        do {
+            return try catalog.upsertRelease(body, store: store)
+        } catch {
+            guard let issue = ImportIssue(source: source, refusedWrite: error) else { throw error }
+            throw issue
+        }
     }
 
     // MARK: Files
@@ -145,7 +191,15 @@ public struct DiscogsImporter: Sendable {
         return files
     }
 
+    /// The file's bytes, or nil with an issue when it cannot be read or is over `DiscogsDocumentLimits`' size
+    /// limit (checked before reading it).
     private func read(_ file: URL, into summary: inout ImportSummary) -> Data? {
+        do {
+            try DiscogsDocumentLimits.checkSize(of: file)
+        } catch {
+            summary.issues.append(ImportIssue(source: file.path, error))
+            return nil
+        }
         do {
             return try Data(contentsOf: file)
         } catch {

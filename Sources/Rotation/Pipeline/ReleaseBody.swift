@@ -12,7 +12,8 @@ public struct ReleaseBody: Sendable {
     let genresJSON: String
     let stylesJSON: String
 
-    /// Decodes and checks a body. An empty tracklist is refused: there is nothing to match.
+    /// Decodes and checks a body: an empty tracklist is refused (there is nothing to match), and so is anything
+    /// the database cannot hold (`StorageRules`), with its JSON path.
     public init(data: Data, source: String) throws(ImportIssue) {
         do {
             release = try DiscogsDecoding.decode(DiscogsRelease.self, from: data)
@@ -20,10 +21,15 @@ public struct ReleaseBody: Sendable {
             throw ImportIssue(source: source, error)
         }
         guard !release.tracklist.isEmpty else {
-            throw ImportIssue(source: source, path: "tracklist", message: "the release has an empty tracklist: nothing to match")
+            throw ImportIssue(source: source, path: "$.tracklist", message: "the release has an empty tracklist: nothing to match")
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw ImportIssue(source: source, path: "$", message: "the body is not a JSON object")
+        }
+        do {
+            try StorageRules.checkRelease(release, document: object)
+        } catch {
+            throw ImportIssue(source: source, error)
         }
         func json(_ key: String) -> String {
             guard let value = object[key], !(value is NSNull),
@@ -35,7 +41,6 @@ public struct ReleaseBody: Sendable {
         imagesJSON = json("images")
         genresJSON = json("genres")
         stylesJSON = json("styles")
-        // jsonb cannot hold \u0000; Discogs text never needs it.
-        bodyJSON = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\\u0000", with: "")
+        bodyJSON = String(decoding: data, as: UTF8.self)
     }
 }

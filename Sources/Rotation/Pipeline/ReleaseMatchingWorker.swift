@@ -95,11 +95,7 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                 prepared.append(matched)
                 afterMatching?(job)
             } catch let failure as JobFailure {
-                switch try queue.fail(job, worker: id, message: failure.message, permanent: failure.permanent) {
-                case .failed: report.failed += 1; report.failures.append("\(job.discogsID): \(failure.message)")
-                case .retryLater: report.retried += 1; report.failures.append("\(job.discogsID): \(failure.message) (will retry)")
-                case .notHeld: report.lost += 1
-                }
+                try record(failure, of: job, into: &report)
             }
             // Keep a slow batch (fetches) from being reclaimed by others: the jobs matched so far wait for the
             // batch's write as much as those not started (the update skips rows already failed or given back).
@@ -114,11 +110,25 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         return report
     }
 
+    /// Between batches: applies pending cache repairs once Redis is back (`WorkerCacheWriter.repairPending`).
+    @discardableResult
+    public func repairPendingCache() -> Int { cache?.repairPending(on: connection) ?? 0 }
+
     // MARK: Loading
 
+    /// Why one job could not be done; only that job fails (recorded in its queue row), the batch goes on.
     struct JobFailure: Error {
         var message: String
         var permanent: Bool
+    }
+
+    /// Records a failed attempt in the job's queue row (`error_message`, retried later or `failed`) and the report.
+    private func record(_ failure: JobFailure, of job: QueueJob, into report: inout WorkerReport) throws {
+        switch try queue.fail(job, worker: id, message: failure.message, permanent: failure.permanent) {
+        case .failed: report.failed += 1; report.failures.append("\(job.discogsID): \(failure.message)")
+        case .retryLater: report.retried += 1; report.failures.append("\(job.discogsID): \(failure.message) (will retry)")
+        case .notHeld: report.lost += 1
+        }
     }
 
     private func loadRelease(_ job: QueueJob, storedBody: String?) throws -> DiscogsRelease {
@@ -147,13 +157,37 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         } catch {
             throw JobFailure(message: "Discogs' body for release \(job.discogsID) is unusable: \(error)", permanent: true)
         }
-        _ = try ReleaseCatalog(connection: connection).upsertRelease(body, store: job.store)
+        do {
+            _ = try ReleaseCatalog(connection: connection).upsertRelease(body, store: job.store)
+        } catch {
+            guard let refusal = StorageRules.refusal(error) else { throw error }
+            throw JobFailure(message: "Discogs' body for release \(job.discogsID) cannot be stored: \(refusal)", permanent: true)
+        }
         return body.release
     }
 
     // MARK: Writing
 
+    /// Writes the batch in one transaction. When Postgres refuses a release's values, the batch is written again
+    /// release by release, so only the refused release's jobs fail (permanently, with the reason in the queue row)
+    /// and every other release is committed.
     private func write(_ prepared: [PreparedRelease], into report: inout WorkerReport) throws {
+        do {
+            try writeTogether(prepared, into: &report)
+        } catch {
+            guard let refusal = StorageRules.refusal(error) else { throw error }
+            if prepared.count > 1 {
+                for release in prepared { try write([release], into: &report) }
+                return
+            }
+            let release = prepared[0]
+            let failure = JobFailure(message: "the matches of release \(release.release.id) cannot be stored: \(refusal)",
+                                     permanent: true)
+            for job in release.jobs { try record(failure, of: job, into: &report) }
+        }
+    }
+
+    private func writeTogether(_ prepared: [PreparedRelease], into report: inout WorkerReport) throws {
         let jobIDs = prepared.flatMap { $0.jobs.map(\.id) }
         var attempt = 0
         while true {

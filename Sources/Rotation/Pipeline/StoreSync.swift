@@ -49,8 +49,10 @@ public struct StoreSync: Sendable {
                 WHERE store_username = $1
                 """, store, page + 1, pages, outcome.listingsProcessed, outcome.change.newReleases)
             progress("page \(page)/\(pages): \(outcome.listingsProcessed) listings, \(outcome.change.newReleases) new releases")
-            // A page that decoded to nothing useful ends the walk rather than looping on it.
-            if page >= pages || outcome.pagination == nil { break }
+            // A page that decoded to nothing useful, or held no listings at all (a hostile or stale `pages` count far
+            // beyond the inventory), ends the walk rather than asking for pages that cannot exist.
+            let pageWasEmpty = outcome.listingsProcessed == 0 && outcome.issues.isEmpty
+            if page >= pages || outcome.pagination == nil || pageWasEmpty { break }
             page += 1
         }
         if fetchReleaseBodies {
@@ -59,8 +61,7 @@ public struct StoreSync: Sendable {
             for (index, id) in missing.enumerated() {
                 do {
                     let data = try client.releaseBody(id: id)
-                    let body = try ReleaseBody(data: data, source: "/releases/\(id)")
-                    _ = try catalog.upsertRelease(body, store: store)
+                    _ = try importer.importReleaseBody(data, source: "/releases/\(id)", store: store)
                     report.releaseBodiesFetched += 1
                 } catch let error as DiscogsClientError where error.isPermanent {
                     report.issues.append(ImportIssue(source: error.resource, path: "$", message: error.description))

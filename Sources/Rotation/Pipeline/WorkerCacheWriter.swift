@@ -11,6 +11,7 @@ public struct WorkerCacheWriter: Sendable {
     public let redis: RedisConnection
     public let ttlSeconds: Int
     private let backoff = RedisBackoff()
+    private let repairs = BackgroundCacheRepair()
 
     public init(redis: RedisConnection, ttlSeconds: Int) {
         self.redis = redis; self.ttlSeconds = ttlSeconds
@@ -44,6 +45,14 @@ public struct WorkerCacheWriter: Sendable {
         }
         if let repairs, !failed.isEmpty { recordRepairs(failed.map(\.key), on: repairs) }
         return failed.map(\.key.cacheKey)
+    }
+
+    /// Applies the repairs pending in `cache_repairs` (anyone's: a console's, this worker's earlier batches) once
+    /// Redis answers again; called between batches (`BackgroundCacheRepair`: a probe a second at most, skipped
+    /// while Redis is backing off). Never throws.
+    @discardableResult
+    public func repairPending(on db: PostgresConnection) -> Int {
+        repairs.runIfDue(database: db, redis: redis)
     }
 
     private func recordRepairs(_ keys: [TrackKey], on db: PostgresConnection) {

@@ -36,6 +36,7 @@ public final class WorkerPool: @unchecked Sendable {
                         do {
                             batch = try worker.processBatch()
                             errorDelay = 1
+                            worker.repairPendingCache()
                         } catch where !once {
                             reportError("\(worker.id): \(error); retrying in \(Int(errorDelay)) s")
                             Self.wait(seconds: errorDelay, unless: stop)

@@ -118,17 +118,10 @@ public final class MatchCacheWriter: @unchecked Sendable {
         try Self.recordRepairs(keys, reason: reason, on: database)
     }
 
-    /// Records in `cache_repairs` keys whose cache value may be stale, for the next repair pass of any console.
+    /// Records in `cache_repairs` keys whose cache value may be stale, for the next repair pass of any process.
     /// For writers outside the service (the matching worker); the service itself calls `queueRepair`.
     public static func recordRepairs(_ keys: [TrackKey], reason: String, on database: PostgresConnection) throws {
-        for start in stride(from: 0, to: keys.count, by: 5000) {
-            let batch = keys[start..<min(start + 5000, keys.count)]
-            try database.query("""
-                INSERT INTO cache_repairs (release_id, track_index, reason)
-                SELECT DISTINCT r, t, $3 FROM unnest($1::bigint[], $2::integer[]) AS u(r, t)
-                ON CONFLICT (release_id, track_index) DO UPDATE SET queued_at = now(), reason = EXCLUDED.reason
-                """, batch.map(\.releaseID), batch.map(\.trackIndex), String(reason.prefix(500)))
-        }
+        try CacheRepairQueue(database: database).record(keys, reason: reason)
     }
 
     /// True when some key may still need repair (cheap: no I/O).
@@ -140,7 +133,7 @@ public final class MatchCacheWriter: @unchecked Sendable {
     /// Keys queued for repair right now (persisted plus those only in memory).
     public func pendingRepairCount() throws -> Int {
         lock.lock(); let memory = unsaved.count; lock.unlock()
-        return try database.query("SELECT count(*) FROM cache_repairs").scalar(Int.self) + memory
+        return try CacheRepairQueue(database: database).pendingCount() + memory
     }
 
     /// Unlinks every queued key, oldest first; returns how many were repaired. Throws when Redis or Postgres
@@ -165,33 +158,14 @@ public final class MatchCacheWriter: @unchecked Sendable {
                 throw error
             }
         }
-        var repaired = 0
-        while true {
-            let rows = try database.query("""
-                SELECT release_id, track_index, queued_at::text AS queued_at FROM cache_repairs
-                ORDER BY queued_at, release_id, track_index LIMIT $1
-                """, batchSize).rows
-            if rows.isEmpty { break }
-            let keys = try rows.map {
-                TrackKey(releaseID: try $0.decode("release_id", as: Int64.self), trackIndex: try $0.decode("track_index", as: Int.self))
-            }
-            do {
-                try redis.unlink(keys.map(\.cacheKey))
-                backoff.recordSuccess()
-            } catch {
-                backoff.recordFailure()
-                throw error
-            }
-            let stamps = try rows.map { try $0.decode("queued_at", as: String.self) }
-            // An entry queued again after it was read stays, for the next round.
-            try database.query("""
-                DELETE FROM cache_repairs c USING unnest($1::bigint[], $2::integer[], $3::timestamptz[]) AS u(r, t, q)
-                WHERE c.release_id = u.r AND c.track_index = u.t AND c.queued_at <= u.q
-                """, keys.map(\.releaseID), keys.map(\.trackIndex), stamps)
-            repaired += keys.count
-            if rows.count < batchSize { break }
+        do {
+            let repaired = try CacheRepairQueue(database: database).repair(using: redis, batchSize: batchSize)
+            backoff.recordSuccess()
+            return repaired
+        } catch let error as RedisError {
+            backoff.recordFailure()
+            throw error
         }
-        return repaired
     }
 
     /// Repairs when something may be pending and Redis is not known to be down; never throws.

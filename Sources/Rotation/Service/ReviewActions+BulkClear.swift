@@ -32,9 +32,7 @@ extension ReviewActions {
     public func clearRelease(
         _ releaseID: Int64, reviewer: String, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> ReviewOutcome {
-        try bulkClear(.clearRelease, reviewer: reviewer, where: "release_id = $1", parameter: releaseID,
-                      releaseID: "$1::bigint", store: "(SELECT store_username FROM releases WHERE discogs_id = $1)",
-                      progress: progress)
+        try bulkClear(.clearRelease, release: releaseID, store: nil, reviewer: reviewer, progress: progress)
     }
 
     /// Deletes every match of every release of one store.
@@ -42,14 +40,13 @@ extension ReviewActions {
     public func clearStore(
         _ store: String, reviewer: String, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> ReviewOutcome {
-        try bulkClear(.clearStore, reviewer: reviewer,
-                      where: "release_id IN (SELECT discogs_id FROM releases WHERE store_username = $1)",
-                      parameter: store, releaseID: "NULL::bigint", store: "$1::text", progress: progress)
+        try bulkClear(.clearStore, release: nil, store: store, reviewer: reviewer, progress: progress)
     }
 
+    /// Runs the clear in `rotation_review_bulk_clear` (migration 0010, admins only): the rows deleted and logged
+    /// as one decision, then exactly their keys unlinked.
     private func bulkClear(
-        _ action: ReviewAction, reviewer: String, where condition: String, parameter: any PostgresEncodable,
-        releaseID: String, store: String, progress: (Int, Int) -> Void
+        _ action: ReviewAction, release: Int64?, store: String?, reviewer: String, progress: (Int, Int) -> Void
     ) throws -> ReviewOutcome {
         if service.readOnly { throw ReviewError.readOnly }
         let requestID = UUID()
@@ -57,19 +54,9 @@ extension ReviewActions {
         do {
             rows = try service.withDatabase { db in
                 try db.query("""
-                    WITH gone AS (
-                      DELETE FROM track_matches WHERE \(condition) RETURNING *
-                    ), logged AS (
-                      INSERT INTO match_reviews (reviewer, action, release_id, store_username, row_before, request_id)
-                      SELECT $2, $3, \(releaseID), \(store),
-                             (SELECT jsonb_agg(to_jsonb(g) ORDER BY g.release_id, g.track_index) FROM gone g), $4::uuid
-                      WHERE EXISTS (SELECT 1 FROM gone)
-                      RETURNING id, created_at
-                    )
-                    SELECT (SELECT id FROM logged) AS review_id, (SELECT created_at FROM logged) AS logged_at,
-                           release_id, track_index
-                    FROM gone ORDER BY release_id, track_index
-                    """, parameters: [parameter, reviewer, action.rawValue, requestID.uuidString]).rows
+                    SELECT review_id, logged_at, release_id, track_index
+                    FROM rotation_review_bulk_clear($1::text, $2::bigint, $3::text, $4::text, $5::uuid)
+                    """, action.rawValue, release, store, reviewer, requestID.uuidString).rows
             }
         } catch let error as PostgresError {
             if error.kind == .connectionLost && !Self.serverTerminatedBeforeCommit(error) { return try resolveLostBulk(requestID: requestID, action: action, reviewer: reviewer, error: error) }

@@ -5,7 +5,9 @@ import Redis
 /// The review decisions of DESIGN section 4. Each is one Postgres statement or transaction that changes the row
 /// and appends its `match_reviews` entry together, guarded by the `updated_at` the reviewer saw; then the cache is
 /// written through (`SET ... EX`) or unlinked. A failed guard changes nothing and says who changed the row and when.
-/// A connection lost during the commit is resolved by re-reading the log before anything is reported.
+/// A connection lost during the commit is resolved by re-reading the log before anything is reported. Every write
+/// runs in a database function (migration 0010: SECURITY DEFINER, fixed search_path) that logs the database login
+/// beside `reviewer`; a login that is not an admin must pass its own login as `reviewer`.
 public final class ReviewActions: @unchecked Sendable {
     public let service: MatchService
     var database: PostgresConnection { service.database }
@@ -71,8 +73,9 @@ public final class ReviewActions: @unchecked Sendable {
         var confidence: Double
     }
 
-    /// Runs one decision through `rotation_review_decide` (migrations 0004, 0007): the guard, the row change, the
-    /// rejection and the log entry in one statement, so in one implicit transaction. Then the cache.
+    /// Runs one decision through `rotation_review_decide` (migrations 0004, 0007, 0010): the guard, the row change,
+    /// the rejection and the log entry in one statement, so in one implicit transaction. Then the cache. The request
+    /// id finds the decision again after a lost connection (the function returns a logged id's first outcome).
     func decide(
         _ action: ReviewAction, _ key: TrackKey, seen: ReviewGuard, reviewer: String, replacement: Replacement? = nil
     ) throws -> ReviewOutcome {

@@ -127,23 +127,6 @@ public struct TrackMatch: Codable, Sendable, Equatable {
         return try RowJSON.decoder.decode(TrackMatch.self, from: Data(json.text.utf8))
     }
 
-    /// Whether two rows say the same thing (ignoring id and timestamps of the row itself): an undo restores content
-    /// with a new `updated_at`, and a later undo in the chain must still recognise it. Confidences are compared as
-    /// stored: 87 and 0.87 are different contents (one was normalized).
-    public func hasSameContent(as other: TrackMatch) -> Bool {
-        func same(_ a: Date?, _ b: Date?) -> Bool {
-            switch (a, b) {
-            case (nil, nil): true
-            case let (a?, b?): abs(a.timeIntervalSince(b)) < 0.000_001
-            default: false
-            }
-        }
-        return releaseID == other.releaseID && trackIndex == other.trackIndex && platform == other.platform
-            && matchURL == other.matchURL && abs(storedConfidence.stored - other.storedConfidence.stored) < 1e-6
-            && approved == other.approved
-            && verifiedBy == other.verifiedBy && same(verifiedAt, other.verifiedAt)
-    }
-
     /// The value this row should have in the cache. It remembers the row's scale for display; its `json`, what is
     /// written to Redis, carries the confidence in [0, 1] whatever the row stores.
     public var cachedValue: CachedMatch {

@@ -23,10 +23,30 @@ public enum CacheClearTarget: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A dry run: how many keys would go and a few of them.
+/// A dry run: how many keys would go and a few of them. For the targets that walk the keyspace (all, drift) a
+/// plan is built one `ScanBudget` step at a time: until `isComplete`, `count` is what the steps so far found and
+/// `position` is where the next step resumes (pass the plan back to `dryRun(_:continuing:)`).
 public struct CacheClearPlan: Codable, Sendable, Equatable {
     public var count: Int
     public var sample: [String]
+    /// Where the walk of the keyspace stands; nil for targets that need no walk (key, release, store).
+    public var position: ScanPosition?
+    /// `DBSIZE` at the last step (0 when no walk was needed).
+    public var totalKeys: Int
+
+    public init(count: Int = 0, sample: [String] = [], position: ScanPosition? = nil, totalKeys: Int = 0) {
+        self.count = count
+        self.sample = sample
+        self.position = position
+        self.totalKeys = totalKeys
+    }
+
+    public var isComplete: Bool { position?.complete ?? true }
+
+    /// How far the walk got, for a progress line.
+    public var progress: ScanProgress {
+        ScanProgress(examined: position?.examined ?? totalKeys, totalKeys: totalKeys, found: count, complete: isComplete)
+    }
 }
 
 /// Progress of a clear, after each batch.
@@ -35,80 +55,124 @@ public struct CacheClearProgress: Sendable, Equatable {
     public var unlinked: Int
     /// Known for key/release/store clears; nil while a SCAN is walking.
     public var total: Int?
+    /// For clears that walk the keyspace: keys examined so far (about) and `DBSIZE`.
+    public var walk: ScanProgress?
 }
 
 /// What a clear did.
 public struct CacheClearResult: Codable, Sendable, Equatable {
     public var scanned: Int
     public var unlinked: Int
+    /// The stop signal ended the clear between batches: `unlinked` keys went, the rest are still cached.
+    public var stopped: Bool = false
 }
 
 /// Cache-only clears for admins (DESIGN section 4): a key, a release, a store, every `match:*` key, or drift.
 /// Release and store clears unlink exactly the keys their tracks can have (from Postgres); wide clears walk the
-/// keyspace with `SCAN ... COUNT` and `UNLINK` each batch. Never `KEYS`, never `FLUSHDB`.
+/// keyspace with budgeted `SCAN ... COUNT` steps and `UNLINK` each batch. Never `KEYS`, never `FLUSHDB`. Every
+/// long walk takes a `StopSignal`, checked between SCAN calls and between UNLINK batches.
 public struct CacheClearer: Sendable {
     public let redis: RedisConnection
     /// Needed for release, store and drift clears.
     public let database: PostgresConnection?
+    /// Keys per UNLINK (and per EXISTS pipeline).
     public var batchSize: Int
     public var sampleSize: Int
+    public var budget: ScanBudget
 
-    public init(redis: RedisConnection, database: PostgresConnection?, batchSize: Int = 500, sampleSize: Int = 10) {
+    public init(redis: RedisConnection, database: PostgresConnection?, batchSize: Int = 500, sampleSize: Int = 10,
+                budget: ScanBudget = .standard) {
         self.redis = redis
         self.database = database
         self.batchSize = max(1, batchSize)
         self.sampleSize = sampleSize
+        self.budget = budget
     }
 
-    /// Counts and samples what `clear` would remove, changing nothing.
-    public func dryRun(_ target: CacheClearTarget) throws -> CacheClearPlan {
-        var count = 0
-        var sample: [String] = []
-        try walk(target) { keys in
-            count += keys.count
-            if sample.count < sampleSize { sample += keys.prefix(sampleSize - sample.count) }
-            return true
+    /// One step of the dry run, changing nothing: counts and samples what `clear` would remove. Targets that
+    /// need no walk of the keyspace are complete in one step; the others spend one `budget` step per call, so
+    /// call again with the returned plan until `isComplete` (or stop: the plan so far is a valid lower bound).
+    public func dryRun(_ target: CacheClearTarget, continuing plan: CacheClearPlan? = nil) throws -> CacheClearPlan {
+        var plan = plan ?? CacheClearPlan()
+        func add(_ keys: [String]) {
+            plan.count += keys.count
+            if plan.sample.count < sampleSize { plan.sample += keys.prefix(sampleSize - plan.sample.count) }
         }
-        return CacheClearPlan(count: count, sample: sample)
+        switch target {
+        case .allMatches, .drift:
+            let step = try BoundedKeyScan(redis: redis, budget: budget).step(from: plan.position ?? .start)
+            add(target == .drift ? try driftedKeys(step.keys) : step.keys)
+            plan.position = step.position
+            plan.totalKeys = step.totalKeys
+        case .key, .release, .store:
+            try walk(target, stop: nil) { keys, _ in add(keys) }
+        }
+        return plan
     }
 
-    /// Unlinks the target's keys in batches, calling `progress` after each.
+    /// The whole dry run, step after step, calling `progress` after each step that leaves more to walk; `stop`
+    /// ends it between steps (the plan is then incomplete: what the steps so far counted).
+    public func fullDryRun(_ target: CacheClearTarget, stop: StopSignal? = nil,
+                           progress: (CacheClearPlan) -> Void = { _ in }) throws -> CacheClearPlan {
+        var plan: CacheClearPlan?
+        while stop?.isStopRequested != true {
+            let next = try dryRun(target, continuing: plan)
+            if next.isComplete { return next }
+            plan = next
+            progress(next)
+        }
+        return plan ?? CacheClearPlan(position: .start)
+    }
+
+    /// Unlinks the target's keys in batches, calling `progress` after each; `stop` ends it between batches (the
+    /// result then says `stopped`, and `unlinked` is exactly what went).
     @discardableResult
-    public func clear(_ target: CacheClearTarget, progress: (CacheClearProgress) -> Void = { _ in }) throws -> CacheClearResult {
+    public func clear(_ target: CacheClearTarget, stop: StopSignal? = nil,
+                      progress: (CacheClearProgress) -> Void = { _ in }) throws -> CacheClearResult {
         var scanned = 0
         var unlinked = 0
+        var stopped = false
         let total: Int? = {
             if case .key = target { return 1 }
             return nil
         }()
-        try walk(target) { keys in
+        try walk(target, stop: stop) { keys, walk in
             scanned += keys.count
             for start in stride(from: 0, to: keys.count, by: batchSize) {
+                if stop?.isStopRequested == true { stopped = true; return }
                 unlinked += try redis.unlink(Array(keys[start..<min(start + batchSize, keys.count)]))
+                progress(CacheClearProgress(scanned: scanned, unlinked: unlinked, total: total, walk: walk))
             }
-            progress(CacheClearProgress(scanned: scanned, unlinked: unlinked, total: total))
-            return true
         }
-        return CacheClearResult(scanned: scanned, unlinked: unlinked)
+        return CacheClearResult(scanned: scanned, unlinked: unlinked, stopped: stopped || stop?.isStopRequested == true)
     }
 
-    /// Hands the target's existing keys to `body` in batches.
-    private func walk(_ target: CacheClearTarget, _ body: ([String]) throws -> Bool) throws {
+    /// Hands the target's existing keys to `body` in batches, with how far the walk of the keyspace got (for the
+    /// targets that walk it), until done or `stop` is tripped.
+    private func walk(_ target: CacheClearTarget, stop: StopSignal?, _ body: ([String], ScanProgress?) throws -> Void) throws {
         switch target {
         case .key(let key):
-            if try redis.exists(key.cacheKey) { _ = try body([key.cacheKey]) }
+            if try redis.exists(key.cacheKey) { try body([key.cacheKey], nil) }
         case .release(let releaseID):
-            try walkExisting(try candidateKeys(releaseCondition: "discogs_id = $1", matchCondition: "release_id = $1", releaseID), body)
+            try walkExisting(try candidateKeys(releaseCondition: "discogs_id = $1", matchCondition: "release_id = $1", releaseID),
+                             stop: stop, body)
         case .store(let store):
             try walkExisting(try candidateKeys(
                 releaseCondition: "store_username = $1",
-                matchCondition: "release_id IN (SELECT discogs_id FROM releases WHERE store_username = $1)", store), body)
-        case .allMatches:
-            try redis.scanAll(match: "match:*", count: 1000) { keys in try body(keys) }
-        case .drift:
-            try redis.scanAll(match: "match:*", count: 1000) { keys in
-                let drifted = try driftedKeys(keys)
-                return drifted.isEmpty ? true : try body(drifted)
+                matchCondition: "release_id IN (SELECT discogs_id FROM releases WHERE store_username = $1)", store),
+                stop: stop, body)
+        case .allMatches, .drift:
+            let scan = BoundedKeyScan(redis: redis, budget: budget)
+            var position = ScanPosition.start
+            var found = 0
+            while !position.complete, stop?.isStopRequested != true {
+                let step = try scan.step(from: position, stop: stop)
+                position = step.position
+                let keys = target == .drift ? try driftedKeys(step.keys) : step.keys
+                found += keys.count
+                let walked = ScanProgress(examined: position.examined, totalKeys: step.totalKeys, found: found,
+                                          complete: position.complete)
+                if !keys.isEmpty { try body(keys, walked) }
             }
         }
     }
@@ -132,12 +196,13 @@ public struct CacheClearer: Sendable {
     }
 
     /// Filters candidate keys to those that exist, in batches (pipelined EXISTS).
-    private func walkExisting(_ keys: [String], _ body: ([String]) throws -> Bool) throws {
+    private func walkExisting(_ keys: [String], stop: StopSignal?, _ body: ([String], ScanProgress?) throws -> Void) throws {
         for start in stride(from: 0, to: keys.count, by: batchSize) {
+            if stop?.isStopRequested == true { return }
             let batch = Array(keys[start..<min(start + batchSize, keys.count)])
             let replies = try redis.pipeline(batch.map { ["EXISTS", $0] })
             let existing = zip(batch, replies).filter { $0.1.int == 1 }.map(\.0)
-            if !existing.isEmpty, try !body(existing) { return }
+            if !existing.isEmpty { try body(existing, nil) }
         }
     }
 

@@ -15,28 +15,49 @@ public struct CacheKeyEntry: Codable, Sendable, Equatable {
     public var drifted: Bool
 }
 
+/// A page of the cache browser: the keys one budgeted step found (possibly none), the token to continue from,
+/// and how far the walk of the keyspace got.
+public struct CacheKeyPage: Sendable, Equatable {
+    public var items: [CacheKeyEntry]
+    /// Pass to `page(after:)` for more; nil once the whole keyspace was walked.
+    public var nextCursor: String?
+    /// Keys examined so far over every page (about) against `DBSIZE`; `found` counts this page's keys only.
+    public var progress: ScanProgress
+    /// SCAN calls this page made (at most the budget's `callsPerStep`).
+    public var scanCalls: Int
+}
+
 /// Pages through `match:*` keys with SCAN (never KEYS), reading each page's TTLs and values in one pipeline and
-/// comparing them with Postgres in one query.
+/// comparing them with Postgres in one query. A page spends at most one `ScanBudget` step, so on a keyspace where
+/// `match:*` keys are rare a page may hold few keys or none: the caller shows the progress and asks for more.
 public struct CacheKeyBrowser: Sendable {
     public let redis: RedisConnection
     public let database: PostgresConnection?
+    public var budget: ScanBudget
 
-    public init(redis: RedisConnection, database: PostgresConnection?) {
+    public init(redis: RedisConnection, database: PostgresConnection?, budget: ScanBudget = .browse) {
         self.redis = redis
         self.database = database
+        self.budget = budget
     }
 
-    /// Keys after `cursor` (a SCAN cursor; nil starts over). SCAN may return few keys per call, so calls continue
-    /// until about `limit` keys are found or the scan completes; `nextCursor` is nil at the end.
-    public func page(after cursor: String?, limit: Int = 100) throws -> QueryPage<CacheKeyEntry> {
-        var scanCursor = UInt64(cursor ?? "0") ?? 0
-        var keys: [String] = []
-        repeat {
-            let page = try redis.scan(cursor: scanCursor, match: "match:*", count: 200)
-            keys += page.keyStrings
-            scanCursor = page.cursor
-        } while scanCursor != 0 && keys.count < limit
-        guard !keys.isEmpty else { return QueryPage(items: [], nextCursor: nil) }
+    /// Keys after `cursor` (a token from a previous page; nil starts over): SCAN calls continue until about `limit`
+    /// keys are found, the budget is spent, `stop` is tripped or the scan completes.
+    public func page(after cursor: String?, limit: Int = 100, stop: StopSignal? = nil) throws -> CacheKeyPage {
+        let position: ScanPosition
+        if let cursor {
+            guard let resumed = ScanPosition(token: cursor) else { throw CacheBrowseError.invalidCursor(cursor) }
+            position = resumed
+        } else {
+            position = .start
+        }
+        let step = try BoundedKeyScan(redis: redis, budget: budget).step(from: position, enough: limit, stop: stop)
+        let keys = step.keys
+        let progress = ScanProgress(examined: step.position.examined, totalKeys: step.totalKeys, found: keys.count,
+                                    complete: step.position.complete)
+        guard !keys.isEmpty else {
+            return CacheKeyPage(items: [], nextCursor: step.position.token, progress: progress, scanCalls: step.calls)
+        }
 
         let replies = try redis.pipeline(keys.flatMap { [["TTL", $0], ["GET", $0]] as [[any RedisArgument]] })
         let drifted = database == nil ? [] : Set(try CacheClearer(redis: redis, database: database).driftedKeys(keys))
@@ -49,7 +70,7 @@ public struct CacheKeyBrowser: Sendable {
                 ttlSeconds: ttl.flatMap { $0 >= 0 ? $0 : nil }, summary: Self.summary(outcome),
                 drifted: drifted.contains(key))
         }
-        return QueryPage(items: entries, nextCursor: scanCursor == 0 ? nil : String(scanCursor))
+        return CacheKeyPage(items: entries, nextCursor: step.position.token, progress: progress, scanCalls: step.calls)
     }
 
     private func storesOfReleases(_ releaseIDs: [Int64]) throws -> [Int64: String] {
@@ -71,6 +92,17 @@ public struct CacheKeyBrowser: Sendable {
         case .value(let match):
             let state = match.approved ? "approved" + (match.verifiedBy.map { " by \($0)" } ?? "") : "pending"
             return "\(match.platform) \(match.storedConfidence.formatted()) \(state) \(match.matchURL)"
+        }
+    }
+}
+
+/// A browse that cannot continue.
+public enum CacheBrowseError: Error, Sendable, CustomStringConvertible {
+    case invalidCursor(String)
+
+    public var description: String {
+        switch self {
+        case .invalidCursor: "not a cache browse cursor (expected the CURSOR:EXAMINED a previous page printed)"
         }
     }
 }

@@ -68,7 +68,7 @@ final class ServiceEffectHandlerLivePostgresDownTests: XCTestCase {
         for handler in [connected, neverConnected] {
             handler.perform(.loadCacheKeys(RequestID(16), after: nil), events: inbox)
             let keys = inbox.drain()
-            guard case .cacheKeysLoaded(_, let rows, _)? = keys.first else {
+            guard case .cacheKeysLoaded(_, let rows, _, _)? = keys.first else {
                 XCTFail("the cache keys list without Postgres: \(keys)")
                 continue
             }

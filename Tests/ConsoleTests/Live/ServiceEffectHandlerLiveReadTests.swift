@@ -141,7 +141,7 @@ final class ServiceEffectHandlerLiveReadTests: LiveTestCase {
         var pages = 0
         repeat {
             let events = perform(.loadCacheKeys(requestID(), after: cursor))
-            guard events.count == 1, case .cacheKeysLoaded(_, let page, let next) = events[0] else { return XCTFail("\(events)") }
+            guard events.count == 1, case .cacheKeysLoaded(_, let page, let next, _) = events[0] else { return XCTFail("\(events)") }
             rows += page
             cursor = next
             pages += 1
