@@ -56,6 +56,14 @@ let package = Package(
             name: "rotation-bench",
             dependencies: ["Rotation", "Postgres", "Redis", "Terminal", "Console", "Matching", "CLibpq", "CHiredis"]),
 
+        // Fuzzing (README "Fuzzing"): the invariants in one place, one binary that replays files or, built by
+        // `.ci/fuzz` with -sanitize=fuzzer -DFUZZING, fuzzes; the regression tests replay Tests/Fixtures/fuzz.
+        .target(
+            name: "FuzzChecks",
+            dependencies: ["Matching", "Rotation", "Terminal", "Console", "Redis", "Postgres", "CLibpq"]),
+        .systemLibrary(name: "CLibFuzzer"),
+        .executableTarget(name: "rotation-fuzz", dependencies: ["FuzzChecks", "Terminal", "CLibFuzzer"]),
+
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "LocalServers"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "LocalServers"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching"]),
@@ -66,6 +74,7 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests", dependencies: ["Console", "Terminal", "Rotation", "LocalServers", "Postgres", "Redis"],
             exclude: ["Snapshots"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzChecks"]),
     ],
     swiftLanguageModes: [.v6]
 )
