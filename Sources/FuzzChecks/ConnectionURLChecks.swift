@@ -37,7 +37,10 @@ enum ConnectionURLChecks {
         let redacted = PostgresConfiguration(text).redacted
         _ = PostgresConfiguration(text).description
         // libpq reads a C string: text after a NUL never reaches it, so its parse is no oracle for such input.
-        guard !text.utf8.contains(0), let options = conninfoOptions(text) else { return }
+        // A string shown as `unparseable` shows nothing of itself (a URL libpq and the web app's driver would read
+        // differently is refused that way on purpose).
+        guard !text.utf8.contains(0), redacted != ConnectionString.unparseable,
+              let options = conninfoOptions(text) else { return }
         for option in secretOptions {
             guard let secret = options[option], !secret.isEmpty else { continue }
             let inInput = occurrences(of: secret, in: text)
@@ -55,6 +58,12 @@ enum ConnectionURLChecks {
             expected[option] = replacement
             guard conninfoOptions(swapped) == expected else { continue }
             let swappedRedacted = PostgresConfiguration(swapped).redacted
+            if swappedRedacted == ConnectionString.unparseable {
+                // No form to compare with: at least the secret itself must not be shown.
+                violations.expect(occurrences(of: secret, in: redacted) == 0, "Postgres redacted form hides \(option)",
+                                  "\(escaped(redacted)) for \(option) \(escaped(secret)) in \(escaped(text))")
+                continue
+            }
             violations.expect(swappedRedacted == redacted, "Postgres redacted form does not depend on \(option)",
                               "\(escaped(redacted)) for \(escaped(text)) but \(escaped(swappedRedacted)) for \(escaped(swapped))")
         }

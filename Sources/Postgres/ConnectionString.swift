@@ -25,7 +25,7 @@ public struct ConnectionString: Sendable, Equatable {
 
     /// Nil when libpq cannot parse the text (bad percent-encoding, an unknown keyword, an unterminated quote...).
     public init?(parsing text: String) {
-        let normalized = Self.normalized(text)
+        guard let normalized = Self.normalized(text) else { return nil }
         var errorMessage: UnsafeMutablePointer<CChar>?
         guard let parsed = PQconninfoParse(normalized, &errorMessage) else {
             // libpq's message may quote the offending text, password included: never kept.
@@ -122,9 +122,17 @@ public struct ConnectionString: Sendable, Equatable {
     /// with password `p`; browsers, Node (the web app's driver) and our Redis URLs end it at the last `@`. Written
     /// the web app's way, the `@`s before the last one in the authority are percent-encoded, and so is a `%` there
     /// that does not start an escape (`p%ss`), so both programs read one `DATABASE_URL` alike.
-    static func normalized(_ text: String) -> String {
+    /// Nil when the two readings cannot agree: a `?` or `#` before the first `@` that libpq looks for (it looks up to
+    /// the first `/`), as in `postgres://u:se?cret@pa@host/db`, where libpq's password is `se?cret` and the rest
+    /// would be shown as the host. Such a URL is unparseable (never shown, never used) until it is percent-encoded.
+    static func normalized(_ text: String) -> String? {
         guard urlScheme(of: text) != nil, let schemeEnd = text.range(of: "://") else { return text }
         let rest = text[schemeEnd.upperBound...]
+        let libpqCredentialsEnd = rest.firstIndex { $0 == "@" || $0 == "/" } ?? rest.endIndex
+        if libpqCredentialsEnd < rest.endIndex, rest[libpqCredentialsEnd] == "@",
+           rest[..<libpqCredentialsEnd].contains(where: { $0 == "?" || $0 == "#" }) {
+            return nil
+        }
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         guard let lastAt = authority.lastIndex(of: "@") else { return text }

@@ -68,6 +68,19 @@ final class ConnectionStringTests: XCTestCase {
         XCTAssertEqual(parsed.redacted, "postgres://u:***@127.0.0.1:1/x")
     }
 
+    /// Found by fuzzing: with a `?` before the first `@`, libpq's password (`se?cret`) and the web app's reading
+    /// (`se?cret@pa`) differ, and the tail was shown as the host. Such a URL is unparseable until percent-encoded.
+    func testAQuestionMarkBeforeTheFirstAtMakesTheURLUnparseable() throws {
+        XCTAssertNil(ConnectionString(parsing: "postgres://u:se?cret@pa@127.0.0.1/db"))
+        XCTAssertEqual(ConnectionString.redact("postgres://u:se?cret@pa@127.0.0.1/db"), ConnectionString.unparseable)
+        XCTAssertNil(ConnectionString(parsing: "postgres://h?password=x@y"))
+        // Percent-encoded, the same password is fine; an `@` in the query after the host stays the query's.
+        let encoded = try XCTUnwrap(ConnectionString(parsing: "postgres://u:se%3Fcret%40pa@127.0.0.1/db"))
+        XCTAssertEqual(encoded.value("password"), "se?cret@pa")
+        XCTAssertEqual(encoded.redacted, "postgres://u:***@127.0.0.1/db")
+        XCTAssertEqual(ConnectionString.redact("postgres://u:p@h?sslpassword=a@b"), "postgres://u:***@h/?sslpassword=***")
+    }
+
     /// The other report: `?sslpassword=` was printed whole.
     func testSSLPasswordIsASecretInURLsAndKeywords() throws {
         XCTAssertEqual(ConnectionString.redact("postgres://db/x?sslpassword=keyPass&sslmode=require"),

@@ -239,6 +239,18 @@ final class TerminalTextTests: XCTestCase {
         XCTAssertEqual(DisplayWidth.of(TerminalText.fit("\u{1B}[2Jé", toWidth: 4)), 4)
     }
 
+    /// Found by fuzzing: a combining mark that starts the text joined the padding space before it, so `fit` came out
+    /// 2 columns short. The mark now sits on a dotted circle, whatever is put before it.
+    func testALeadingCombiningMarkKeepsItsWidthBesidePadding() {
+        for text in ["\u{302E}ev", "\u{0301}x", "\u{1B}[2J\u{0301}x"] {
+            XCTAssertEqual(TerminalText.sanitize(text).unicodeScalars.first, TerminalText.markBase, text)
+            for alignment in [TerminalText.Alignment.left, .right, .center] {
+                XCTAssertEqual(DisplayWidth.of(TerminalText.fit(text, toWidth: 8, alignment: alignment)), 8, text)
+            }
+        }
+        XCTAssertEqual(TerminalText.sanitize("e\u{0301}"), "e\u{0301}")
+    }
+
     func testHostileMixHasExactWidth() {
         let hostile = "\u{1B}[2J\u{1B}]52;c;AAAA\u{07}\u{1B}]0;t\u{07}\u{9B}2J\u{202E}\u{0}日本😀👨‍👩‍👧e\u{301}\t"
         let clean = TerminalText.sanitize(hostile)

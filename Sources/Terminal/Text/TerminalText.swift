@@ -152,7 +152,7 @@ public enum TerminalText {
         while true {
             let end = scalars.index(scalars.startIndex, offsetBy: take, limitedBy: scalars.endIndex) ?? scalars.endIndex
             let complete = end == scalars.endIndex
-            if complete && !needsSanitizing(scalars) { return (text, true) }
+            if complete && !needsSanitizing(scalars) { return (anchoringLeadingMark(text), true) }
             let result = sanitizeScalars(Array(scalars[..<end])[...])
             if complete { return (result.text, true) }
             if !result.endedInsideSequence && DisplayWidth.of(result.text) > width { return (result.text, false) }
@@ -274,6 +274,21 @@ public enum TerminalText {
                 i += 1
             }
         }
-        return (String(out), unterminated)
+        return (anchoringLeadingMark(String(out)), unterminated)
+    }
+
+    /// Shown under a combining mark that starts the text: U+25CC DOTTED CIRCLE, as type specimens show lone marks.
+    public static let markBase: Unicode.Scalar = "\u{25CC}"
+
+    /// Text that starts with a combining mark (U+302E, U+0301...) gets `markBase` in front. Otherwise the mark joins
+    /// whatever is put before the text (padding, a label) into one grapheme, and the text's measured width changes
+    /// with its neighbour: `pad` and `fit` would come out short.
+    static func anchoringLeadingMark(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, first.value >= 0x300 else { return text }
+        var probe = String.UnicodeScalarView()
+        probe.append("a")
+        probe.append(first)
+        guard String(probe).count == 1 else { return text }
+        return String(Character(markBase)) + text
     }
 }
