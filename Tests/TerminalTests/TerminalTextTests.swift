@@ -239,16 +239,19 @@ final class TerminalTextTests: XCTestCase {
         XCTAssertEqual(DisplayWidth.of(TerminalText.fit("\u{1B}[2Jé", toWidth: 4)), 4)
     }
 
-    /// Found by fuzzing: a combining mark that starts the text joined the padding space before it, so `fit` came out
-    /// 2 columns short. The mark now sits on a dotted circle, whatever is put before it.
+    /// Found by fuzzing: a mark that starts the text joined the padding space before it, so `fit` came out short by
+    /// the mark's width. A mark that takes columns now sits on a dotted circle, whatever is put before it.
     func testALeadingCombiningMarkKeepsItsWidthBesidePadding() {
-        for text in ["\u{302E}ev", "\u{0301}x", "\u{1B}[2J\u{0301}x"] {
+        // A lone emoji modifier (2 columns) and a halfwidth voiced mark (1 column) attach to what precedes them.
+        for text in ["\u{1F3FB}ev", "\u{FF9E}ev", "\u{1B}[2J\u{1F3FB}x"] {
             XCTAssertEqual(TerminalText.sanitize(text).unicodeScalars.first, TerminalText.markBase, text)
             for alignment in [TerminalText.Alignment.left, .right, .center] {
                 XCTAssertEqual(DisplayWidth.of(TerminalText.fit(text, toWidth: 8, alignment: alignment)), 8, text)
             }
         }
         XCTAssertEqual(TerminalText.sanitize("e\u{0301}"), "e\u{0301}")
+        XCTAssertEqual(TerminalText.sanitize("\u{0301}x"), "\u{0301}x")  // zero wide: no width to lose
+        XCTAssertEqual(DisplayWidth.of(TerminalText.fit("\u{0301}x", toWidth: 8, alignment: .right)), 8)
     }
 
     func testHostileMixHasExactWidth() {

@@ -280,11 +280,13 @@ public enum TerminalText {
     /// Shown under a combining mark that starts the text: U+25CC DOTTED CIRCLE, as type specimens show lone marks.
     public static let markBase: Unicode.Scalar = "\u{25CC}"
 
-    /// Text that starts with a combining mark (U+302E, U+0301...) gets `markBase` in front. Otherwise the mark joins
-    /// whatever is put before the text (padding, a label) into one grapheme, and the text's measured width changes
-    /// with its neighbour: `pad` and `fit` would come out short.
+    /// Text that starts with a combining mark that takes columns on its own (U+302E, measured 2) gets `markBase` in
+    /// front. Otherwise the mark joins whatever is put before the text (padding, a label) into one grapheme, and the
+    /// text's measured width changes with its neighbour: `pad` and `fit` would come out short. A zero-width orphan
+    /// mark (U+0301) changes no width wherever it lands, and takes no cell; it is left as it is.
     static func anchoringLeadingMark(_ text: String) -> String {
-        guard let first = text.unicodeScalars.first, first.value >= 0x300 else { return text }
+        guard let first = text.unicodeScalars.first, first.value >= 0x300,
+              DisplayWidth.scalarWidth(first) > 0 else { return text }
         var probe = String.UnicodeScalarView()
         probe.append("a")
         probe.append(first)
