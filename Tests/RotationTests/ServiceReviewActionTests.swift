@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Postgres
 import Redis
 import Rotation
@@ -84,6 +85,23 @@ final class ServiceReviewActionTests: XCTestCase {
         XCTAssertThrowsError(try h.actions.replace(key, url: "https://youtu.be/x", confidence: 1.5, seen: .seen(seen), reviewer: "x"))
         XCTAssertEqual(try h.service.row(key), seen)
         XCTAssertEqual(try h.reviews(key).count, 0)
+    }
+
+    func testTheServiceRefusesWithTheValidatorsReasonAndStoresTheURLAsValidated() throws {
+        let h = try ServiceHarness.make()
+        let key = randomKey()
+        let seen = try h.insertMatch(key)
+        for url in ["https://youtube.com/", "https://www.youtube-nocookie.com/embed/abc", "https://example.com/song"] {
+            guard case .invalid(let reason) = RecordingURL.validate(url) else { return XCTFail("accepted \(url)") }
+            XCTAssertThrowsError(try h.actions.replace(key, url: url, seen: .seen(seen), reviewer: "x"), url) { error in
+                guard case ReviewError.invalidURL(let refused) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(refused, reason)
+            }
+        }
+        XCTAssertEqual(try h.service.row(key), seen)
+        try h.actions.replace(key, url: "  https://soundcloud.com/artist/right\n", seen: .seen(seen), reviewer: "x")
+        XCTAssertEqual(try h.service.row(key)?.matchURL, "https://soundcloud.com/artist/right")
+        XCTAssertEqual(try h.cached(key)?.matchURL, "https://soundcloud.com/artist/right")
     }
 
     func testNeedsReviewAndClear() throws {

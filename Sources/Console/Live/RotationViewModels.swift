@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Rotation
 
 // How the service's rows become the console's display rows. Kept apart from the handler so the mapping can be
@@ -40,7 +41,7 @@ extension TrackRow {
         self.init(
             releaseID: row.key.releaseID, index: row.key.trackIndex, position: row.position ?? "",
             title: row.title ?? "", duration: row.duration ?? "",
-            platform: match.flatMap { MatchPlatform(rawValue: $0.platform) }, url: match?.matchURL,
+            platform: match.flatMap { Platform(rawValue: $0.platform) }, url: match?.matchURL,
             confidence: match?.confidence, confidenceScale: match?.confidenceScale ?? .unit, status: status,
             updatedAt: match?.updatedAt, verifiedBy: match?.verifiedBy,
             candidates: row.candidates.map(CandidateOption.init))
@@ -50,7 +51,7 @@ extension TrackRow {
 
 extension CandidateOption {
     init(_ row: CandidateRow) {
-        self.init(url: row.url, platform: MatchPlatform(rawValue: row.platform), title: row.title ?? row.url,
+        self.init(url: row.url, platform: Platform(rawValue: row.platform), title: row.title ?? row.url,
                   confidence: row.confidence, evidence: ScoreEvidence.signals(in: row.evidence), rejected: row.rejected)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Rotation
 
 /// A record store in the review list, with how much work it holds.
@@ -41,10 +42,7 @@ public enum TrackRowStatus: String, Equatable, Sendable, CaseIterable {
     case approved, pending, unmatched
 }
 
-/// The playable platforms a match URL can point at.
-public enum MatchPlatform: String, Equatable, Sendable, CaseIterable {
-    case youtube, soundcloud
-
+extension Platform {
     /// Two letters for narrow columns.
     public var shortName: String { self == .youtube ? "YT" : "SC" }
 }
@@ -68,7 +66,7 @@ public struct ScoreEvidence: Equatable, Sendable {
 /// A recording the matcher considered for a track, with its score breakdown.
 public struct CandidateOption: Equatable, Sendable, Identifiable {
     public var url: String
-    public var platform: MatchPlatform?
+    public var platform: Platform?
     public var title: String
     public var confidence: Double
     public var evidence: [ScoreEvidence]
@@ -77,7 +75,7 @@ public struct CandidateOption: Equatable, Sendable, Identifiable {
 
     public var id: String { url }
 
-    public init(url: String, platform: MatchPlatform?, title: String, confidence: Double,
+    public init(url: String, platform: Platform?, title: String, confidence: Double,
                 evidence: [ScoreEvidence] = [], rejected: Bool = false) {
         self.url = url
         self.platform = platform
@@ -109,7 +107,7 @@ public struct TrackRow: Equatable, Sendable, Identifiable {
     public var position: String
     public var title: String
     public var duration: String
-    public var platform: MatchPlatform?
+    public var platform: Platform?
     public var url: String?
     /// In [0, 1], as read (`StoredConfidence`).
     public var confidence: Double?
@@ -128,7 +126,7 @@ public struct TrackRow: Equatable, Sendable, Identifiable {
     public var reference: TrackReference { TrackReference(releaseID: releaseID, trackIndex: index) }
 
     public init(releaseID: Int64, index: Int, position: String, title: String, duration: String = "",
-                platform: MatchPlatform? = nil, url: String? = nil, confidence: Double? = nil,
+                platform: Platform? = nil, url: String? = nil, confidence: Double? = nil,
                 confidenceScale: ConfidenceScale = .unit, status: TrackRowStatus, updatedAt: Date? = nil,
                 verifiedBy: String? = nil,
                 candidates: [CandidateOption] = []) {

@@ -1,3 +1,5 @@
+import Matching
+
 /// A one-line text field (palette query, filter, URL, typed confirmation). The cursor is always at the end:
 /// enough for short inputs, and nothing to get lost in.
 public struct TextField: Equatable, Sendable {
@@ -84,7 +86,7 @@ public struct ReplaceForm: Equatable, Sendable {
         self.trackTitle = trackTitle
     }
 
-    public var verdict: ReplacementURLCheck.Verdict { ReplacementURLCheck.validate(url.text) }
+    public var verdict: RecordingURL.Verdict { RecordingURL.validate(url.text) }
 }
 
 /// The command palette: a query and the actions that match it.

@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 
 /// Correlates an effect with the events that answer it. Results for a request the console no longer waits for
 /// (the user moved on) are dropped.
@@ -39,7 +40,7 @@ public enum ReviewDecision: Hashable, Sendable {
     case approve
     case reject
     /// Approve this URL instead (typed in the replace form, or an alternative candidate).
-    case replace(url: String, platform: MatchPlatform)
+    case replace(url: String, platform: Platform)
     case needsReview
     case clear
 

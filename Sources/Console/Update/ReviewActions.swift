@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 
 extension ConsoleState {
     /// The tracks a review action applies to: the marked ones, else the focused one. Nil (with a message) when
@@ -186,8 +187,8 @@ extension ConsoleState {
             if track.status == .approved { say("This candidate is already the approved match"); return [] }
             return submit(.approve, [track]) + advanceToNextPending()
         }
-        let platform: MatchPlatform
-        switch ReplacementURLCheck.validate(candidate.url) {
+        let platform: Platform
+        switch RecordingURL.validate(candidate.url) {
         case .valid(_, let inferred): platform = candidate.platform ?? inferred
         case .invalid(let reason):
             say("Cannot use this candidate: \(reason)", .error)
@@ -208,7 +209,7 @@ extension ConsoleState {
             return []
         }
         // Only URLs the matcher could have produced go to a browser or player: no file:, no javascript:.
-        if case .invalid(let reason) = ReplacementURLCheck.validate(url) {
+        if case .invalid(let reason) = RecordingURL.validate(url) {
             say("Not opening this URL: \(reason)", .error)
             return []
         }

@@ -5,16 +5,22 @@ public enum Platform: String, Codable, Sendable, CaseIterable {
     case youtube
     case soundcloud
 
-    /// The platform of an http(s) URL from its host; nil for other hosts, other schemes and unparsable text.
-    /// youtube.com, www./m./music.youtube.com and youtu.be are YouTube; soundcloud.com (www./m.) is SoundCloud.
+    /// The platform of an http(s) URL from its host (`init(host:)`); nil for other hosts, other schemes and
+    /// unparsable text. Whether a URL may be stored as a recording is `RecordingURL.validate`.
     public static func infer(fromURL text: String) -> Platform? {
-        guard let host = MatchURL.httpHost(of: text) else { return nil }
-        switch host {
-        case "youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com", "youtu.be", "www.youtu.be":
-            return .youtube
-        case "soundcloud.com", "www.soundcloud.com", "m.soundcloud.com":
-            return .soundcloud
-        default:
+        MatchURL.httpHost(of: text).flatMap(Platform.init(host:))
+    }
+
+    /// The platform a lowercased host belongs to: youtube.com and its subdomains (www., m., music.) and youtu.be
+    /// are YouTube; soundcloud.com and its subdomains are SoundCloud; nil for anything else. These are the hosts
+    /// the web app plays.
+    public init?(host: String) {
+        func within(_ domain: String) -> Bool { host == domain || host.hasSuffix("." + domain) }
+        if within("youtube.com") || within("youtu.be") {
+            self = .youtube
+        } else if within("soundcloud.com") {
+            self = .soundcloud
+        } else {
             return nil
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Postgres
 import Redis
 
@@ -45,10 +46,11 @@ public final class ReviewActions: @unchecked Sendable {
         guard let replacement else {
             return try decide(.reject, key, seen: seen, reviewer: reviewer)
         }
-        let platform = try ReplacementURL.platform(of: replacement)
+        let recording = try Self.recording(replacement)
         try checkConfidence(confidence)
         return try decide(.rejectWithReplacement, key, seen: seen, reviewer: reviewer,
-                          replacement: Replacement(platform: platform.rawValue, url: replacement, confidence: confidence))
+                          replacement: Replacement(platform: recording.platform.rawValue, url: recording.url,
+                                                   confidence: confidence))
     }
 
     /// Stores `url` as the approved match of the track (whether or not it had one), with manual confidence.
@@ -56,10 +58,19 @@ public final class ReviewActions: @unchecked Sendable {
     public func replace(
         _ key: TrackKey, url: String, confidence: Double = 1.0, seen: ReviewGuard, reviewer: String
     ) throws -> ReviewOutcome {
-        let platform = try ReplacementURL.platform(of: url)
+        let recording = try Self.recording(url)
         try checkConfidence(confidence)
         return try decide(.replace, key, seen: seen, reviewer: reviewer,
-                          replacement: Replacement(platform: platform.rawValue, url: url, confidence: confidence))
+                          replacement: Replacement(platform: recording.platform.rawValue, url: recording.url,
+                                                   confidence: confidence))
+    }
+
+    /// The URL as it will be stored and its platform, or `ReviewError.invalidURL` with `RecordingURL`'s reason.
+    private static func recording(_ url: String) throws -> (url: String, platform: Platform) {
+        switch RecordingURL.validate(url) {
+        case .valid(let stored, let platform): return (stored, platform)
+        case .invalid(let reason): throw ReviewError.invalidURL(reason)
+        }
     }
 
     private func checkConfidence(_ confidence: Double) throws {
