@@ -92,7 +92,7 @@ struct WorkerCommand: ParsableCommand {
         var workers: [ReleaseMatchingWorker] = []
         for index in 0..<concurrency {
             let cache = try settings.redisURL.map {
-                WorkerCacheWriter(redis: try RedisConnection(url: $0), ttlSeconds: settings.cacheTTL)
+                MatchCacheWriter(redis: try RedisConnection(url: $0), ttlSeconds: settings.cacheTTL)
             }
             workers.append(ReleaseMatchingWorker(
                 id: ReleaseMatchingWorker.makeID(index: index), connection: try servers.postgres(),

@@ -11,7 +11,7 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
     public let configuration: WorkerConfiguration
     let connection: PostgresConnection
     let queue: ProcessingQueue
-    let cache: WorkerCacheWriter?
+    let cache: MatchCacheWriter?
     let bodySource: (any ReleaseBodySource)?
     let stop: StopSignal
     /// Called after a release is matched and before anything is written; tests use it to stop or "kill" a worker
@@ -19,7 +19,7 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
     public var afterMatching: (@Sendable (QueueJob) -> Void)?
 
     public init(id: String, connection: PostgresConnection, configuration: WorkerConfiguration,
-                cache: WorkerCacheWriter? = nil, bodySource: (any ReleaseBodySource)? = nil, stop: StopSignal = StopSignal()) {
+                cache: MatchCacheWriter? = nil, bodySource: (any ReleaseBodySource)? = nil, stop: StopSignal = StopSignal()) {
         self.id = id
         self.connection = connection
         self.configuration = configuration
@@ -110,7 +110,7 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         return report
     }
 
-    /// Between batches: applies pending cache repairs once Redis is back (`WorkerCacheWriter.repairPending`).
+    /// Between batches: applies pending cache repairs once Redis is back (`MatchCacheWriter.repairPending(on:)`).
     @discardableResult
     public func repairPendingCache() -> Int { cache?.repairPending(on: connection) ?? 0 }
 

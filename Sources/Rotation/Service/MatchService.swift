@@ -98,7 +98,7 @@ public final class MatchService: @unchecked Sendable {
             throw MatchReadError(redis: cacheProblem, postgres: "\(error)")
         }
         if let row {
-            recache(row, overwrite: overwriteCache)
+            cacheWriter.recache(row, overwrite: overwriteCache)
             return MatchLookup(key: key, tier: .database, match: row.cachedValue, row: row, stale: false, cacheProblem: cacheProblem)
         }
         guard let computer, let computed = try computer.computeMatch(for: key) else {
@@ -106,7 +106,7 @@ public final class MatchService: @unchecked Sendable {
                                cacheProblem: cacheProblem)
         }
         let stored = readOnly ? nil : try store(computed, for: key)
-        if let stored { recache(stored, overwrite: overwriteCache) }
+        if let stored { cacheWriter.recache(stored, overwrite: overwriteCache) }
         let value = stored?.cachedValue ?? CachedMatch(platform: computed.platform, matchURL: computed.matchURL,
                                                        confidence: computed.confidence, approved: computed.approved,
                                                        verifiedBy: nil, verifiedAt: Date())
@@ -141,19 +141,6 @@ public final class MatchService: @unchecked Sendable {
                 """, key.releaseID, key.trackIndex, computed.platform, computed.matchURL, computed.confidence, computed.approved)
             if let row = inserted.first { return try TrackMatch(row: row) }
             return try row(key)
-        }
-    }
-
-    /// Re-caches a row read from Postgres. `NX` unless the value there is garbage: a review action's newer write
-    /// must not be overwritten by this older read.
-    private func recache(_ row: TrackMatch, overwrite: Bool) {
-        guard !readOnly, let redis, !cacheWriter.backoff.shouldSkip else { return }
-        var arguments: [any RedisArgument] = ["SET", row.key.cacheKey, row.cachedValue.json, "EX", cacheWriter.ttl]
-        if !overwrite { arguments.append("NX") }
-        do {
-            try redis.command(arguments)
-        } catch {
-            cacheWriter.backoff.recordFailure()
         }
     }
 

@@ -79,7 +79,7 @@ extension ReviewActions {
             outcome.rowsSkipped = try result.decode("skipped", as: Int?.self) ?? 0
             // A replayed undo's rows may have changed since: their keys are unlinked rather than written.
             outcome.cache = outcome.resolvedAfterConnectionLoss
-                ? service.cacheWriter.unlink(restored.map(\.key)) : service.cacheWriter.write(restored)
+                ? service.cacheWriter.unlink(restored.map(\.key)) : service.cacheWriter.writeValues(restored)
         } else if let key {
             outcome.key = key
             outcome.before = try TrackMatch.fromJSON(result.decode("row_before", as: PostgresJSON?.self))

@@ -1,0 +1,235 @@
+import Foundation
+import Postgres
+import Redis
+
+/// The one writer of `match:*` values: the review actions' write-through (`SET ... EX` or `UNLINK`), the worker's
+/// results, the read path's re-cache, and the repair of keys it could not write.
+///
+/// Every write goes through the same three rules: a value is the web app's JSON (`CachedMatch.json`) set with the
+/// configured TTL (`setCommand`); after a connection failure Redis is skipped for a while (`RedisBackoff`); and a
+/// key whose write failed, or was skipped while Redis backs off, is queued in `cache_repairs` (`CacheRepairQueue`),
+/// so a restarted console still repairs it; when Postgres cannot take the entry either, it is kept in memory until
+/// it can. Repair unlinks the key rather than rewriting it: a delete can never race a newer write into a stale
+/// value, and the next read re-caches from Postgres.
+public final class MatchCacheWriter: @unchecked Sendable {
+    let redis: RedisConnection?
+    /// Where repairs are recorded; nil for the worker, which names its own connection with each batch.
+    let database: PostgresConnection?
+    /// Seconds a written key lives.
+    public let ttl: Int
+    let readOnly: Bool
+    let backoff = RedisBackoff()
+    /// The worker's between-batch repair pass (throttled; the service repairs before its reads and actions).
+    private let backgroundRepair = BackgroundCacheRepair()
+
+    private let lock = NSLock()
+    /// Starts true so that the first read or action of a new process looks for repairs left by an earlier one.
+    private var repairsMayBePending = true
+    private var unsaved: Set<TrackKey> = []
+
+    init(database: PostgresConnection?, redis: RedisConnection?, ttl: Int, readOnly: Bool) {
+        self.database = database
+        self.redis = redis
+        self.ttl = max(1, ttl)
+        self.readOnly = readOnly
+    }
+
+    /// The worker's writer: keys whose write failed are recorded on the connection given to `write(_:repairs:)`.
+    public convenience init(redis: RedisConnection, ttlSeconds: Int) {
+        self.init(database: nil, redis: redis, ttl: ttlSeconds, readOnly: false)
+    }
+
+    /// Whether Redis is usable right now, as far as the last calls showed.
+    var redisUsable: Bool { redis != nil && !backoff.shouldSkip }
+
+    /// The one `SET` of a cache value: the web app's JSON with the TTL; `NX` when `onlyIfAbsent`.
+    func setCommand(_ row: TrackMatch, onlyIfAbsent: Bool = false) -> [any RedisArgument] {
+        var arguments: [any RedisArgument] = ["SET", row.key.cacheKey, row.cachedValue.json, "EX", ttl]
+        if onlyIfAbsent { arguments.append("NX") }
+        return arguments
+    }
+
+    private func unlinkCommand(_ keys: [TrackKey]) -> [any RedisArgument] {
+        ["UNLINK"] + keys.map { $0.cacheKey as any RedisArgument }
+    }
+
+    // MARK: Writing
+
+    /// Makes the cache agree with `row` (nil: no row) for `key`: a review action's write-through.
+    func apply(_ key: TrackKey, row: TrackMatch?) -> CacheWriteResult {
+        guard !readOnly, let redis else { return .skipped }
+        guard send(row.map { setCommand($0) } ?? unlinkCommand([key]), for: [key], on: redis) else { return .repairQueued }
+        return row == nil ? .unlinked : .written
+    }
+
+    /// Re-caches a row read from Postgres. `NX` unless the value there is garbage (`overwrite`): a review action's
+    /// newer write must not be overwritten by this older read. Nothing is tried while Redis backs off: no write was
+    /// made, so nothing needs repair.
+    func recache(_ row: TrackMatch, overwrite: Bool) {
+        guard !readOnly, let redis, !backoff.shouldSkip else { return }
+        _ = send(setCommand(row, onlyIfAbsent: !overwrite), for: [row.key], on: redis)
+    }
+
+    /// Unlinks many keys in batches, reporting `(done, total)` after each; keys left when Redis fails are queued.
+    func unlink(_ keys: [TrackKey], batchSize: Int = 500, progress: (Int, Int) -> Void = { _, _ in }) -> CacheWriteResult {
+        guard !readOnly else { return .skipped }
+        guard let redis, !keys.isEmpty else { return keys.isEmpty ? .unlinked : .skipped }
+        var done = 0
+        while done < keys.count {
+            let batch = Array(keys[done..<min(done + batchSize, keys.count)])
+            guard send(unlinkCommand(batch), for: batch, on: redis) else {
+                queueRepair(Array(keys[(done + batch.count)...]), reason: "Redis unavailable")
+                return .repairQueued
+            }
+            done += batch.count
+            progress(done, keys.count)
+        }
+        return .unlinked
+    }
+
+    /// Writes the values of many rows (an undo of a bulk clear) in pipelined batches.
+    func writeValues(_ rows: [TrackMatch], batchSize: Int = 500) -> CacheWriteResult {
+        guard !readOnly else { return .skipped }
+        guard let redis, !rows.isEmpty else { return rows.isEmpty ? .written : .skipped }
+        var done = 0
+        while done < rows.count {
+            let batch = Array(rows[done..<min(done + batchSize, rows.count)])
+            let failed = sendPipeline(batch.map { setCommand($0) }, for: batch.map(\.key), on: redis)
+            done += batch.count
+            if !failed.isEmpty {
+                queueRepair(rows[done...].map(\.key), reason: "Redis unavailable")
+                return .repairQueued
+            }
+        }
+        return .written
+    }
+
+    /// The worker's results in one pipeline: approved matches are set, keys of tracks stored unapproved are
+    /// unlinked so no stale approved value survives. Returns the keys whose update failed (all of them when Redis
+    /// is down); they are queued for repair on `repairs` (nil: on the writer's own database, if any).
+    @discardableResult
+    public func write(_ rows: [TrackMatch], repairs: PostgresConnection? = nil) -> [String] {
+        guard !rows.isEmpty, let redis else { return [] }
+        let commands = rows.map { $0.approved ? setCommand($0) : unlinkCommand([$0.key]) }
+        return sendPipeline(commands, for: rows.map(\.key), on: redis, repairsOn: repairs).map(\.cacheKey)
+    }
+
+    /// Sends one command for `keys`; false when it failed (the failure rule applied).
+    private func send(_ command: [any RedisArgument], for keys: [TrackKey], on redis: RedisConnection) -> Bool {
+        guard !backoff.shouldSkip else {
+            queueRepair(keys, reason: "Redis unavailable")
+            return false
+        }
+        do {
+            try redis.command(command)
+            backoff.recordSuccess()
+            return true
+        } catch {
+            writeFailed(keys, error: error)
+            return false
+        }
+    }
+
+    /// Sends `commands` (one per key) in one pipeline; returns the keys whose command failed (the failure rule
+    /// applied to them).
+    private func sendPipeline(_ commands: [[any RedisArgument]], for keys: [TrackKey], on redis: RedisConnection,
+                              repairsOn database: PostgresConnection? = nil) -> [TrackKey] {
+        guard !backoff.shouldSkip else {
+            queueRepair(keys, reason: "Redis unavailable", on: database)
+            return keys
+        }
+        do {
+            let replies = try redis.pipeline(commands)
+            backoff.recordSuccess()
+            let failed = zip(keys, replies).filter { $0.1.errorMessage != nil }
+            if let reply = failed.first?.1.errorMessage {
+                queueRepair(failed.map(\.0), reason: reply, on: database)
+            }
+            return failed.map(\.0)
+        } catch {
+            writeFailed(keys, error: error, repairsOn: database)
+            return keys
+        }
+    }
+
+    /// The failure rule: a connection problem backs Redis off; every key of the failed write is queued for repair.
+    private func writeFailed(_ keys: [TrackKey], error: any Error, repairsOn database: PostgresConnection? = nil) {
+        if (error as? RedisError)?.isConnectionProblem ?? true { backoff.recordFailure() }
+        queueRepair(keys, reason: "\(error)", on: database)
+    }
+
+    // MARK: Repairs
+
+    /// Records keys whose cache value may be stale, on `database` (nil: the writer's own).
+    func queueRepair(_ keys: [TrackKey], reason: String, on database: PostgresConnection? = nil) {
+        guard !keys.isEmpty, let target = database ?? self.database else { return }
+        lock.lock(); repairsMayBePending = true; lock.unlock()
+        do {
+            try CacheRepairQueue(database: target).record(keys, reason: reason)
+        } catch {
+            lock.lock(); unsaved.formUnion(keys); lock.unlock()
+        }
+    }
+
+    /// True when some key may still need repair (cheap: no I/O).
+    public var hasPendingRepairs: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return repairsMayBePending
+    }
+
+    /// Keys queued for repair right now (persisted plus those only in memory).
+    public func pendingRepairCount() throws -> Int {
+        guard let database else { return 0 }
+        lock.lock(); let memory = unsaved.count; lock.unlock()
+        return try CacheRepairQueue(database: database).pendingCount() + memory
+    }
+
+    /// Unlinks every queued key, oldest first; returns how many were repaired. Throws when Redis or Postgres
+    /// fails (what was not repaired stays queued).
+    @discardableResult
+    public func repairPending(batchSize: Int = 500) throws -> Int {
+        guard !readOnly, let redis, let database else { return 0 }
+        // The flag drops before the walk, not after it: a key queued during the walk sets it again.
+        lock.lock(); let memory = Array(unsaved); unsaved.removeAll(); repairsMayBePending = false; lock.unlock()
+        do {
+            try saveUnsaved(memory, on: database)
+            let repaired = try CacheRepairQueue(database: database).repair(using: redis, batchSize: batchSize)
+            backoff.recordSuccess()
+            return repaired
+        } catch {
+            if error is RedisError { backoff.recordFailure() }
+            lock.lock(); repairsMayBePending = true; lock.unlock()
+            throw error
+        }
+    }
+
+    /// The worker's pass between batches: keys kept in memory go to the table, then pending repairs (anyone's) are
+    /// applied once Redis answers again (`BackgroundCacheRepair`: a probe a second at most). Never throws.
+    @discardableResult
+    public func repairPending(on database: PostgresConnection) -> Int {
+        guard !readOnly, let redis else { return 0 }
+        lock.lock(); let memory = Array(unsaved); unsaved.removeAll(); lock.unlock()
+        try? saveUnsaved(memory, on: database)
+        return backgroundRepair.runIfDue(database: database, redis: redis)
+    }
+
+    /// Keys that could not be recorded while Postgres was down go to the table; kept in memory again on failure.
+    private func saveUnsaved(_ keys: [TrackKey], on database: PostgresConnection) throws {
+        guard !keys.isEmpty else { return }
+        do {
+            try CacheRepairQueue(database: database).record(keys, reason: "queued while Postgres was down")
+        } catch {
+            lock.lock(); unsaved.formUnion(keys); lock.unlock()
+            throw error
+        }
+    }
+
+    /// Repairs when something may be pending and Redis is not known to be down; never throws.
+    func repairIfNeeded() {
+        guard hasPendingRepairs, redisUsable else { return }
+        _ = try? repairPending()
+    }
+}
+
+/// The worker's former writer, now the one cache writer; the name stays for the benchmarks and tests that build one.
+public typealias WorkerCacheWriter = MatchCacheWriter
