@@ -39,10 +39,10 @@ public struct MatchPolicy: Codable, Sendable, Hashable {
         let eligible = storable
             .filter { !rejectedKeys.contains(MatchURL.comparisonKey($0.url)) }
             .sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.url < $1.url }
-        guard let best = eligible.first, best.confidence >= storeThreshold else { return .unmatched }
+        guard let best = eligible.first, band(of: best.confidence) != .belowStore else { return .unmatched }
         if band(of: best.confidence) == .autoApprove {
             let rival = eligible.dropFirst().first {
-                $0.confidence >= autoApproveThreshold && best.confidence - $0.confidence <= ambiguityMargin
+                band(of: $0.confidence) == .autoApprove && best.confidence - $0.confidence <= ambiguityMargin
                     && !MatchURL.same($0.url, best.url)
             }
             if let rival { return .pending(best, reason: .ambiguous(rivalURL: rival.url)) }
