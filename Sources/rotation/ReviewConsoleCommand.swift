@@ -80,9 +80,8 @@ struct ConsoleLauncher {
 
     /// The default keymap with the user's `[keys]` overrides, and what was wrong with them.
     static func keymap(environment: [String: String]) -> (Keymap, [String]) {
-        let base = environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
-        let file = base.appendingPathComponent("rotation/config.toml")
+        guard let directory = UserConfigDirectory.path(environment: environment) else { return (.defaults, []) }
+        let file = URL(fileURLWithPath: directory).appendingPathComponent("config.toml")
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return (.defaults, []) }
         let (keymap, problems) = KeymapOverrides.apply(configText: text)
         return (keymap, problems.map { "\(file.path): \($0)" })

@@ -100,4 +100,17 @@ final class ConsoleAppThemeTests: XCTestCase {
         XCTAssertNotEqual(terminal.theme, before)
         XCTAssertEqual(terminal.theme, catalog.theme(named: catalog.names[1])!.resolved(for: terminal.colorCapability))
     }
+
+    func testAThemeThatCannotBeAppliedIsReportedThroughUpdate() throws {
+        let catalog = ThemeCatalog(userDirectory: nil)
+        var initial = ConsoleFixtures.emptyState()
+        initial.themeNames = catalog.names
+        initial.themeName = "no-such-theme"
+        let terminal = MemoryTerminal(size: TerminalSize(columns: 80, rows: 24))
+        let app = ConsoleApp(state: initial, backend: terminal, handler: ScriptedEffectHandler(), themes: catalog)
+        app.step(keyTimeout: .milliseconds(1))
+        let problem = try XCTUnwrap(catalog.select("no-such-theme").problem)
+        XCTAssertEqual(app.state.message, StatusMessage(problem, severity: .warning))
+        XCTAssertEqual(terminal.theme, catalog.theme(named: "default")!.resolved(for: terminal.colorCapability))
+    }
 }

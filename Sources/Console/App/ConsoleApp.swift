@@ -106,7 +106,7 @@ public final class ConsoleApp {
             presenter.invalidate()
             appliedTheme = state.themeName
             needsRender = true
-            if let problem { state.message = StatusMessage(problem, severity: .warning) }
+            if let problem { send(.themeNotApplied(problem: problem)) }
         }
         guard needsRender else { return }
         needsRender = false

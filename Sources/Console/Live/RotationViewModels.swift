@@ -113,20 +113,12 @@ struct CacheKeyError: Error, CustomStringConvertible {
 }
 
 extension QueueJobRow {
-    /// How long a `processing` row without a lease (the web app's own workers take none) may run before it is
-    /// called stuck: the one limit the queue pane, `queue requeue` and the worker's reclaim use.
-    static let stuckWithoutLeaseAfter = TimeInterval(QueuePolicy.stuckWithoutLeaseSeconds)
-
     init(_ entry: QueueEntry, now: Date) {
         let status = QueueStatus(rawValue: entry.status) ?? .queued
         let since = entry.startedAt ?? entry.queuedAt ?? now
-        // A processing row whose lease ran out belongs to a worker that died: a lease renews while work goes on.
-        // A row without a lease is stuck only once it has run longer than the limit.
-        let stuck = status == .processing && (entry.leaseExpiresAt.map { $0 < now }
-            ?? (now.timeIntervalSince(since) > Self.stuckWithoutLeaseAfter))
         self.init(id: entry.id, store: entry.store, discogsID: entry.discogsID, status: status, priority: entry.priority,
-                  retryCount: entry.retryCount, ageSeconds: max(0, Int(now.timeIntervalSince(since))), stuck: stuck,
-                  errorMessage: entry.errorMessage)
+                  retryCount: entry.retryCount, ageSeconds: max(0, Int(now.timeIntervalSince(since))),
+                  stuck: entry.isStuck(at: now), errorMessage: entry.errorMessage)
     }
 }
 

@@ -269,7 +269,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
         case .attention:
             let rows = try (queue.list(status: "failed", limit: 100) + queue.list(status: "processing", limit: 100))
                 .map { QueueJobRow($0, now: now) }
-            return rows.filter { $0.status == .failed || $0.stuck }
+            return rows.filter(\.needsAttention)
         case .queued, .processing, .failed:
             return try queue.list(status: filter.rawValue, limit: 200).map { QueueJobRow($0, now: now) }
         }

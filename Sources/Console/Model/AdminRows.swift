@@ -179,6 +179,9 @@ public struct QueueJobRow: Equatable, Sendable, Identifiable {
         self.stuck = stuck
         self.errorMessage = errorMessage
     }
+
+    /// Failed or stuck: what the queue screen lists by default, shows in red, and lets you requeue.
+    public var needsAttention: Bool { status == .failed || stuck }
 }
 
 /// Which queue rows the queue screen lists.

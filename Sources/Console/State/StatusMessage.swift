@@ -49,6 +49,8 @@ public struct PendingRequest: Equatable, Sendable {
     public var progress: RequestProgress?
     /// The user asked it to stop (Esc, Ctrl-C); it answers once it has stopped between batches.
     public var stopRequested = false
+    /// It runs a write (`ConsoleEffect.isWrite`, the one list of writes): quitting while it runs asks twice.
+    public var isWrite = false
 
     public init(id: RequestID, kind: PendingRequestKind, label: String, startedAt: Date) {
         self.id = id

@@ -32,7 +32,7 @@ extension ConsoleState {
         if action != .quit { quitRequested = false }
         switch action {
         case .quit:
-            if pending.contains(where: { isWrite($0.kind) }) && !quitRequested {
+            if pending.contains(where: \.isWrite) && !quitRequested {
                 quitRequested = true
                 say("A change is still being saved; press \(keymap.keyLabel(for: .quit) ?? "q") again to quit anyway", .warning)
                 return []
@@ -83,13 +83,6 @@ extension ConsoleState {
             queueFilter = queueFilter.next
             queueRows.reset()
             return loadQueue()
-        }
-    }
-
-    func isWrite(_ kind: PendingRequestKind) -> Bool {
-        switch kind {
-        case .review, .undo, .clearCache, .queueChange: return true
-        default: return false
         }
     }
 

@@ -36,7 +36,7 @@ extension ConsoleState {
         if action == .queueBump {
             return [.bumpPriority(begin(.queueChange, "bumping \(ids.count) row(s)"), jobIDs: ids)]
         }
-        let movable = rows.filter { $0.status == .failed || $0.stuck }
+        let movable = rows.filter(\.needsAttention)
         guard !movable.isEmpty else {
             say("Only failed or stuck rows can be requeued", .warning)
             return []

@@ -18,6 +18,8 @@ public enum ConsoleEvent: Sendable {
     case queueStatsSampled(QueueSnapshot)
     /// Rows another process changed (from the NOTIFY triggers).
     case dataChanged([DataChange])
+    /// The chosen theme could not be applied (unknown name or broken file): the default is shown, and why.
+    case themeNotApplied(problem: String)
 
     // Answers
     case storesLoaded(RequestID, [StoreRow])

@@ -22,6 +22,12 @@ public enum ConsoleUpdate {
 
 extension ConsoleState {
     mutating func apply(_ event: ConsoleEvent) -> [ConsoleEffect] {
+        let effects = respond(to: event)
+        markWrites(effects)
+        return effects
+    }
+
+    private mutating func respond(to event: ConsoleEvent) -> [ConsoleEffect] {
         switch event {
         case .started:
             return loadStores()
@@ -56,6 +62,9 @@ extension ConsoleState {
             return []
         case .dataChanged(let changes):
             return receiveLiveChanges(changes)
+        case .themeNotApplied(let problem):
+            message = StatusMessage(problem, severity: .warning)
+            return []
         default:
             return applyAnswer(event)
         }
@@ -69,6 +78,13 @@ extension ConsoleState {
         nextRequestNumber += 1
         pending.append(PendingRequest(id: id, kind: kind, label: label, startedAt: now))
         return id
+    }
+
+    /// Marks the requests in flight that `effects` write for, so a quit knows a change is still being saved.
+    private mutating func markWrites(_ effects: [ConsoleEffect]) {
+        for effect in effects where effect.isWrite {
+            if let index = pending.firstIndex(where: { $0.id == effect.requestID }) { pending[index].isWrite = true }
+        }
     }
 
     /// Removes a finished request; nil when nobody waits for it any more (superseded or cancelled).

@@ -176,7 +176,7 @@ enum QueueView {
         let top = ReviewView.clampedTop(list.top, cursor: list.cursor, count: list.visible.count, height: height)
         for (offset, job) in list.visible[top..<min(list.visible.count, top + height)].enumerated() {
             let row = inner.row + 1 + offset
-            let statusRole: ThemeRole = job.status == .failed || job.stuck ? .paneBad :
+            let statusRole: ThemeRole = job.needsAttention ? .paneBad :
                 (job.status == .completed ? .paneGood : .text)
             Drawing.row(&buffer, row: row, column: inner.column, width: inner.width, [
                 ColumnSpec(list.marked.contains(job.id) ? "●" : " ", width: 1, style: CellStyle(.marked)),

@@ -1,3 +1,4 @@
+import Matching
 import Terminal
 
 /// One column of a table row: text fitted to a width (nil: takes what the fixed columns leave).
@@ -91,12 +92,15 @@ enum Drawing {
                    style: CellStyle(.input, emphasis: .reverse))
     }
 
-    /// The theme role for a confidence value by band (>= 0.80 auto-approve band, >= 0.50 review band).
+    /// The theme role for a confidence value by the default policy's band (auto-approve, review, below the store
+    /// threshold): the thresholds the worker writes matches by.
     static func confidenceRole(_ value: Double?) -> ThemeRole {
         guard let value else { return .textDim }
-        if value >= 0.8 { return .confidenceHigh }
-        if value >= 0.5 { return .confidenceMedium }
-        return .confidenceLow
+        switch MatchPolicy.default.band(of: value) {
+        case .autoApprove: return .confidenceHigh
+        case .review: return .confidenceMedium
+        case .belowStore: return .confidenceLow
+        }
     }
 
     static func statusRole(_ status: TrackRowStatus) -> ThemeRole {

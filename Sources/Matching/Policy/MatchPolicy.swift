@@ -21,20 +21,28 @@ public struct MatchPolicy: Codable, Sendable, Hashable {
         case ambiguityMargin = "ambiguity_margin"
     }
 
+    /// The band a confidence falls in: the one reading of the thresholds that `decide` and the console's colours
+    /// share (a candidate's band, before ambiguity and rejections are weighed).
+    public func band(of confidence: Double) -> ConfidenceBand {
+        if confidence >= autoApproveThreshold { return .autoApprove }
+        if confidence >= storeThreshold { return .review }
+        return .belowStore
+    }
+
     /// Decides one track. Only candidates that could be stored count: a known platform (`track_matches.platform`)
     /// and at least the store threshold, so a rival below it never makes a track ambiguous. Candidates whose URL is
     /// in `rejectedURLs` (compared canonically) are never proposed.
     public func decide(_ candidates: [ScoredCandidate], rejectedURLs: Set<String> = []) -> MatchDecision {
-        let storable = candidates.filter { $0.platform != nil && $0.confidence >= storeThreshold }
+        let storable = candidates.filter { $0.platform != nil && band(of: $0.confidence) != .belowStore }
         guard !storable.isEmpty else { return .unmatched }
         let rejectedKeys = Set(rejectedURLs.map(MatchURL.comparisonKey))
         let eligible = storable
             .filter { !rejectedKeys.contains(MatchURL.comparisonKey($0.url)) }
             .sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.url < $1.url }
-        guard let best = eligible.first, best.confidence >= storeThreshold else { return .unmatched }
-        if best.confidence >= autoApproveThreshold {
+        guard let best = eligible.first, band(of: best.confidence) != .belowStore else { return .unmatched }
+        if band(of: best.confidence) == .autoApprove {
             let rival = eligible.dropFirst().first {
-                $0.confidence >= autoApproveThreshold && best.confidence - $0.confidence <= ambiguityMargin
+                band(of: $0.confidence) == .autoApprove && best.confidence - $0.confidence <= ambiguityMargin
                     && !MatchURL.same($0.url, best.url)
             }
             if let rival { return .pending(best, reason: .ambiguous(rivalURL: rival.url)) }
@@ -42,6 +50,16 @@ public struct MatchPolicy: Codable, Sendable, Hashable {
         }
         return .pending(best, reason: .lowConfidence)
     }
+}
+
+/// Where a confidence stands against the policy's thresholds.
+public enum ConfidenceBand: Sendable, Hashable {
+    /// At or above the auto-approve threshold.
+    case autoApprove
+    /// At or above the store threshold, below auto-approve: stored for review.
+    case review
+    /// Below the store threshold: not stored.
+    case belowStore
 }
 
 /// What the policy decided for one track.

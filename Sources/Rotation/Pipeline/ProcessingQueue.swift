@@ -38,13 +38,20 @@ public struct ProcessingQueue: Sendable {
                 ELSE error_message END,
               completed_at = CASE WHEN COALESCE(retry_count, 0) + 1 >= \(Self.attemptLimit) THEN NOW() ELSE completed_at END,
               leased_by = NULL, lease_expires_at = NULL, next_attempt_at = NULL
-            WHERE status = 'processing' AND (lease_expires_at < NOW() OR \(Self.stuckWithoutLease(limit: "$2")))
+            WHERE status = 'processing' AND \(Self.stuck(limit: "$2"))
             """, policy.maxAttempts, QueuePolicy.stuckWithoutLeaseSeconds).affectedRows
     }
 
     /// SQL: a row's limit of attempts, as `QueuePolicy.attemptLimit(maxRetries:)` computes it, with the policy's
     /// `maxAttempts` as `$1`.
     private static let attemptLimit = "GREATEST(1, COALESCE(max_retries, $1))"
+
+    /// SQL, true for a `processing` row that is stuck, as `QueueEntry.isStuck(at:limitSeconds:)` decides in Swift:
+    /// its lease of ours ran out, or it has none and has been processing for more than `limit` seconds (an SQL
+    /// expression). The caller checks `status = 'processing'`.
+    static func stuck(limit: String) -> String {
+        "(lease_expires_at < NOW() OR \(stuckWithoutLease(limit: limit)))"
+    }
 
     /// SQL, true for a row without a lease of ours that has been processing for more than `limit` seconds (an SQL
     /// expression). A row with no time at all counts as just started.

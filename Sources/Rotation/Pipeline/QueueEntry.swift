@@ -35,3 +35,16 @@ public struct QueueEntry: Sendable, Codable, Equatable {
         nextAttemptAt = try row.decode("next_attempt_at")
     }
 }
+
+extension QueueEntry {
+    /// Whether this row is stuck at `now`: `processing` with a lease of ours that ran out (its worker died: a lease
+    /// renews while work goes on), or without a lease (the web app's processor takes none) and running for longer
+    /// than `limitSeconds`. A row with no time at all counts as just started. `ProcessingQueue.stuck(limit:)` is the
+    /// same rule in SQL, for `queue stats` and the worker's reclaim.
+    public func isStuck(at now: Date, limitSeconds: Int = QueuePolicy.stuckWithoutLeaseSeconds) -> Bool {
+        guard status == "processing" else { return false }
+        if let leaseExpiresAt { return leaseExpiresAt < now }
+        let since = startedAt ?? queuedAt ?? now
+        return now.timeIntervalSince(since) > TimeInterval(limitSeconds)
+    }
+}

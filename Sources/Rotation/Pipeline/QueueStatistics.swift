@@ -47,7 +47,7 @@ extension ProcessingQueue {
         let stuck = try connection.query("""
             SELECT \(columns) FROM processing_queue q LEFT JOIN releases r ON r.discogs_id = q.discogs_id
             WHERE q.status = 'processing'
-              AND (q.lease_expires_at < NOW() OR \(Self.stuckWithoutLease(limit: "$1")))
+              AND \(Self.stuck(limit: "$1"))
             ORDER BY q.started_at LIMIT 50
             """, Double(stuckAfterSeconds)).rows.map(QueueEntry.init(row:))
         let failures = try connection.query("""

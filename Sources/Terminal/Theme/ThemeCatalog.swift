@@ -59,15 +59,9 @@ public struct ThemeCatalog: Sendable {
         ThemeCatalog(userDirectory: userDirectory(environment: environment))
     }
 
-    /// `$XDG_CONFIG_HOME/rotation/themes`, else `$HOME/.config/rotation/themes`; nil with neither set.
+    /// `themes` in the user's config directory (`UserConfigDirectory`); nil when there is none.
     public static func userDirectory(environment: [String: String]) -> String? {
-        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
-            return config + "/rotation/themes"
-        }
-        if let home = environment["HOME"], !home.isEmpty {
-            return home + "/.config/rotation/themes"
-        }
-        return nil
+        UserConfigDirectory.path(environment: environment).map { $0 + "/themes" }
     }
 
     public var names: [String] { entries.map(\.name) }

@@ -1,7 +1,7 @@
 import Terminal
 
-/// Where everything goes for a window size. Update uses it too (page sizes, scrolling), so the cursor is kept
-/// visible by the same numbers the views draw with.
+/// Where everything goes for a window size. It lives with the state, not the views: Update pages and scrolls by
+/// its list heights and the views draw in its rectangles, so the cursor is kept visible by the numbers drawn with.
 public struct ConsoleLayout: Equatable, Sendable {
     /// The smallest window the layout supports; smaller ones get a message instead.
     public static let minimumSize = TerminalSize(columns: 80, rows: 24)
