@@ -17,10 +17,12 @@ public final class TmuxSession {
     /// Starts `newSessionCommand` in a detached session of the given size. As with `tmux new-session`, one string
     /// runs through the shell and several are executed as they are. The pane stays after the program exits, so its
     /// last screen (an error message) can still be read.
-    public init(newSessionCommand: [String], sessionName: String, socketPrefix: String, columns: Int, rows: Int) throws {
+    public init(newSessionCommand: [String], sessionName: String, socketPrefix: String,
+                columns: Int, rows: Int) throws {
         self.sessionName = sessionName
         socketName = "\(socketPrefix)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try tmux(["new-session", "-d", "-s", sessionName, "-x", String(columns), "-y", String(rows)] + newSessionCommand)
+        try tmux(["new-session", "-d", "-s", sessionName, "-x", String(columns), "-y", String(rows)]
+                 + newSessionCommand)
         try tmux(["set-option", "-t", sessionName, "remain-on-exit", "on"])
     }
 

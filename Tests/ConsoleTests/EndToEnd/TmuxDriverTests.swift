@@ -9,7 +9,8 @@ final class TmuxDriverTests: XCTestCase {
         let session = try TmuxSession(command: ["/bin/cat"], columns: 80, rows: 10)
         try session.send("typed by the driver", literal: true)
         try session.send("Enter")
-        try session.waitFor("the typed line and cat's copy of it") { $0.components(separatedBy: "typed by the driver").count == 3 }  // the echo and cat's copy
+        // The terminal's echo of the line, then cat's copy of it.
+        try session.waitFor("the typed line twice") { $0.components(separatedBy: "typed by the driver").count == 3 }
         XCTAssertFalse(try session.programExited())
         try session.send("C-d")
         try session.waitFor("cat to exit") { _ in (try? session.programExited()) == true }
@@ -34,8 +35,8 @@ final class TmuxDriverTests: XCTestCase {
     }
 
     func testShellQuoteKeepsQuotesAndSpacesAsOneWord() throws {
-        let session = try TmuxSession(command: ["/bin/sh", "-c", "printf '[%s]\\n' \"$1\"; sleep 30", "sh", "it's a 'test'"],
-                                      columns: 80, rows: 10)
+        let script = "printf '[%s]\\n' \"$1\"; sleep 30"
+        let session = try TmuxSession(command: ["/bin/sh", "-c", script, "sh", "it's a 'test'"], columns: 80, rows: 10)
         try session.waitFor(text: "[it's a 'test']")
     }
 }

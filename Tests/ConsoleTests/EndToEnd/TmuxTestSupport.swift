@@ -10,7 +10,8 @@ extension TmuxSession {
     convenience init(command: [String], environment: [String: String] = [:], columns: Int = 120, rows: Int = 40) throws {
         guard TmuxSession.isInstalled else { throw XCTSkip("tmux is not installed") }
         let exports = environment.map { "\($0.key)=\(TmuxSession.shellQuote($0.value))" }.joined(separator: " ")
-        let shellCommand = "env TERM=xterm-256color \(exports) " + command.map(TmuxSession.shellQuote).joined(separator: " ")
+        let shellCommand = "env TERM=xterm-256color \(exports) "
+            + command.map(TmuxSession.shellQuote).joined(separator: " ")
         try self.init(newSessionCommand: [shellCommand], sessionName: "rotation", socketPrefix: "rotation-test",
                       columns: columns, rows: rows)
     }
