@@ -43,6 +43,9 @@ let package = Package(
         // Cell buffer, diff, sanitizer, keys, themes, the ncursesw backend and a memory backend.
         .target(name: "Terminal", dependencies: ["CNcursesw"], exclude: ["Text/generate-width-table.py"]),
 
+        // A program in a private tmux server: send keys, read the screen. For the end-to-end tests and the benchmarks.
+        .target(name: "TmuxDriver"),
+
         // The review console: state, update(event) -> effects, views.
         .target(name: "Console", dependencies: ["Terminal", "Rotation", "Matching"]),
 
@@ -54,7 +57,9 @@ let package = Package(
             ]),
         .executableTarget(
             name: "rotation-bench",
-            dependencies: ["Rotation", "Postgres", "Redis", "Terminal", "Console", "Matching", "CLibpq", "CHiredis"]),
+            dependencies: [
+                "Rotation", "Postgres", "Redis", "Terminal", "Console", "Matching", "CLibpq", "CHiredis", "TmuxDriver",
+            ]),
 
         // Fuzzing (README "Fuzzing"): the invariants in one place, one binary that replays files or, built by
         // `.ci/fuzz` with -sanitize=fuzzer -DFUZZING, fuzzes; the regression tests replay Tests/Fixtures/fuzz.
@@ -72,7 +77,8 @@ let package = Package(
         // Drives the built `rotation` executable against private servers, as an operator's script would.
         .testTarget(name: "CLITests", dependencies: ["LocalServers", "Postgres", "Redis"]),
         .testTarget(
-            name: "ConsoleTests", dependencies: ["Console", "Terminal", "Rotation", "LocalServers", "Postgres", "Redis"],
+            name: "ConsoleTests",
+            dependencies: ["Console", "Terminal", "Rotation", "LocalServers", "Postgres", "Redis", "TmuxDriver"],
             exclude: ["Snapshots"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzChecks"]),
     ],

@@ -69,12 +69,11 @@ func runAdoptionBenchmarks(postgresURL: String, scale: Int) throws {
 }
 
 private func ratio(_ a: Duration, _ b: Duration) -> Double {
-    let floor = Double(b.components.seconds) + Double(b.components.attoseconds) / 1e18
-    return floor > 0 ? (Double(a.components.seconds) + Double(a.components.attoseconds) / 1e18) / floor : 0
+    ratio(seconds(a), to: seconds(b))
 }
 
 private func format(_ duration: Duration) -> String {
-    let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    let ms = seconds(duration) * 1000
     return ms >= 1000 ? String(format: "%.2f s", ms / 1000) : String(format: "%.1f ms", ms)
 }
 

@@ -39,45 +39,11 @@ func runClientBenchmarks(postgresURL: String, redisURL: String, iterations: Int 
     print("")
 }
 
-struct Comparison {
-    var ours: Double
-    var floor: Double
-    var overheadPercent: Double { (ours / floor - 1) * 100 }
-}
-
-/// Runs both bodies `rounds` times, alternating, and returns the median seconds of each.
-func compare(rounds: Int, ours: () throws -> Void, floor: () throws -> Void) -> Comparison {
-    var oursTimes: [Double] = []
-    var floorTimes: [Double] = []
-    for round in 0..<rounds {
-        // Alternate which goes first, so neither always runs on a warmer cache.
-        if round % 2 == 0 {
-            floorTimes.append(seconds(floor)); oursTimes.append(seconds(ours))
-        } else {
-            oursTimes.append(seconds(ours)); floorTimes.append(seconds(floor))
-        }
-    }
-    return Comparison(ours: median(oursTimes), floor: median(floorTimes))
-}
-
-func seconds(_ body: () throws -> Void) -> Double {
-    let clock = ContinuousClock()
-    let start = clock.now
-    do { try body() } catch { print("  benchmark body failed: \(error)") }
-    let elapsed = clock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-}
-
 func report(_ name: String, _ comparison: Comparison, iterations: Int) {
     let oursMicros = comparison.ours / Double(iterations) * 1e6
     let floorMicros = comparison.floor / Double(iterations) * 1e6
     print(String(format: "  %@ ours %8.1f µs/call   raw %8.1f µs/call   overhead %+6.1f %%   ratio %.3f",
-                 name.padding(toLength: 20, withPad: " ", startingAt: 0) as NSString, oursMicros, floorMicros, comparison.overheadPercent, comparison.ours / comparison.floor))
+                 name.padding(toLength: 20, withPad: " ", startingAt: 0) as NSString, oursMicros, floorMicros, comparison.overheadPercent, comparison.ratio))
 }
 
 /// libpq called directly, the floor our Postgres client is measured against.

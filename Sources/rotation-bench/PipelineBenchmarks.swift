@@ -9,9 +9,6 @@ import Rotation
 /// machine; target >= 300 releases/s). Runs in a database of its own, dropped at the end.
 func runPipelineBenchmarks(postgresURL: String, redisURL: String) throws {
     let clock = ContinuousClock()
-    func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
     func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
         let start = clock.now
         let value = try body()

@@ -65,13 +65,7 @@ private final class ServiceBench {
     func time(_ body: () throws -> Void) rethrows -> Double {
         let start = clock.now
         try body()
-        let (seconds, attoseconds) = (clock.now - start).components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-
-    func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+        return seconds(clock.now - start)
     }
 
     func micros(_ seconds: Double) -> String { String(format: "%.1f us", seconds * 1e6) }

@@ -3,6 +3,7 @@ import LocalServers
 import Postgres
 import Redis
 import Rotation
+import TmuxDriver
 import XCTest
 
 /// The real `rotation` binary in tmux on private servers, driven by keys as a person would.

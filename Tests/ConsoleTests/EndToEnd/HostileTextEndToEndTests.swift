@@ -3,6 +3,7 @@ import LocalServers
 import Postgres
 import Rotation
 import Terminal
+import TmuxDriver
 import XCTest
 
 /// The real `rotation` binary in tmux under a UTF-8 locale, with titles a terminal must not obey and characters

@@ -3,6 +3,7 @@ import LocalServers
 import Postgres
 import Redis
 import Rotation
+import TmuxDriver
 import XCTest
 @testable import Console
 
