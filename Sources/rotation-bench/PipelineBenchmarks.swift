@@ -115,7 +115,7 @@ func runPipelineBenchmarks(postgresURL: String, redisURL: String) throws {
             workers.append(ReleaseMatchingWorker(
                 id: "bench-\(index)", connection: try PostgresConnection(url: url),
                 configuration: configuration,
-                cache: WorkerCacheWriter(redis: try RedisConnection(url: redisURL), ttlSeconds: 600), stop: stop))
+                cache: MatchCacheWriter(redis: try RedisConnection(url: redisURL), ttlSeconds: 600), stop: stop))
         }
         let (report, workerSeconds) = try time { try WorkerPool(workers: workers, stop: stop).run(once: true) }
         let rate = Double(report.completed) / workerSeconds

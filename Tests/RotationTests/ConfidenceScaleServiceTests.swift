@@ -135,7 +135,7 @@ final class ConfidenceScaleServiceTests: XCTestCase {
         let h = try ServiceHarness.make()
         let key = randomKey()
         let row = try h.insertMatch(key, confidence: 87, approved: true)
-        XCTAssertEqual(WorkerCacheWriter(redis: h.redis, ttlSeconds: 600).write([row]), [], "no failed keys")
+        XCTAssertEqual(MatchCacheWriter(redis: h.redis, ttlSeconds: 600).write([row]), [], "no failed keys")
         XCTAssertEqual(try XCTUnwrap(try cacheConfidence(h, key)), 0.87, accuracy: 1e-6)
     }
 

@@ -35,7 +35,7 @@ enum WorkerFixtures {
     /// A worker with its own connection to `url`.
     static func worker(
         _ url: String, name: String = "test-worker", batch: Int = 5, queuePolicy: QueuePolicy = QueuePolicy(backoffBaseSeconds: 0),
-        cache: WorkerCacheWriter? = nil, source: (any ReleaseBodySource)? = nil, stop: StopSignal = StopSignal()
+        cache: MatchCacheWriter? = nil, source: (any ReleaseBodySource)? = nil, stop: StopSignal = StopSignal()
     ) throws -> ReleaseMatchingWorker {
         ReleaseMatchingWorker(
             id: name, connection: try PostgresConnection(url: url),

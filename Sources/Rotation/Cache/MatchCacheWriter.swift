@@ -230,6 +230,3 @@ public final class MatchCacheWriter: @unchecked Sendable {
         _ = try? repairPending()
     }
 }
-
-/// The worker's former writer, now the one cache writer; the name stays for the benchmarks and tests that build one.
-public typealias WorkerCacheWriter = MatchCacheWriter
