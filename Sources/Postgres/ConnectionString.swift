@@ -110,10 +110,15 @@ public struct ConnectionString: Sendable, Equatable {
         }.joined(separator: ",")
     }
 
+    /// Compared by scalars, as libpq compares bytes (`://` then a combining mark is still a URL to libpq).
     private static func urlScheme(of text: String) -> String? {
-        let trimmed = text.drop { $0 == " " }
-        for scheme in ["postgresql", "postgres"] where trimmed.lowercased().hasPrefix(scheme + "://") {
-            return scheme
+        let scalars = text.unicodeScalars.drop { $0 == " " }
+        for scheme in ["postgresql", "postgres"] {
+            let prefix = Array((scheme + "://").unicodeScalars)
+            let head = scalars.prefix(prefix.count).map { scalar in
+                ("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32)! : scalar  // ASCII lowercase
+            }
+            if head == prefix { return scheme }
         }
         return nil
     }
@@ -125,37 +130,42 @@ public struct ConnectionString: Sendable, Equatable {
     /// Nil when the two readings cannot agree: a `?` or `#` before the first `@` that libpq looks for (it looks up to
     /// the first `/`), as in `postgres://u:se?cret@pa@host/db`, where libpq's password is `se?cret` and the rest
     /// would be shown as the host. Such a URL is unparseable (never shown, never used) until it is percent-encoded.
+    /// Works on Unicode scalars, as libpq works on bytes: a `/` followed by a combining mark is one Swift
+    /// `Character` but still a `/` to libpq.
     static func normalized(_ text: String) -> String? {
-        guard urlScheme(of: text) != nil, let schemeEnd = text.range(of: "://") else { return text }
-        let rest = text[schemeEnd.upperBound...]
+        guard urlScheme(of: text) != nil else { return text }
+        let scalars = Array(text.unicodeScalars)
+        guard let colon = scalars.indices.first(where: { i in
+            i + 2 < scalars.count && scalars[i] == ":" && scalars[i + 1] == "/" && scalars[i + 2] == "/"
+        }) else { return text }
+        let start = colon + 3
+        let rest = scalars[start...]
         let libpqCredentialsEnd = rest.firstIndex { $0 == "@" || $0 == "/" } ?? rest.endIndex
         if libpqCredentialsEnd < rest.endIndex, rest[libpqCredentialsEnd] == "@",
            rest[..<libpqCredentialsEnd].contains(where: { $0 == "?" || $0 == "#" }) {
             return nil
         }
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        guard let lastAt = authority.lastIndex(of: "@") else { return text }
-        let userInfo = authority[..<lastAt]
-        var fixed = ""
-        var index = userInfo.startIndex
-        while index < userInfo.endIndex {
-            let character = userInfo[index]
-            if character == "@" {
-                fixed += "%40"
-            } else if character == "%" && !startsPercentEscape(userInfo[index...]) {
-                fixed += "%25"
+        guard let lastAt = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
+        var fixed = String.UnicodeScalarView()
+        fixed.append(contentsOf: scalars[..<start])
+        for index in start..<lastAt {
+            let scalar = scalars[index]
+            if scalar == "@" {
+                fixed.append(contentsOf: "%40".unicodeScalars)
+            } else if scalar == "%" && !startsPercentEscape(scalars[(index + 1)..<lastAt]) {
+                fixed.append(contentsOf: "%25".unicodeScalars)
             } else {
-                fixed.append(character)
+                fixed.append(scalar)
             }
-            index = userInfo.index(after: index)
         }
-        return String(text[..<schemeEnd.upperBound]) + fixed + String(rest[lastAt...])
+        fixed.append(contentsOf: scalars[lastAt...])
+        return String(fixed)
     }
 
-    private static func startsPercentEscape(_ text: Substring) -> Bool {
-        let digits = text.dropFirst().prefix(2)
-        return digits.count == 2 && digits.allSatisfy(\.isHexDigit)
+    private static func startsPercentEscape(_ following: ArraySlice<Unicode.Scalar>) -> Bool {
+        let digits = following.prefix(2)
+        return digits.count == 2 && digits.allSatisfy { $0.properties.isASCIIHexDigit }
     }
 
     private static func quotedKeywordValue(_ value: String) -> String {

@@ -81,6 +81,15 @@ final class ConnectionStringTests: XCTestCase {
         XCTAssertEqual(ConnectionString.redact("postgres://u:p@h?sslpassword=a@b"), "postgres://u:***@h/?sslpassword=***")
     }
 
+    /// Found by fuzzing: a `/` followed by a combining mark is one Swift `Character` but a `/` to libpq; the user
+    /// info is found by scalars, so it ends where libpq's does.
+    func testASlashFollowedByACombiningMarkStillEndsTheAuthority() throws {
+        let parsed = try XCTUnwrap(ConnectionString(parsing: "postgres://u:pw@h/\u{301}d@b"))
+        XCTAssertEqual(parsed.value("password"), "pw")
+        XCTAssertEqual(parsed.value("host"), "h")
+        XCTAssertFalse(parsed.redacted.contains("pw"), parsed.redacted)
+    }
+
     /// The other report: `?sslpassword=` was printed whole.
     func testSSLPasswordIsASecretInURLsAndKeywords() throws {
         XCTAssertEqual(ConnectionString.redact("postgres://db/x?sslpassword=keyPass&sslmode=require"),
