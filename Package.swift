@@ -32,11 +32,11 @@ let package = Package(
         // Pure matching logic: Discogs models, normalisation, scoring, policy, evaluation. No I/O.
         .target(name: "Matching"),
 
-        // The domain and the service: migrations, local servers, tiers, review actions, queue, stats, importers.
+        // The domain and the service: migrations, tiers, review actions, queue, stats, importers, queries.
         .target(
             name: "Rotation",
             dependencies: [
-                "Postgres", "Redis", "Matching", "LocalServers",
+                "Postgres", "Redis", "Matching",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
@@ -46,19 +46,23 @@ let package = Package(
         // A program in a private tmux server: send keys, read the screen. For the end-to-end tests and the benchmarks.
         .target(name: "TmuxDriver"),
 
-        // The review console: state, update(event) -> effects, views.
-        .target(name: "Console", dependencies: ["Terminal", "Rotation", "Matching"]),
+        // The review console's pure core: state, update(event) -> effects, views, keys, the event loop. No I/O of
+        // its own. "Rotation" goes once the core's last `import Rotation` lines (Views, Model, Support) are gone.
+        .target(name: "Console", dependencies: ["Terminal", "Matching", "Rotation"]),
+        // The console's effects run against the service: the effect handler, live feeds, session grants, URL launcher.
+        .target(name: "ConsoleLive", dependencies: ["Console", "Rotation", "Matching", "Postgres", "Redis"]),
 
         .executableTarget(
             name: "rotation",
             dependencies: [
-                "Rotation", "Console", "Terminal", "Matching", "LocalServers", "Postgres", "Redis",
+                "Rotation", "Console", "ConsoleLive", "Terminal", "Matching", "LocalServers", "Postgres", "Redis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "rotation-bench",
             dependencies: [
-                "Rotation", "Postgres", "Redis", "Terminal", "Console", "Matching", "CLibpq", "CHiredis", "TmuxDriver",
+                "Rotation", "Postgres", "Redis", "Terminal", "Console", "ConsoleLive", "Matching", "CLibpq", "CHiredis",
+                "TmuxDriver", "LocalServers",
             ]),
 
         // Fuzzing (README "Fuzzing"): the invariants in one place, one binary that replays files or, built by
@@ -78,7 +82,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["LocalServers", "Postgres", "Redis"]),
         .testTarget(
             name: "ConsoleTests",
-            dependencies: ["Console", "Terminal", "Rotation", "LocalServers", "Postgres", "Redis", "TmuxDriver"],
+            dependencies: [
+                "Console", "ConsoleLive", "Terminal", "Matching", "Rotation", "LocalServers", "Postgres", "Redis", "TmuxDriver",
+            ],
             exclude: ["Snapshots"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzChecks"]),
     ],

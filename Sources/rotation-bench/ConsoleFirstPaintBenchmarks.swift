@@ -1,4 +1,5 @@
 import Console
+import ConsoleLive
 import Foundation
 import Postgres
 import Rotation

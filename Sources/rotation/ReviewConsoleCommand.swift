@@ -1,5 +1,6 @@
 import ArgumentParser
 import Console
+import ConsoleLive
 import Foundation
 import Rotation
 import Terminal

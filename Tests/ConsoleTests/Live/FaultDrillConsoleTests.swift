@@ -6,6 +6,7 @@ import Rotation
 import TmuxDriver
 import XCTest
 @testable import Console
+@testable import ConsoleLive
 
 /// Fault drills on what the console runs (issue 9, item 8), each on private servers of its own so that freezing
 /// Redis or restarting Postgres disturbs no other test: the effect handler (`ServiceEffectHandler`) and the live

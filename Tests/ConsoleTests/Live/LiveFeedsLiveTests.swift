@@ -3,6 +3,7 @@ import Postgres
 import Rotation
 import XCTest
 @testable import Console
+@testable import ConsoleLive
 
 /// The background samplers and the change feed against real servers: every pane gets its samples, another
 /// connection's change arrives as `.dataChanged`, and a statement changing 500 rows gives a few events, not 500.

@@ -5,6 +5,7 @@ import Redis
 import Rotation
 import XCTest
 @testable import Console
+@testable import ConsoleLive
 
 /// Private servers for the Live tests: one pair per test process (started with `LocalServers.start()`, never the
 /// shared pair other targets use, so flushing Redis here disturbs nobody), a migrated template database, and a

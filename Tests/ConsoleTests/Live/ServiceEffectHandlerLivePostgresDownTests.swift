@@ -5,6 +5,7 @@ import Redis
 import Rotation
 import XCTest
 @testable import Console
+@testable import ConsoleLive
 
 /// Postgres stopped under the handler (on servers of its own): effects answer `.requestFailed` without the
 /// password, and work again once Postgres is back, both for a handler that had connected and for one that never did.

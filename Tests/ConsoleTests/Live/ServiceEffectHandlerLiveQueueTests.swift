@@ -3,6 +3,7 @@ import Postgres
 import Rotation
 import XCTest
 @testable import Console
+@testable import ConsoleLive
 
 /// The queue screen's effects: each filter lists the right rows (stuck = processing with an expired lease, or
 /// without a lease for longer than the stuck limit), requeue and bump priority change the rows.

@@ -4,6 +4,7 @@ import Redis
 import Rotation
 import XCTest
 @testable import Console
+@testable import ConsoleLive
 
 /// Review decisions through the handler: the answer's rows are the database's, Postgres and Redis both changed,
 /// guarded conflicts are reported, undo restores, and read-only settings refuse.

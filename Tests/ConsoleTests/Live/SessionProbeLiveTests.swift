@@ -3,6 +3,7 @@ import Postgres
 import Rotation
 import XCTest
 @testable import Console
+@testable import ConsoleLive
 
 /// The grants the console shows come from the database's own privileges for the role that connects.
 final class SessionProbeLiveTests: LiveTestCase {

@@ -1,13 +1,17 @@
 import Foundation
+import Matching
 import Rotation
 import XCTest
 @testable import Console
+@testable import ConsoleLive
 
-/// Only http(s) URLs leave the console, as one argument to the player, never through a shell; a missing player is
-/// refused with a message saying what to set. No browser is launched here.
+/// Only recording URLs (`RecordingURL`: http(s), on a host the web app plays) leave the console, as one argument to
+/// the player, never through a shell; a refusal gives the validator's reason; a missing player is refused with a
+/// message saying what to set. No browser is launched here.
 final class URLLauncherLiveTests: XCTestCase {
     private let hostile = ["file:///etc/passwd", "javascript:alert(1)", "-x", "--help", "ftp://example.com/a",
-                           "http://", "https://", "", "mailto:a@example.com", "HTTPS//example.com"]
+                           "http://", "https://", "", "mailto:a@example.com", "HTTPS//example.com",
+                           "https://example.com/watch?v=a", "https://www.youtube.com/"]
 
     private func perform(_ effect: ConsoleEffect, player: [String]? = nil) -> [ConsoleEvent] {
         let handler = ServiceEffectHandler(settings: RotationSettings(environment: [:]), reviewer: "t", playerCommand: player)
@@ -26,7 +30,8 @@ final class URLLauncherLiveTests: XCTestCase {
                     continue
                 }
                 XCTAssertEqual(id, effect.requestID)
-                XCTAssertEqual(message, "only http(s) URLs can be opened")
+                guard case .invalid(let reason) = RecordingURL.validate(url) else { return XCTFail("\(url) is valid") }
+                XCTAssertEqual(message, reason)
             }
         }
         XCTAssertNoThrow(try URLLauncher.checkWebURL("https://www.youtube.com/watch?v=abc"))
@@ -60,7 +65,7 @@ final class URLLauncherLiveTests: XCTestCase {
         let marker = directory.appendingPathComponent("pwned")
         // A "player" that writes each argument it gets on its own line.
         let player = ["/bin/sh", "-c", "printf '%s\\n' \"$@\" > '\(output.path).tmp' && mv '\(output.path).tmp' '\(output.path)'", "player"]
-        let url = "https://example.com/watch?v=a;touch%20\(marker.path)&b=$(touch%20\(marker.path))"
+        let url = "https://www.youtube.com/watch?v=a;touch%20\(marker.path)&b=$(touch%20\(marker.path))"
 
         let events = perform(.playURL(RequestID(1), url), player: player + ["--volume=50"])
         guard case .notice(_, let message)? = events.first else { return XCTFail("\(events)") }

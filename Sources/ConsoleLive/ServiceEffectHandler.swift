@@ -1,14 +1,16 @@
+import Console
 import Foundation
 import Postgres
 import Redis
 import Rotation
+import Synchronization
 
 /// Runs the console's effects against the Rotation service: Postgres and Redis through the match service, the
 /// console queries, the cache tools and the queue. Called off the UI thread; every answer goes to the inbox.
 ///
 /// Connections open on first use and are retried on the next effect when a server is down, so the console starts
 /// and stays up with either tier (or both) unavailable.
-public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendable {
+public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
     public let settings: RotationSettings
     public let reviewer: String
     /// A program and its arguments that play a URL (`mpv --no-video`); the URL is appended as one argument.
@@ -115,7 +117,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
             let queue = ProcessingQueue(connection: try reads.get())
             var changed = 0
             var elsewhere = 0
-            for release in try releases(ofJobs: jobIDs) {
+            for release in try queue.releases(ofJobs: jobIDs) {
                 let outcome = try queue.requeue(failedOnly: false, release: release)
                 changed += outcome.requeued
                 elsewhere += outcome.processingElsewhere
@@ -127,7 +129,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
         case .bumpPriority(let id, let jobIDs):
             let queue = ProcessingQueue(connection: try reads.get())
             var changed = 0
-            for release in try releases(ofJobs: jobIDs) { changed += try queue.bump(release: release) }
+            for release in try queue.releases(ofJobs: jobIDs) { changed += try queue.bump(release: release) }
             events.post(.queueRowsChanged(id, try queueRows(.queued), summary: "Raised the priority of \(changed) job\(changed == 1 ? "" : "s")"))
 
         case .cancel(let id):
@@ -275,11 +277,6 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
         }
     }
 
-    private func releases(ofJobs ids: [Int64]) throws -> [Int64] {
-        try reads.get().query("SELECT DISTINCT discogs_id FROM processing_queue WHERE id = ANY($1::bigint[])",
-                              ids).column("discogs_id", as: Int64.self)
-    }
-
     /// What the reviewer reads when an effect fails: the error's own description, which never holds a secret.
     static func message(for error: Error) -> String {
         switch error {
@@ -294,41 +291,39 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
 }
 
 /// A value made on first use; a failure is not remembered, so the next use tries again (a server came back).
-final class LazyResource<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private let make: () throws -> Value
-    private var value: Value?
+/// Callers that ask while the value is being made wait for it rather than making a second one.
+final class LazyResource<Value: Sendable>: Sendable {
+    private let make: @Sendable () throws -> Value
+    private let value = Mutex<Value?>(nil)
 
-    init(_ make: @escaping () throws -> Value) { self.make = make }
+    init(_ make: @escaping @Sendable () throws -> Value) { self.make = make }
 
     func get() throws -> Value {
-        lock.lock(); defer { lock.unlock() }
-        if let value { return value }
-        let made = try make()
-        value = made
-        return made
+        try value.withLock { value in
+            if let value { return value }
+            let made = try make()
+            value = made
+            return made
+        }
     }
 
-    var existing: Value? {
-        lock.lock(); defer { lock.unlock() }
-        return value
-    }
+    var existing: Value? { value.withLock { $0 } }
 }
 
 /// The stop signal of each request, shared between the UI thread's `.cancel` and the handler thread running the
 /// request: the one cancellation token the review loop, the cache browse, dry runs and clears check between
 /// batches. A cancel may arrive before its request starts: the signal then waits, already tripped.
-final class RequestStopSignals: @unchecked Sendable {
-    private let lock = NSLock()
-    private var signals: [RequestID: StopSignal] = [:]
+final class RequestStopSignals: Sendable {
+    private let signals = Mutex<[RequestID: StopSignal]>([:])
 
     func signal(for id: RequestID) -> StopSignal {
-        lock.lock(); defer { lock.unlock() }
-        if let signal = signals[id] { return signal }
-        let signal = StopSignal()
-        signals[id] = signal
-        return signal
+        signals.withLock { signals in
+            if let signal = signals[id] { return signal }
+            let signal = StopSignal()
+            signals[id] = signal
+            return signal
+        }
     }
 
-    func forget(_ id: RequestID) { lock.lock(); signals[id] = nil; lock.unlock() }
+    func forget(_ id: RequestID) { signals.withLock { $0[id] = nil } }
 }

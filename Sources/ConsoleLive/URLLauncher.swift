@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 
 /// Opens or plays a match URL without touching the screen: programs run detached with their output discarded.
 enum URLLauncher {
@@ -8,8 +9,8 @@ enum URLLauncher {
 
     /// Opens the URL with `xdg-open` where a desktop is there to show it; otherwise copies it to the clipboard of
     /// the terminal (OSC 52), which works over SSH and in tmux.
-    static func open(_ url: String) throws -> String {
-        try checkWebURL(url)
+    static func open(_ text: String) throws -> String {
+        let url = try checkWebURL(text)
         let environment = ProcessInfo.processInfo.environment
         let hasDesktop = environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil
         if hasDesktop, let opener = executable(named: "xdg-open") {
@@ -21,8 +22,8 @@ enum URLLauncher {
     }
 
     /// Runs the configured player with the URL as its last argument (no shell involved).
-    static func play(_ url: String, with command: [String]?) throws -> String {
-        try checkWebURL(url)
+    static func play(_ text: String, with command: [String]?) throws -> String {
+        let url = try checkWebURL(text)
         guard let command, let program = command.first else {
             throw Refused(description: "no player configured: set ROTATION_PLAYER (for example \"mpv --no-video\")")
         }
@@ -34,12 +35,17 @@ enum URLLauncher {
         return "Playing \(url) with \(path.lastPathComponent)"
     }
 
-    /// Only http(s) URLs leave the console: a match URL comes from a shared database and must not become a
-    /// file path or an option for the program that receives it.
-    static func checkWebURL(_ url: String) throws {
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", components.host?.isEmpty == false else {
-            throw Refused(description: "only http(s) URLs can be opened")
+    /// Only URLs the one validator, `RecordingURL`, accepts leave the console, refused with its reason: a match URL
+    /// comes from a shared database and must not become a file path or an option for the program that receives it.
+    /// The review keys ask the same validator before they ask for this effect; this check keeps the launcher safe
+    /// whoever asks. Neither stricter nor looser than the validator: the console opens what it would let a
+    /// reviewer store (a recording on a host the web app plays), and nothing it would refuse to store.
+    /// Returns the URL as validated (surrounding whitespace removed), the text the program receives.
+    @discardableResult
+    static func checkWebURL(_ url: String) throws -> String {
+        switch RecordingURL.validate(url) {
+        case .valid(let url, _): return url
+        case .invalid(let reason): throw Refused(description: reason)
         }
     }
 

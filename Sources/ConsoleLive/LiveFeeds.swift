@@ -1,25 +1,42 @@
+import Console
 import Foundation
 import Postgres
 import Redis
 import Rotation
+import Synchronization
 
 /// The console's live panes and live data: health, cache stats and queue stats sampled on background threads, and
 /// the change feed's notifications coalesced into one event per interval. Nothing here runs on the UI thread, and
 /// every sampler survives its server going away (it reports the tier down and tries again next interval).
-public final class LiveFeeds: @unchecked Sendable {
+public final class LiveFeeds: Sendable {
     private let settings: RotationSettings
     private let inbox: ConsoleEventInbox
     private let counters: @Sendable () -> MatchCacheCounters?
-    private let lock = NSLock()
-    private var running = false
-    private var threads: [Thread] = []
-    private var feed: ChangeFeed?
-    private var changes = Set<DataChange>()
+    private let state = Mutex(State())
 
-    /// How often each pane refreshes.
-    public var healthInterval: TimeInterval = 2
-    public var statsInterval: TimeInterval = 1
-    public var changeInterval: TimeInterval = 0.25
+    private struct State {
+        var running = false
+        var threads: [Thread] = []
+        var feed: ChangeFeed?
+        var changes = Set<DataChange>()
+        var healthInterval: TimeInterval = 2
+        var statsInterval: TimeInterval = 1
+        var changeInterval: TimeInterval = 0.25
+    }
+
+    /// How often each pane refreshes; set before `start()`.
+    public var healthInterval: TimeInterval {
+        get { state.withLock { $0.healthInterval } }
+        set { state.withLock { $0.healthInterval = newValue } }
+    }
+    public var statsInterval: TimeInterval {
+        get { state.withLock { $0.statsInterval } }
+        set { state.withLock { $0.statsInterval = newValue } }
+    }
+    public var changeInterval: TimeInterval {
+        get { state.withLock { $0.changeInterval } }
+        set { state.withLock { $0.changeInterval = newValue } }
+    }
 
     /// `counters` gives the match service's own hit/miss counters once the service exists.
     public init(settings: RotationSettings, inbox: ConsoleEventInbox,
@@ -30,26 +47,29 @@ public final class LiveFeeds: @unchecked Sendable {
     }
 
     public func start() {
-        lock.lock(); defer { lock.unlock() }
-        guard !running else { return }
-        running = true
-        threads = [
-            loop("health", every: healthInterval) { [settings, inbox] in
-                let report = HealthCheck.run(settings: settings, timeoutSeconds: 2)
-                inbox.post(.healthChanged(HealthSnapshot(postgres: TierStatus(report.postgres), redis: TierStatus(report.redis))))
-            },
-            loop("cache stats", every: statsInterval, body: cacheStatsStep()),
-            loop("queue stats", every: statsInterval, body: queueStatsStep()),
-            loop("changes", every: changeInterval) { [weak self] in self?.flushChanges() },
-        ]
-        if !settings.readOnly { threads.append(loop("cache repair", every: statsInterval, body: cacheRepairStep())) }
-        if let url = settings.databaseURL {
-            let feed = ChangeFeed(url: url)
-            _ = feed.subscribe { [weak self] event in self?.receive(event) }
-            self.feed = feed
-            // start() waits for the first LISTEN, up to the connect timeout when Postgres is unreachable: never on
-            // the caller's thread, which is about to paint the first frame.
-            DispatchQueue.global().async { [weak self] in self?.startFeed(feed) }
+        state.withLock { state in
+            guard !state.running else { return }
+            state.running = true
+            state.threads = [
+                loop("health", every: state.healthInterval) { [settings, inbox] in
+                    let report = HealthCheck.run(settings: settings, timeoutSeconds: 2)
+                    inbox.post(.healthChanged(HealthSnapshot(postgres: TierStatus(report.postgres), redis: TierStatus(report.redis))))
+                },
+                loop("cache stats", every: state.statsInterval, body: cacheStatsStep()),
+                loop("queue stats", every: state.statsInterval, body: queueStatsStep()),
+                loop("changes", every: state.changeInterval) { [weak self] in self?.flushChanges() },
+            ]
+            if !settings.readOnly {
+                state.threads.append(loop("cache repair", every: state.statsInterval, body: cacheRepairStep()))
+            }
+            if let url = settings.databaseURL {
+                let feed = ChangeFeed(url: url)
+                _ = feed.subscribe { [weak self] event in self?.receive(event) }
+                state.feed = feed
+                // start() waits for the first LISTEN, up to the connect timeout when Postgres is unreachable: never
+                // on the caller's thread, which is about to paint the first frame.
+                DispatchQueue.global().async { [weak self] in self?.startFeed(feed) }
+            }
         }
     }
 
@@ -62,23 +82,19 @@ public final class LiveFeeds: @unchecked Sendable {
     }
 
     private func isCurrent(_ feed: ChangeFeed) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        return running && self.feed === feed
+        state.withLock { $0.running && $0.feed === feed }
     }
 
     public func stop() {
-        lock.lock()
-        running = false
-        let feed = self.feed
-        self.feed = nil
-        lock.unlock()
+        let feed = state.withLock { state in
+            state.running = false
+            defer { state.feed = nil }
+            return state.feed
+        }
         feed?.stop()
     }
 
-    private var isRunning: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return running
-    }
+    private var isRunning: Bool { state.withLock { $0.running } }
 
     private func loop(_ name: String, every interval: TimeInterval, body: @escaping @Sendable () -> Void) -> Thread {
         let thread = Thread { [weak self] in
@@ -132,23 +148,24 @@ public final class LiveFeeds: @unchecked Sendable {
     }
 
     private func receive(_ event: FeedEvent) {
-        lock.lock(); defer { lock.unlock() }
-        switch event {
-        case .change(let change):
-            if let dataChange = DataChange(change) { changes.insert(dataChange) }
-        case .resync:
-            changes.insert(.everything)
-        case .disconnected:
-            break  // the health pane reports the outage
+        state.withLock { state in
+            switch event {
+            case .change(let change):
+                if let dataChange = DataChange(change) { state.changes.insert(dataChange) }
+            case .resync:
+                state.changes.insert(.everything)
+            case .disconnected:
+                break  // the health pane reports the outage
+            }
         }
     }
 
     /// One event per interval however many rows changed: a store clear of 10k rows is one reload, not 10k.
     private func flushChanges() {
-        lock.lock()
-        let batch = changes
-        changes.removeAll()
-        lock.unlock()
+        let batch = state.withLock { state in
+            defer { state.changes.removeAll() }
+            return state.changes
+        }
         if !batch.isEmpty { inbox.post(.dataChanged(Array(batch))) }
     }
 }

@@ -1,9 +1,11 @@
+import Console
 import Foundation
 import Matching
 import Rotation
 
-// How the service's rows become the console's display rows. Kept apart from the handler so the mapping can be
-// read (and tested) on its own.
+// Mappers from Rotation's query models (summaries, track rows, cache and queue statistics, conflicts, change
+// events) to the console's rows and snapshots, and back from a console cache scope to the service's clear target.
+// Kept apart from the handler so the mapping can be read (and tested) on its own.
 
 extension StoreRow {
     init(_ summary: StoreSummary) {
