@@ -1,27 +1,14 @@
-/// The console's screens, switched with the number keys.
-public enum ConsoleScreen: String, Hashable, Sendable, CaseIterable {
-    case review, inventory, cache, queue
+/// Which screen has the keys. Each screen names its own value next to its type (`ConsoleScreen.review` lives in
+/// `Screens/Review`), and the tab order is `ScreenRegistry.all`, so adding a screen edits no list here.
+public struct ConsoleScreen: RawRepresentable, Hashable, Sendable, CaseIterable {
+    public let rawValue: String
 
-    public var title: String {
-        switch self {
-        case .review: return "Review"
-        case .inventory: return "Inventory"
-        case .cache: return "Cache"
-        case .queue: return "Queue"
-        }
+    public init(rawValue: String) {
+        self.rawValue = rawValue
     }
-}
 
-/// The panes of the review screen, left to right, top to bottom.
-public enum ReviewPane: String, Hashable, Sendable, CaseIterable {
-    case stores, releases, tracks, detail
+    /// Every registered screen, in tab order.
+    public static var allCases: [ConsoleScreen] { ScreenRegistry.all.map { $0.id } }
 
-    public var title: String {
-        switch self {
-        case .stores: return "Stores"
-        case .releases: return "Releases"
-        case .tracks: return "Tracks"
-        case .detail: return "Candidates"
-        }
-    }
+    public var title: String { ScreenRegistry.unit(for: self).title }
 }
