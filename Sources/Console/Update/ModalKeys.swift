@@ -118,11 +118,7 @@ extension ConsoleState {
                     return []  // the form already shows why
                 case .valid(let url, let platform):
                     modal = nil
-                    guard let row = review.tracks.items.first(where: { $0.reference == form.target.track }) else {
-                        say("The track is no longer shown; nothing was changed", .warning)
-                        return []
-                    }
-                    return submit(.replace(url: url, platform: platform), [row], seen: [form.target])
+                    return submitReplacement(url: url, platform: platform, for: form.target)
                 }
             default:
                 guard let edit = Self.edit(for: key) else { return [] }
@@ -158,18 +154,9 @@ extension ConsoleState {
     /// Runs what a confirmation dialog accepted.
     mutating func runConfirmed(_ operation: ConfirmedOperation) -> [ConsoleEffect] {
         switch operation {
-        case .review(let command):
-            // Rows may have changed while the dialog was open: send only those still loaded and idle.
-            let wanted = Set(command.targets.map(\.track))
-            let rows = review.tracks.items.filter {
-                wanted.contains($0.reference) && !review.tracksInFlight.contains($0.reference)
-            }
-            guard !rows.isEmpty else { say("Nothing left to do: those tracks changed meanwhile", .warning); return [] }
-            return submit(command.decision, rows, seen: command.targets)
-        case .clearCache(let scope):
-            return [.clearCache(begin(.clearCache(scope), "clearing \(scope)"), scope)]
-        case .requeue(let ids):
-            return [.requeue(begin(.queueChange, "requeueing \(ids.count) row(s)"), jobIDs: ids)]
+        case .review(let command): return submitConfirmed(command)
+        case .clearCache(let scope): return clearCache(scope)
+        case .requeue(let ids): return requeue(ids)
         }
     }
 

@@ -151,6 +151,11 @@ extension ConsoleState {
         return [.previewCacheClear(id, scope)]
     }
 
+    /// Runs a clear its dialog confirmed: SCAN + UNLINK in batches, with progress.
+    mutating func clearCache(_ scope: CacheClearScope) -> [ConsoleEffect] {
+        [.clearCache(begin(.clearCache(scope), "clearing \(scope)"), scope)]
+    }
+
     mutating func loadMoreCacheKeysIfNeeded() -> [ConsoleEffect] {
         guard cache.keys.wantsNextPage(),
               !isPending({ $0 == .loadCacheKeys(mode: .nextPage) || $0 == .loadCacheKeys(mode: .first) })

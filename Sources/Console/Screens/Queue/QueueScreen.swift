@@ -146,6 +146,10 @@ extension ConsoleState {
             say("Only failed or stuck rows can be requeued", .warning)
             return []
         }
-        return [.requeue(begin(.queueChange, "requeueing \(movable.count) row(s)"), jobIDs: movable.map(\.id))]
+        return requeue(movable.map(\.id))
+    }
+
+    mutating func requeue(_ ids: [Int64]) -> [ConsoleEffect] {
+        [.requeue(begin(.queueChange, "requeueing \(ids.count) row(s)"), jobIDs: ids)]
     }
 }

@@ -82,6 +82,26 @@ extension ConsoleState {
         return [.review(id, command)]
     }
 
+    /// Sends a decision confirmed in a dialog. Rows may have changed while the dialog was open: only those still
+    /// loaded and idle go, guarded by what the reviewer saw.
+    mutating func submitConfirmed(_ command: ReviewCommand) -> [ConsoleEffect] {
+        let wanted = Set(command.targets.map(\.track))
+        let rows = review.tracks.items.filter {
+            wanted.contains($0.reference) && !review.tracksInFlight.contains($0.reference)
+        }
+        guard !rows.isEmpty else { say("Nothing left to do: those tracks changed meanwhile", .warning); return [] }
+        return submit(command.decision, rows, seen: command.targets)
+    }
+
+    /// Sends the replace form's URL for the track it was opened on, if that track is still shown.
+    mutating func submitReplacement(url: String, platform: Platform, for target: ReviewTarget) -> [ConsoleEffect] {
+        guard let row = review.tracks.items.first(where: { $0.reference == target.track }) else {
+            say("The track is no longer shown; nothing was changed", .warning)
+            return []
+        }
+        return submit(.replace(url: url, platform: platform), [row], seen: [target])
+    }
+
     /// Moves to the next pending track not already being decided; says so when the release is done.
     mutating func advanceToNextPending() -> [ConsoleEffect] {
         let busy = Set(review.tracks.items.filter { review.tracksInFlight.contains($0.reference) }.map(\.id))
