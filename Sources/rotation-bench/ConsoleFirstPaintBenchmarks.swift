@@ -69,8 +69,8 @@ func consoleInProcessFirstPaint(postgresURL: String, redisURL: String, target: C
         let deadline = start + .seconds(30)
         while clock.now < deadline {
             app.step(keyTimeout: .zero)
-            if releasesAt == nil && app.state.releases.loaded { releasesAt = seconds(clock.now - start) }
-            if app.state.tracks.loaded {
+            if releasesAt == nil && app.state.review.releases.loaded { releasesAt = seconds(clock.now - start) }
+            if app.state.review.tracks.loaded {
                 appTracks.append(seconds(clock.now - start))
                 break
             }
@@ -98,7 +98,7 @@ func consoleInProcessFirstPaint(postgresURL: String, redisURL: String, target: C
         let deadline = start + .seconds(30)
         while clock.now < deadline {
             app.step()
-            if app.state.tracks.loaded { waitingTracks.append(seconds(clock.now - start)); break }
+            if app.state.review.tracks.loaded { waitingTracks.append(seconds(clock.now - start)); break }
         }
         _ = app.waitForWrites(timeout: .seconds(1))
     }
@@ -119,7 +119,7 @@ func consoleInProcessFirstPaint(postgresURL: String, redisURL: String, target: C
             steps["setup"] = seconds { handler = ServiceEffectHandler(settings: settings, reviewer: "bench") }
             var effects = ConsoleUpdate.update(&state, .started)
             var rounds = 0
-            while !state.tracks.loaded && rounds < 10 {
+            while !state.review.tracks.loaded && rounds < 10 {
                 rounds += 1
                 for effect in effects {
                     let name: String
@@ -137,7 +137,7 @@ func consoleInProcessFirstPaint(postgresURL: String, redisURL: String, target: C
                 FramePresenter(backend: terminal, minimumSize: ConsoleLayout.minimumSize).present(ConsoleView.render(state))
             }
         }
-        guard state.tracks.loaded else { continue }
+        guard state.review.tracks.loaded else { continue }
         setup.append(steps["setup"] ?? 0); stores.append(steps["stores"] ?? 0); releases.append(steps["releases"] ?? 0)
         tracks.append(steps["tracks"] ?? 0); paint.append(steps["paint"] ?? 0); total.append(all)
     }

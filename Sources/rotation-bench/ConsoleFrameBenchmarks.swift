@@ -51,15 +51,15 @@ func consoleFrameBenchmarks() {
         median(steady) * 1e6, percentile(steady, 0.9) * 1e6, steadyCells / frames, terminal.cellsWritten / frames))
 
     // A cursor move in the tracks pane: key, update, render, diff, draw. Down to the last track, then back up.
-    state.reviewFocus = .tracks
+    state.review.focus = .tracks
     presenter.present(ConsoleView.render(state))
-    let count = state.tracks.visible.count
+    let count = state.review.tracks.visible.count
     var moveTimes: [Double] = [], moveCells: [Double] = [], moveRuns: [Double] = []
     var counted = 0
     var down = true
     terminal.resetCounters()
     for _ in 0..<frames {
-        if state.tracks.cursor >= count - 1 { down = false } else if state.tracks.cursor == 0 { down = true }
+        if state.review.tracks.cursor >= count - 1 { down = false } else if state.review.tracks.cursor == 0 { down = true }
         var statistics: FramePresenter.Statistics?
         moveTimes.append(seconds {
             _ = ConsoleUpdate.update(&state, .key(.character(down ? "j" : "k")))

@@ -4,6 +4,7 @@ import Postgres
 import Redis
 import Rotation
 import Terminal
+import Matching
 
 /// `rotation matches ...`: the review actions and the pending list, from a shell.
 struct MatchesCommand: ParsableCommand {

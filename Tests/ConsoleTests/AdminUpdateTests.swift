@@ -86,10 +86,10 @@ final class AdminUpdateTests: XCTestCase {
         _ = ConsoleFixtures.press(&state, .character("j"))
         let effects = ConsoleFixtures.press(&state, .character("r"))
         guard case .requeue(let requeueID, [8]) = effects.first else { return XCTFail("\(effects)") }
-        var moved = state.queueRows.items[1]
+        var moved = state.queue.rows.items[1]
         moved.status = .queued
         _ = ConsoleUpdate.update(&state, .queueRowsChanged(requeueID, [moved], summary: "Requeued 1 row"))
-        XCTAssertEqual(state.queueRows.items[1].status, .queued)
+        XCTAssertEqual(state.queue.rows.items[1].status, .queued)
     }
 
     func testMarkedQueueRowsAreBumpedTogether() {
@@ -117,15 +117,15 @@ final class AdminUpdateTests: XCTestCase {
                        "one page request at a time")
         _ = ConsoleUpdate.update(&state, .queueRowsLoaded(more.requestID, [QueueJobRow(id: 21, store: "s", discogsID: 21, status: .queued)],
                                                           nextPage: nil))
-        XCTAssertEqual(state.queueRows.items.count, 21)
-        XCTAssertEqual(state.queueRows.selected?.id, 13, "the cursor stays where it was")
+        XCTAssertEqual(state.queue.rows.items.count, 21)
+        XCTAssertEqual(state.queue.rows.selected?.id, 13, "the cursor stays where it was")
     }
 
     func testQueueFilterCyclesAndReloads() {
         var state = ConsoleFixtures.loadedState()
         _ = ConsoleFixtures.press(&state, .character("4"))
         let effects = ConsoleFixtures.press(&state, .character("f"))
-        XCTAssertEqual(state.queueFilter, .queued)
+        XCTAssertEqual(state.queue.filter, .queued)
         XCTAssertTrue(effects.contains { if case .loadQueue(_, .queued, nil) = $0 { return true } else { return false } })
     }
 }

@@ -22,22 +22,22 @@ final class CacheScanControlTests: XCTestCase {
         let next = ConsoleUpdate.update(&state, .cacheKeysLoaded(first, [], nextPage: "512:10000",
                                                                   progress: sparseStep(examined: 10_000)))
         guard case .loadCacheKeys(_, "512:10000")? = next.last else { return XCTFail("the browse should go on: \(next)") }
-        XCTAssertEqual(state.cacheScan, CacheScanProgress(examined: 10_000, totalKeys: 2_100_000, found: 0, complete: false))
+        XCTAssertEqual(state.cache.scan, CacheScanProgress(examined: 10_000, totalKeys: 2_100_000, found: 0, complete: false))
         XCTAssertEqual(state.cacheScanStatus, "scanned 10.0k of 2.1M keys · 0 match keys · Esc stops")
 
         // A step with keys: they are listed and counted; with fewer than a screenful the walk still goes on.
         let more = ConsoleUpdate.update(&state, .cacheKeysLoaded(next.last!.requestID, [
             CacheKeyRow(key: "match:1:0", ttlSeconds: 60, valueSummary: "youtube 0.9 approved"),
         ], nextPage: "77:20000", progress: sparseStep(examined: 20_000)))
-        XCTAssertEqual(state.cacheKeys.items.map(\.key), ["match:1:0"])
-        XCTAssertEqual(state.cacheScan?.found, 1)
+        XCTAssertEqual(state.cache.keys.items.map(\.key), ["match:1:0"])
+        XCTAssertEqual(state.cache.scan?.found, 1)
         XCTAssertTrue(more.contains { if case .loadCacheKeys(_, "77:20000") = $0 { return true } else { return false } })
 
         // The end of the keyspace ends the walk.
         let done = ConsoleUpdate.update(&state, .cacheKeysLoaded(more.last!.requestID, [], nextPage: nil,
             progress: CacheScanProgress(examined: 2_100_000, totalKeys: 2_100_000, found: 0, complete: true)))
         XCTAssertEqual(done, [])
-        XCTAssertEqual(state.cacheScan?.complete, true)
+        XCTAssertEqual(state.cache.scan?.complete, true)
         XCTAssertNil(state.cacheScanStatus)
     }
 
@@ -51,7 +51,7 @@ final class CacheScanControlTests: XCTestCase {
 
         let stop = ConsoleFixtures.press(&state, .escape)
         XCTAssertEqual(stop, [.cancel(running)], "Esc trips the running step's stop signal")
-        XCTAssertTrue(state.cacheScanStopped)
+        XCTAssertTrue(state.cache.scanStopped)
         XCTAssertFalse(state.isCacheWorkRunning)
         XCTAssertEqual(state.message?.text, "Stopped scanning: scanned 10.0k of 2.1M keys · 1 match keys; j continues, "
                        + "\(state.keymap.keyLabel(for: .refresh)!) starts over")
@@ -59,11 +59,11 @@ final class CacheScanControlTests: XCTestCase {
         // The stopped step's late answer is dropped and asks for nothing more.
         XCTAssertEqual(ConsoleUpdate.update(&state, .cacheKeysLoaded(running, [], nextPage: "9:20000",
                                                                       progress: sparseStep(examined: 20_000))), [])
-        XCTAssertEqual(state.cacheKeys.items.map(\.key), ["match:1:0"])
+        XCTAssertEqual(state.cache.keys.items.map(\.key), ["match:1:0"])
 
         let resume = ConsoleFixtures.press(&state, .character("j"))
         guard case .loadCacheKeys(_, "512:10000")? = resume.last else { return XCTFail("down goes on: \(resume)") }
-        XCTAssertFalse(state.cacheScanStopped)
+        XCTAssertFalse(state.cache.scanStopped)
     }
 
     func testCtrlCStopsARunningBrowseInsteadOfQuitting() throws {

@@ -50,7 +50,7 @@ final class ConsoleAppTests: XCTestCase {
         terminal.enqueue(.tab, .tab, .character("j"), .character("a"))
         step(app) { handler.effects.contains { if case .review = $0 { return true } else { return false } } }
         step(app) { app.state.message?.text == "Approved 1" }
-        XCTAssertEqual(app.state.tracks.items[1].status, .approved)
+        XCTAssertEqual(app.state.review.tracks.items[1].status, .approved)
         XCTAssertFalse(handler.ranOnMainThread.contains(true), "effects must run off the UI thread")
 
         terminal.enqueue(.character("q"))

@@ -73,7 +73,7 @@ enum ConsoleFixtures {
         effects = ConsoleUpdate.update(&state, .releasesLoaded(id(effects, "loadReleases"), store: stores[0].name,
                                                                releases, nextPage: nil))
         _ = ConsoleUpdate.update(&state, .tracksLoaded(id(effects, "loadTracks"), releaseID: releases[0].discogsID, tracks()))
-        state.reviewFocus = .tracks
+        state.review.focus = .tracks
         return state
     }
 

@@ -27,10 +27,10 @@ final class HostileTextTests: XCTestCase {
         var state = ConsoleFixtures.loadedState(size: size)
         let stores = Self.titles.enumerated().map { StoreRow(name: $1, pending: $0, unmatched: 0) }
         state.stores.replace(with: stores, nextPage: nil)
-        state.releases.replace(with: Self.titles.enumerated().map {
+        state.review.releases.replace(with: Self.titles.enumerated().map {
             ReleaseRow(discogsID: Int64($0), title: $1, artist: $1, catno: $1, pending: 1)
         }, nextPage: nil)
-        state.tracks.replace(with: Self.titles.enumerated().map {
+        state.review.tracks.replace(with: Self.titles.enumerated().map {
             TrackRow(releaseID: 1_000_001, index: $0, position: String($1.prefix(3)), title: $1, duration: $1,
                      platform: .youtube, url: "https://www.youtube.com/watch?v=\($1)", confidence: 0.5, status: .pending,
                      verifiedBy: $1,
@@ -79,7 +79,7 @@ final class HostileTextTests: XCTestCase {
         for size in [TerminalSize(columns: 80, rows: 24), TerminalSize(columns: 120, rows: 40), TerminalSize(columns: 200, rows: 60)] {
             for focus in ReviewPane.allCases {
                 var state = hostileState(size)
-                state.reviewFocus = focus
+                state.review.focus = focus
                 for _ in 0..<Self.titles.count {
                     let buffer = ConsoleView.render(state)
                     assertSafe(buffer)
@@ -101,13 +101,13 @@ final class HostileTextTests: XCTestCase {
         assertSafe(ConsoleView.render(state))
         state.modal = nil
         _ = ConsoleFixtures.press(&state, .character("2"))
-        state.inventory.replace(with: Self.titles.enumerated().map {
+        state.inventory.releases.replace(with: Self.titles.enumerated().map {
             InventoryRelease(discogsID: Int64($0), title: $1, artist: $1, trackCount: 3, approved: 1, pending: 1)
         }, nextPage: nil)
-        state.inventoryStore = Self.titles[2]
+        state.inventory.store = Self.titles[2]
         assertSafe(ConsoleView.render(state))
         _ = ConsoleFixtures.press(&state, .character("3"))
-        state.cacheKeys.replace(with: Self.titles.map { CacheKeyRow(key: $0, store: $0, ttlSeconds: 1, valueSummary: $0) },
+        state.cache.keys.replace(with: Self.titles.map { CacheKeyRow(key: $0, store: $0, ttlSeconds: 1, valueSummary: $0) },
                                 nextPage: nil)
         assertSafe(ConsoleView.render(state))
         _ = ConsoleFixtures.press(&state, .character("S"))
@@ -118,7 +118,7 @@ final class HostileTextTests: XCTestCase {
         assertSafe(ConsoleView.render(state))
         state.modal = nil
         _ = ConsoleFixtures.press(&state, .character("4"))
-        state.queueRows.replace(with: Self.titles.enumerated().map {
+        state.queue.rows.replace(with: Self.titles.enumerated().map {
             QueueJobRow(id: Int64($0), store: $1, discogsID: 1, status: .failed, errorMessage: $1)
         }, nextPage: nil)
         _ = ConsoleUpdate.update(&state, .healthChanged(HealthSnapshot(

@@ -90,4 +90,29 @@ final class KeymapTests: XCTestCase {
         XCTAssertEqual(palette.matches(on: .review).map(\.id), [], "cache actions are not offered on the review screen")
         XCTAssertEqual(palette.matches(on: .cache).first?.id, .cacheClearAll)
     }
+
+    func testRebindingMoveDownMovesInTheHelpScreenAndThePalette() {
+        let (keymap, problems) = KeymapOverrides.apply(configText: """
+        [keys]
+        move_down = ["J", "<c-j>"]
+        """)
+        XCTAssertEqual(problems, [])
+        var state = ConsoleFixtures.emptyState()
+        state.keymap = keymap
+
+        _ = ConsoleFixtures.press(&state, .character("?"))
+        XCTAssertEqual(state.modal, .help(scroll: 0))
+        _ = ConsoleFixtures.press(&state, .character("J"), .control("j"))
+        XCTAssertEqual(state.modal, .help(scroll: 2), "both rebound keys scroll the help down")
+        _ = ConsoleFixtures.press(&state, .down)
+        XCTAssertNil(state.modal, "the old key is no longer move_down: like any other key it closes the help")
+
+        _ = ConsoleFixtures.press(&state, .character(":"))
+        _ = ConsoleFixtures.press(&state, .control("j"))
+        guard case .palette(let moved)? = state.modal else { return XCTFail("the palette is open") }
+        XCTAssertEqual(moved.cursor, 1, "a rebound key that is not text moves in the palette")
+        _ = ConsoleFixtures.press(&state, .character("J"))
+        guard case .palette(let typed)? = state.modal else { return XCTFail("the palette is open") }
+        XCTAssertEqual(typed.query.text, "J", "a letter is text in the palette's field, whatever it is bound to")
+    }
 }

@@ -21,7 +21,7 @@ final class LiveUpdateTests: XCTestCase {
     func testCursorStaysOnItsTrackAndChangesAreAnnounced() {
         var state = ConsoleFixtures.loadedState()
         _ = ConsoleFixtures.press(&state, .character("j"), .character("j"), .character("j"))  // B2
-        XCTAssertEqual(state.focusedTrack?.position, "B2")
+        XCTAssertEqual(state.review.focusedTrack?.position, "B2")
         let id = liveTracksRequest(ConsoleUpdate.update(&state, .dataChanged([change])))!
         // Someone approved A2 and B3; the matcher found a pending match for B1 and another source added a new row
         // at the top (index -1 stands in for a reordered list).
@@ -33,7 +33,7 @@ final class LiveUpdateTests: XCTestCase {
         rows[2].confidence = 0.55
         rows.insert(TrackRow(releaseID: 1_000_001, index: 9, position: "A0", title: "Intro", status: .pending), at: 0)
         _ = ConsoleUpdate.update(&state, .tracksLoaded(id, releaseID: 1_000_001, rows))
-        XCTAssertEqual(state.focusedTrack?.position, "B2", "cursor follows identity, not index")
+        XCTAssertEqual(state.review.focusedTrack?.position, "B2", "cursor follows identity, not index")
         XCTAssertEqual(state.announcement?.text, "2 new, 2 resolved in this release (changed elsewhere)")
     }
 
@@ -54,7 +54,7 @@ final class LiveUpdateTests: XCTestCase {
 
     func testNewReleasesAreMergedWithoutMovingTheCursor() {
         var state = ConsoleFixtures.loadedState()
-        state.reviewFocus = .releases
+        state.review.focus = .releases
         _ = ConsoleFixtures.press(&state, .character("j"))  // Kind of Blue
         let effects = ConsoleUpdate.update(&state, .dataChanged([change]))
         let id = effects.compactMap { effect -> RequestID? in
@@ -63,8 +63,8 @@ final class LiveUpdateTests: XCTestCase {
         let fresh = [ReleaseRow(discogsID: 1_000_000, title: "Giant Steps", artist: "John Coltrane", catno: "SD 1311", pending: 4)]
             + ConsoleFixtures.releases
         _ = ConsoleUpdate.update(&state, .releasesLoaded(id, store: "deepgroove-records", fresh, nextPage: nil))
-        XCTAssertEqual(state.releases.selected?.title, "Kind of Blue")
-        XCTAssertEqual(state.releases.items.count, 4)
+        XCTAssertEqual(state.review.releases.selected?.title, "Kind of Blue")
+        XCTAssertEqual(state.review.releases.items.count, 4)
         XCTAssertEqual(state.announcement?.text, "1 new release(s) in deepgroove-records")
     }
 

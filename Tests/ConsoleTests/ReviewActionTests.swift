@@ -17,8 +17,8 @@ final class ReviewActionTests: XCTestCase {
         guard let (_, command) = reviewCommand(effects) else { return XCTFail("\(effects)") }
         XCTAssertEqual(command, ReviewCommand(decision: .approve, targets: [
             ReviewTarget(track: TrackReference(releaseID: 1_000_001, trackIndex: 1), seen: .match(updatedAt: seen))]))
-        XCTAssertEqual(state.focusedTrack?.position, "B2", "skips the unmatched B1 to the next pending")
-        XCTAssertTrue(state.tracksInFlight.contains(TrackReference(releaseID: 1_000_001, trackIndex: 1)))
+        XCTAssertEqual(state.review.focusedTrack?.position, "B2", "skips the unmatched B1 to the next pending")
+        XCTAssertTrue(state.review.tracksInFlight.contains(TrackReference(releaseID: 1_000_001, trackIndex: 1)))
     }
 
     func testApproveAppliedUpdatesTheRowAndTheCounts() {
@@ -29,22 +29,22 @@ final class ReviewActionTests: XCTestCase {
         approved.status = .approved
         approved.verifiedBy = "alice"
         _ = ConsoleUpdate.update(&state, .reviewApplied(id, [approved], summary: "Approved A2"))
-        XCTAssertEqual(state.tracks.items[1].status, .approved)
-        XCTAssertTrue(state.tracksInFlight.isEmpty)
-        XCTAssertEqual(state.releases.selected?.pending, 2)
+        XCTAssertEqual(state.review.tracks.items[1].status, .approved)
+        XCTAssertTrue(state.review.tracksInFlight.isEmpty)
+        XCTAssertEqual(state.review.releases.selected?.pending, 2)
         XCTAssertEqual(state.stores.selected?.pending, 41)
         XCTAssertEqual(state.message?.text, "Approved A2")
-        XCTAssertEqual(state.focusedTrack?.position, "B2", "the answer does not move the cursor")
+        XCTAssertEqual(state.review.focusedTrack?.position, "B2", "the answer does not move the cursor")
     }
 
     func testApprovingTheLastPendingSaysTheReleaseIsDone() {
         var state = ConsoleFixtures.loadedState()
         var rows = ConsoleFixtures.tracks()
         for index in [3, 4] { rows[index].status = .approved }
-        state.tracks.replace(with: rows, nextPage: nil)
-        state.tracks.select(id: 1)
+        state.review.tracks.replace(with: rows, nextPage: nil)
+        state.review.tracks.select(id: 1)
         _ = ConsoleFixtures.press(&state, .character("a"))
-        XCTAssertEqual(state.focusedTrack?.position, "A2")
+        XCTAssertEqual(state.review.focusedTrack?.position, "A2")
         XCTAssertTrue(state.message?.text.hasPrefix("No pending tracks left") ?? false)
     }
 
@@ -58,7 +58,7 @@ final class ReviewActionTests: XCTestCase {
 
     func testActionsOutsideTheTracksPaneAskForFocus() {
         var state = ConsoleFixtures.loadedState()
-        state.reviewFocus = .releases
+        state.review.focus = .releases
         XCTAssertEqual(ConsoleFixtures.press(&state, .character("a")), [])
         XCTAssertTrue(state.message?.text.contains("focus a track first") ?? false)
     }
@@ -68,18 +68,18 @@ final class ReviewActionTests: XCTestCase {
         _ = ConsoleFixtures.press(&state, .character("j"), .character(" "))  // mark A2, cursor to B1
         _ = ConsoleFixtures.press(&state, .character("j"), .character(" "))  // mark B2
         _ = ConsoleFixtures.press(&state, .character(" "))                   // mark B3
-        XCTAssertEqual(state.tracks.marked, [1, 3, 4])
+        XCTAssertEqual(state.review.tracks.marked, [1, 3, 4])
         let effects = ConsoleFixtures.press(&state, .character("x"))
         guard let (_, command) = reviewCommand(effects) else { return XCTFail("\(effects)") }
         XCTAssertEqual(command.decision, .reject)
         XCTAssertEqual(command.targets.map(\.track.trackIndex), [1, 3, 4])
-        XCTAssertTrue(state.tracks.marked.isEmpty, "marks are consumed by the action")
+        XCTAssertTrue(state.review.tracks.marked.isEmpty, "marks are consumed by the action")
     }
 
     func testEscapeClearsMarks() {
         var state = ConsoleFixtures.loadedState()
         _ = ConsoleFixtures.press(&state, .character(" "), .character(" "), .escape)
-        XCTAssertTrue(state.tracks.marked.isEmpty)
+        XCTAssertTrue(state.review.tracks.marked.isEmpty)
     }
 
     func testConflictSaysWhoAndWhenAndReloadsTheRelease() {
@@ -93,7 +93,7 @@ final class ReviewActionTests: XCTestCase {
         XCTAssertEqual(state.message?.text,
                        "A2 Moment's Notice was changed by bob at 04:23:45 UTC; nothing was saved. Reloaded: check it and decide again")
         guard case .loadTracks(_, 1_000_001) = effects.first else { return XCTFail("\(effects)") }
-        XCTAssertTrue(state.tracksInFlight.isEmpty)
+        XCTAssertTrue(state.review.tracksInFlight.isEmpty)
     }
 
     func testBulkWithSomeConflictsAppliesTheRestAndReloads() {
@@ -105,8 +105,8 @@ final class ReviewActionTests: XCTestCase {
         let conflict = ConflictInfo(track: TrackReference(releaseID: 1_000_001, trackIndex: 4), changedBy: "worker-2",
                                     changedAt: Date(timeIntervalSince1970: 1_763_699_025))
         let effects = ConsoleUpdate.update(&state, .reviewApplied(id, [approved], conflicts: [conflict], summary: "Approved 1 of 2"))
-        XCTAssertEqual(state.tracks.items[1].status, .approved)
-        XCTAssertTrue(state.tracksInFlight.isEmpty)
+        XCTAssertEqual(state.review.tracks.items[1].status, .approved)
+        XCTAssertTrue(state.review.tracksInFlight.isEmpty)
         XCTAssertEqual(state.message?.text,
                        "Approved 1 of 2; B3 Lazy Bird was changed by worker-2 at 04:23:45 UTC; nothing was saved. Reloaded: check it and decide again")
         guard case .loadTracks(_, 1_000_001) = effects.first else { return XCTFail("\(effects)") }
@@ -119,8 +119,8 @@ final class ReviewActionTests: XCTestCase {
         var restored = ConsoleFixtures.tracks()[0]
         restored.status = .pending
         _ = ConsoleUpdate.update(&state, .reviewApplied(id, [restored], summary: "Undid: approve A1"))
-        XCTAssertEqual(state.tracks.items[0].status, .pending)
-        XCTAssertEqual(state.releases.selected?.pending, 4)
+        XCTAssertEqual(state.review.tracks.items[0].status, .pending)
+        XCTAssertEqual(state.review.releases.selected?.pending, 4)
     }
 
     func testBulkApproveAboveThresholdAsksThenSendsOnlyQualifyingTracks() {
@@ -175,13 +175,13 @@ final class ReviewActionTests: XCTestCase {
         _ = ConsoleFixtures.press(&state, .character("j"), .character("j"), .character("r"))
         guard case .replace(let form) = state.modal else { return XCTFail("form expected") }
         // While the form is open, someone else matches the track and a live refresh shows it.
-        var rows = state.tracks.items
+        var rows = state.review.tracks.items
         let index = rows.firstIndex { $0.reference == form.target.track }!
         rows[index].url = "https://www.youtube.com/watch?v=someoneelse"
         rows[index].platform = .youtube
         rows[index].status = .pending
         rows[index].updatedAt = Date(timeIntervalSince1970: 1_800_000_000)
-        state.tracks.replace(with: rows, nextPage: nil)
+        state.review.tracks.replace(with: rows, nextPage: nil)
         _ = ConsoleFixtures.type(&state, "https://soundcloud.com/bluenote/locomotion")
         let effects = ConsoleFixtures.press(&state, .enter)
         XCTAssertEqual(reviewCommand(effects)?.1.targets.first?.seen, .noMatch,
@@ -200,10 +200,10 @@ final class ReviewActionTests: XCTestCase {
         var state = ConsoleFixtures.loadedState()
         var rows = ConsoleFixtures.tracks()
         rows[0].url = "file:///etc/passwd"
-        state.tracks.replace(with: rows, nextPage: nil)
+        state.review.tracks.replace(with: rows, nextPage: nil)
         XCTAssertEqual(ConsoleFixtures.press(&state, .character("o")), [])
         XCTAssertEqual(state.message?.severity, .error)
-        state.tracks.replace(with: ConsoleFixtures.tracks(), nextPage: nil)
+        state.review.tracks.replace(with: ConsoleFixtures.tracks(), nextPage: nil)
         guard case .openURL(_, let url) = ConsoleFixtures.press(&state, .character("o")).first else { return XCTFail() }
         XCTAssertEqual(url, "https://www.youtube.com/watch?v=XpZHUVjQydI")
     }
@@ -214,7 +214,7 @@ final class ReviewActionTests: XCTestCase {
         let (id, _) = reviewCommand(ConsoleFixtures.press(&state, .character("a")))!
         let effects = ConsoleUpdate.update(&state, .requestFailed(id, "timeout after 5 s; the change did not commit"))
         guard case .loadTracks(_, 1_000_001) = effects.first else { return XCTFail("the release is reread: \(effects)") }
-        XCTAssertTrue(state.tracksInFlight.isEmpty)
+        XCTAssertTrue(state.review.tracksInFlight.isEmpty)
         XCTAssertEqual(state.message?.text, "Approving A2 Moment's Notice failed: timeout after 5 s; the change did not commit")
     }
 }

@@ -12,7 +12,7 @@ final class SafetyTests: XCTestCase {
             _ = ConsoleFixtures.press(&state, .character("j"))
             if let screen = descriptor.screens.first { state.screen = screen }
             if state.screen == .cache {
-                state.cacheKeys.replace(with: [CacheKeyRow(key: "match:1000001:1", store: "deepgroove-records", ttlSeconds: 10,
+                state.cache.keys.replace(with: [CacheKeyRow(key: "match:1000001:1", store: "deepgroove-records", ttlSeconds: 10,
                                                            valueSummary: "")], nextPage: nil)
             }
             let effects = ConsoleUpdate.update(&state, .key(Keymap.defaults.keys(for: descriptor.id)[0]))

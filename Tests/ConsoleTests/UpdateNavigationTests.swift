@@ -17,10 +17,10 @@ final class UpdateNavigationTests: XCTestCase {
 
     func testMovingThroughStoresSupersedesTheOlderLoadAndDropsItsAnswer() {
         var state = ConsoleFixtures.loadedState()
-        state.reviewFocus = .stores
+        state.review.focus = .stores
         let first = ConsoleFixtures.press(&state, .character("j"))
         guard case .loadReleases(let firstID, "tokyo-vinyl-exchange", nil) = first.last else { return XCTFail("\(first)") }
-        XCTAssertTrue(state.releases.items.isEmpty, "the previous store's releases must not stay on screen")
+        XCTAssertTrue(state.review.releases.items.isEmpty, "the previous store's releases must not stay on screen")
         let effects = ConsoleFixtures.press(&state, .character("j"))
         guard effects.first == .cancel(firstID), case .loadReleases(let id, "berlin-basement", nil) = effects.last else {
             return XCTFail("expected cancel + loadReleases, got \(effects)")
@@ -28,68 +28,68 @@ final class UpdateNavigationTests: XCTestCase {
         // The answer for the store the cursor left arrives late and is dropped.
         _ = ConsoleUpdate.update(&state, .releasesLoaded(firstID, store: "tokyo-vinyl-exchange",
                                                          ConsoleFixtures.releases, nextPage: nil))
-        XCTAssertTrue(state.releases.items.isEmpty)
+        XCTAssertTrue(state.review.releases.items.isEmpty)
         _ = ConsoleUpdate.update(&state, .releasesLoaded(id, store: "berlin-basement", [ConsoleFixtures.releases[2]], nextPage: nil))
-        XCTAssertEqual(state.releases.selected?.discogsID, 1_000_003)
+        XCTAssertEqual(state.review.releases.selected?.discogsID, 1_000_003)
     }
 
     func testTabShiftTabAndVimKeysMoveFocus() {
         var state = ConsoleFixtures.loadedState()
-        state.reviewFocus = .stores
+        state.review.focus = .stores
         _ = ConsoleFixtures.press(&state, .tab)
-        XCTAssertEqual(state.reviewFocus, .releases)
+        XCTAssertEqual(state.review.focus, .releases)
         _ = ConsoleFixtures.press(&state, .tab, .tab, .tab)
-        XCTAssertEqual(state.reviewFocus, .stores, "Tab wraps")
+        XCTAssertEqual(state.review.focus, .stores, "Tab wraps")
         _ = ConsoleFixtures.press(&state, .backTab)
-        XCTAssertEqual(state.reviewFocus, .detail)
+        XCTAssertEqual(state.review.focus, .detail)
         _ = ConsoleFixtures.press(&state, .character("h"), .left)
-        XCTAssertEqual(state.reviewFocus, .releases)
+        XCTAssertEqual(state.review.focus, .releases)
         _ = ConsoleFixtures.press(&state, .character("l"))
-        XCTAssertEqual(state.reviewFocus, .tracks)
+        XCTAssertEqual(state.review.focus, .tracks)
         _ = ConsoleFixtures.press(&state, .right, .right)
-        XCTAssertEqual(state.reviewFocus, .detail, "l stops at the last pane")
+        XCTAssertEqual(state.review.focus, .detail, "l stops at the last pane")
     }
 
     func testArrowsAndJKMoveTheTrackCursorAndGGJump() {
         var state = ConsoleFixtures.loadedState()
         _ = ConsoleFixtures.press(&state, .character("j"), .down)
-        XCTAssertEqual(state.focusedTrack?.position, "B1")
+        XCTAssertEqual(state.review.focusedTrack?.position, "B1")
         _ = ConsoleFixtures.press(&state, .up)
-        XCTAssertEqual(state.focusedTrack?.position, "A2")
+        XCTAssertEqual(state.review.focusedTrack?.position, "A2")
         _ = ConsoleFixtures.press(&state, .character("G"))
-        XCTAssertEqual(state.focusedTrack?.position, "B3")
+        XCTAssertEqual(state.review.focusedTrack?.position, "B3")
         _ = ConsoleFixtures.press(&state, .character("g"))
-        XCTAssertEqual(state.focusedTrack?.position, "A1")
+        XCTAssertEqual(state.review.focusedTrack?.position, "A1")
     }
 
     func testDetailPaneMovesOverCandidates() {
         var state = ConsoleFixtures.loadedState()
         _ = ConsoleFixtures.press(&state, .character("j"), .character("l"), .character("j"))
-        XCTAssertEqual(state.reviewFocus, .detail)
-        XCTAssertEqual(state.focusedCandidate?.platform, .soundcloud)
+        XCTAssertEqual(state.review.focus, .detail)
+        XCTAssertEqual(state.review.focusedCandidate?.platform, .soundcloud)
         _ = ConsoleFixtures.press(&state, .character("j"))
-        XCTAssertEqual(state.candidateCursor, 1, "stays on the last candidate")
+        XCTAssertEqual(state.review.candidateCursor, 1, "stays on the last candidate")
     }
 
     func testEnterDrillsInButNeverDecides() {
         var state = ConsoleFixtures.loadedState()
-        state.reviewFocus = .stores
+        state.review.focus = .stores
         XCTAssertEqual(ConsoleFixtures.press(&state, .enter, .enter, .enter, .enter, .enter), [])
-        XCTAssertEqual(state.reviewFocus, .detail)
-        XCTAssertTrue(state.tracksInFlight.isEmpty)
+        XCTAssertEqual(state.review.focus, .detail)
+        XCTAssertTrue(state.review.tracksInFlight.isEmpty)
     }
 
     func testFilterNarrowsTheFocusedListAndEscClearsIt() {
         var state = ConsoleFixtures.loadedState()
         _ = ConsoleFixtures.press(&state, .character("/"))
         _ = ConsoleFixtures.type(&state, "lazy")
-        XCTAssertEqual(state.tracks.visible.map(\.position), ["B3"])
+        XCTAssertEqual(state.review.tracks.visible.map(\.position), ["B3"])
         _ = ConsoleFixtures.press(&state, .enter)
         XCTAssertNil(state.modal)
-        XCTAssertEqual(state.tracks.filter, "lazy")
+        XCTAssertEqual(state.review.tracks.filter, "lazy")
         _ = ConsoleFixtures.press(&state, .escape)
-        XCTAssertEqual(state.tracks.filter, "")
-        XCTAssertEqual(state.tracks.visible.count, 5)
+        XCTAssertEqual(state.review.tracks.filter, "")
+        XCTAssertEqual(state.review.tracks.visible.count, 5)
     }
 
     func testPaletteRunsTheBestMatchingAction() {
@@ -118,18 +118,18 @@ final class UpdateNavigationTests: XCTestCase {
             InventoryRelease(discogsID: 1_000_002, title: "Kind of Blue", artist: "Miles Davis", trackCount: 5, approved: 4, pending: 1),
         ], syncLog: []))
         _ = ConsoleFixtures.press(&state, .enter)  // from the stores list into the releases
-        XCTAssertFalse(state.inventoryFocusOnStores)
+        XCTAssertFalse(state.inventory.focusOnStores)
         let effects = ConsoleFixtures.press(&state, .enter)
         XCTAssertEqual(state.screen, .review)
-        XCTAssertEqual(state.reviewFocus, .tracks)
-        XCTAssertEqual(state.releases.selected?.discogsID, 1_000_002)
+        XCTAssertEqual(state.review.focus, .tracks)
+        XCTAssertEqual(state.review.releases.selected?.discogsID, 1_000_002)
         XCTAssertTrue(effects.contains { if case .loadTracks(_, 1_000_002) = $0 { return true } else { return false } })
     }
 
     func testAStoreChosenInTheInventoryIsFollowedOnTheReviewScreen() {
         var state = ConsoleFixtures.loadedState()
         _ = ConsoleFixtures.press(&state, .character("2"), .character("j"))
-        XCTAssertEqual(state.inventoryStore, "tokyo-vinyl-exchange")
+        XCTAssertEqual(state.inventory.store, "tokyo-vinyl-exchange")
         let effects = ConsoleFixtures.press(&state, .character("1"))
         XCTAssertTrue(effects.contains { if case .loadReleases(_, "tokyo-vinyl-exchange", nil) = $0 { return true } else { return false } })
     }
@@ -161,13 +161,13 @@ final class UpdateNavigationTests: XCTestCase {
     func testReleasesPageIsRequestedNearTheEnd() {
         var state = ConsoleFixtures.loadedState()
         let many = (0..<30).map { ReleaseRow(discogsID: Int64(2_000_000 + $0), title: "R\($0)", artist: "A", catno: "", pending: 1) }
-        state.reviewFocus = .stores
+        state.review.focus = .stores
         let reload = ConsoleFixtures.press(&state, .character("j"), .character("k"))
         let id = reload.compactMap { effect -> RequestID? in
             if case .loadReleases(let id, _, _) = effect { return id } else { return nil }
         }.last!
         _ = ConsoleUpdate.update(&state, .releasesLoaded(id, store: "deepgroove-records", many, nextPage: "cursor-30"))
-        state.reviewFocus = .releases
+        state.review.focus = .releases
         var effects: [ConsoleEffect] = []
         for _ in 0..<22 { effects += ConsoleFixtures.press(&state, .character("j")) }
         XCTAssertTrue(effects.contains { if case .loadReleases(_, _, "cursor-30") = $0 { return true } else { return false } },

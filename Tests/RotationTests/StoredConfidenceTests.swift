@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 @testable import Rotation
 import XCTest
 

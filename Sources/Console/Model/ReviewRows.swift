@@ -1,6 +1,5 @@
 import Foundation
 import Matching
-import Rotation
 
 /// A record store in the review list, with how much work it holds.
 public struct StoreRow: Equatable, Sendable, Identifiable {

@@ -1,5 +1,5 @@
 import Foundation
-import Rotation
+import Matching
 
 /// Numbers, sizes, ages and times as the console prints them: short, fixed formats, always in UTC so every
 /// reviewer reads the same clock and goldens do not depend on the machine's zone.

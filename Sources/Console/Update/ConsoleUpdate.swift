@@ -107,124 +107,27 @@ extension ConsoleState {
                                                    : now.addingTimeInterval(ConsoleUpdate.messageLifetime))
     }
 
-    // MARK: - Loading
+    // MARK: - Loading and the focused screen
 
     mutating func loadStores() -> [ConsoleEffect] {
         if isPending({ $0 == .loadStores }) { return [] }
         return [.loadStores(begin(.loadStores, "loading stores"))]
     }
 
-    /// Loads the releases of the selected store when they are not the ones shown.
-    mutating func followStoreSelection(force: Bool = false) -> [ConsoleEffect] {
-        guard let store = stores.selected?.name else {
-            releases.reset(); releasesStore = nil; tracks.reset(); tracksRelease = nil
-            return []
-        }
-        guard force || store != releasesStore else { return [] }
-        var effects = supersede { if case .loadReleases = $0 { return true } else { return false } }
-        if store != releasesStore {
-            releases.reset()
-            tracks.reset()
-            tracksRelease = nil
-            effects += supersede { if case .loadTracks = $0 { return true } else { return false } }
-        }
-        releasesStore = store
-        let id = begin(.loadReleases(store: store, mode: .first), "loading releases of \(store)")
-        return effects + [.loadReleases(id, store: store, after: nil)]
-    }
-
-    /// Loads the tracks of the selected release when they are not the ones shown.
-    mutating func followReleaseSelection(force: Bool = false) -> [ConsoleEffect] {
-        guard let release = releases.selected else {
-            tracks.reset(); tracksRelease = nil
-            return []
-        }
-        guard force || release.discogsID != tracksRelease else { return [] }
-        var effects = supersede { if case .loadTracks = $0 { return true } else { return false } }
-        if release.discogsID != tracksRelease {
-            tracks.reset()
-            candidateCursor = 0
-        }
-        tracksRelease = release.discogsID
-        let id = begin(.loadTracks(releaseID: release.discogsID, live: false), "loading tracks")
-        effects.append(.loadTracks(id, releaseID: release.discogsID))
-        return effects
-    }
-
-    /// Asks for the next page of releases when the cursor nears the end of what is loaded.
-    mutating func loadMoreReleasesIfNeeded() -> [ConsoleEffect] {
-        guard let store = releasesStore, releases.wantsNextPage(),
-              !isPending({ if case .loadReleases = $0 { return true } else { return false } }) else { return [] }
-        let id = begin(.loadReleases(store: store, mode: .nextPage), "loading more releases")
-        return [.loadReleases(id, store: store, after: releases.nextPage)]
-    }
-
-    mutating func loadMoreCacheKeysIfNeeded() -> [ConsoleEffect] {
-        guard cacheKeys.wantsNextPage(), !isPending({ $0 == .loadCacheKeys(mode: .nextPage) || $0 == .loadCacheKeys(mode: .first) })
-        else { return [] }
-        return [.loadCacheKeys(begin(.loadCacheKeys(mode: .nextPage), "scanning cache keys"), after: cacheKeys.nextPage)]
-    }
-
-    mutating func loadInventoryIfNeeded(force: Bool = false) -> [ConsoleEffect] {
-        guard let store = stores.selected?.name else { return [] }
-        guard force || store != inventoryStore else { return [] }
-        var effects = supersede { if case .loadInventory = $0 { return true } else { return false } }
-        if store != inventoryStore { inventory.reset(); syncLog = [] }
-        inventoryStore = store
-        let id = begin(.loadInventory(store: store, mode: .first), "loading inventory of \(store)")
-        effects.append(.loadInventory(id, store: store, after: nil))
-        return effects
-    }
-
-    mutating func loadMoreInventoryIfNeeded() -> [ConsoleEffect] {
-        guard let store = inventoryStore, inventory.wantsNextPage(),
-              !isPending({ if case .loadInventory = $0 { return true } else { return false } }) else { return [] }
-        let id = begin(.loadInventory(store: store, mode: .nextPage), "loading more of \(store)")
-        return [.loadInventory(id, store: store, after: inventory.nextPage)]
-    }
-
-    mutating func loadQueue() -> [ConsoleEffect] {
-        let effects = supersede { if case .loadQueue = $0 { return true } else { return false } }
-        let id = begin(.loadQueue(mode: .first), "loading queue (\(queueFilter.title))")
-        return effects + [.loadQueue(id, queueFilter, after: nil)]
-    }
-
-    mutating func loadMoreQueueIfNeeded() -> [ConsoleEffect] {
-        guard queueRows.wantsNextPage(), !isPending({ if case .loadQueue = $0 { return true } else { return false } })
-        else { return [] }
-        let id = begin(.loadQueue(mode: .nextPage), "loading more queue rows")
-        return [.loadQueue(id, queueFilter, after: queueRows.nextPage)]
-    }
-
-    mutating func loadCacheKeysFromStart() -> [ConsoleEffect] {
-        let effects = supersede { if case .loadCacheKeys = $0 { return true } else { return false } }
-        cacheScan = nil
-        cacheScanStopped = false
-        return effects + [.loadCacheKeys(begin(.loadCacheKeys(mode: .first), "scanning cache keys"), after: nil)]
-    }
+    /// The unit of the screen that has the keys.
+    var focusedScreen: any ScreenUnit.Type { ScreenRegistry.unit(for: screen) }
 
     /// Reloads what the current screen shows.
-    mutating func refreshScreen() -> [ConsoleEffect] {
-        switch screen {
-        case .review:
-            var effects = loadStores()
-            if releasesStore != nil { effects += followStoreSelection(force: true) }
-            if tracksRelease != nil { effects += followReleaseSelection(force: true) }
-            return effects
-        case .inventory: return loadStores() + loadInventoryIfNeeded(force: true)
-        case .cache: return loadCacheKeysFromStart()
-        case .queue: return loadQueue()
-        }
-    }
+    mutating func refreshScreen() -> [ConsoleEffect] { focusedScreen.refresh(&self) }
 
     /// Keeps every cursor on screen after a resize or a page change.
     mutating func keepCursorsVisible() {
         let layout = ConsoleLayout(state: self)
-        stores.scrollToCursor(height: screen == .inventory ? layout.inventoryStoresHeight : layout.viewportHeight(of: .stores))
-        releases.scrollToCursor(height: layout.viewportHeight(of: .releases))
-        tracks.scrollToCursor(height: layout.viewportHeight(of: .tracks))
-        inventory.scrollToCursor(height: layout.inventoryListHeight)
-        cacheKeys.scrollToCursor(height: layout.cacheListHeight)
-        queueRows.scrollToCursor(height: layout.queueListHeight)
+        // The stores list is shared: the focused screen's height when it shows it, else the first screen's that does.
+        if let height = focusedScreen.storesListHeight(layout)
+            ?? ScreenRegistry.all.lazy.compactMap({ $0.storesListHeight(layout) }).first {
+            stores.scrollToCursor(height: height)
+        }
+        for unit in ScreenRegistry.all { unit.keepCursorsVisible(&self, layout) }
     }
 }

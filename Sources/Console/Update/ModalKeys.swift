@@ -6,22 +6,41 @@ extension ConsoleState {
     mutating func handleModalKey(_ key: KeyEvent, _ current: ConsoleModal) -> [ConsoleEffect] {
         switch current {
         case .help(let scroll):
-            switch key {
-            case .character("j"), .down: modal = .help(scroll: scroll + 1)
-            case .character("k"), .up: modal = .help(scroll: max(0, scroll - 1))
-            case .pageDown, .control("d"), .character(" "): modal = .help(scroll: scroll + max(1, size.rows - 6))
-            case .pageUp, .control("u"): modal = .help(scroll: max(0, scroll - max(1, size.rows - 6)))
-            case .character("g"), .home: modal = .help(scroll: 0)
-            default: modal = nil
+            // The help screen pages like `less`: Space goes a page down besides the page keys.
+            let page = max(1, size.rows - 6)
+            if keymap.binds(key, to: .moveDown) {
+                modal = .help(scroll: scroll + 1)
+            } else if keymap.binds(key, to: .moveUp) {
+                modal = .help(scroll: max(0, scroll - 1))
+            } else if keymap.binds(key, to: .pageDown) || key == .character(" ") {
+                modal = .help(scroll: scroll + page)
+            } else if keymap.binds(key, to: .pageUp) {
+                modal = .help(scroll: max(0, scroll - page))
+            } else if keymap.binds(key, to: .top) {
+                modal = .help(scroll: 0)
+            } else {
+                modal = nil
             }
             return []
 
         case .palette(var palette):
             let matches = palette.matches(on: screen)
+            // Readline's Ctrl-N / Ctrl-P move too; letters are the query.
+            if keymap.closesDialog(key) {
+                modal = nil
+                return []
+            }
+            if keymap.binds(key, toAnyOf: [.moveDown, .focusNext], inTextField: true) || key == .control("n") {
+                palette.cursor = min(max(0, matches.count - 1), palette.cursor + 1)
+                modal = .palette(palette)
+                return []
+            }
+            if keymap.binds(key, toAnyOf: [.moveUp, .focusPrevious], inTextField: true) || key == .control("p") {
+                palette.cursor = max(0, palette.cursor - 1)
+                modal = .palette(palette)
+                return []
+            }
             switch key {
-            case .escape: modal = nil
-            case .down, .control("n"), .tab: palette.cursor = min(max(0, matches.count - 1), palette.cursor + 1); modal = .palette(palette)
-            case .up, .control("p"), .backTab: palette.cursor = max(0, palette.cursor - 1); modal = .palette(palette)
             case .enter:
                 modal = nil
                 guard matches.indices.contains(palette.cursor) else { say("No action matches", .warning); return [] }
@@ -35,11 +54,12 @@ extension ConsoleState {
             return []
 
         case .filter(var field):
-            switch key {
-            case .escape:
+            if keymap.closesDialog(key) {
                 modal = nil
                 setFocusedFilter("")
-                return followSelectionAfterFilter()
+                return focusedScreen.followSelectionAfterFilter(&self)
+            }
+            switch key {
             case .enter:
                 modal = nil
                 return []
@@ -48,7 +68,7 @@ extension ConsoleState {
                 field.edit(edit)
                 modal = .filter(field)
                 setFocusedFilter(field.text)
-                return followSelectionAfterFilter()
+                return focusedScreen.followSelectionAfterFilter(&self)
             }
 
         case .confirm(let dialog):
@@ -60,11 +80,12 @@ extension ConsoleState {
             return []
 
         case .cacheClear(var dialog):
-            switch key {
-            case .escape:
+            if keymap.closesDialog(key) {
                 modal = nil
                 say("Cancelled: no key was deleted")
                 return supersede { $0 == .previewCacheClear(dialog.scope) }
+            }
+            switch key {
             // Enter confirms any scope; `y` only a narrow one (for a wide one it is part of the typed phrase).
             case .enter:
                 return confirmCacheClear(dialog)
@@ -85,22 +106,19 @@ extension ConsoleState {
             }
 
         case .replace(var form):
-            switch key {
-            case .escape:
+            if keymap.closesDialog(key) {
                 modal = nil
                 say("Replace cancelled")
                 return []
+            }
+            switch key {
             case .enter:
                 switch form.verdict {
                 case .invalid:
                     return []  // the form already shows why
                 case .valid(let url, let platform):
                     modal = nil
-                    guard let row = tracks.items.first(where: { $0.reference == form.target.track }) else {
-                        say("The track is no longer shown; nothing was changed", .warning)
-                        return []
-                    }
-                    return submit(.replace(url: url, platform: platform), [row], seen: [form.target])
+                    return submitReplacement(url: url, platform: platform, for: form.target)
                 }
             default:
                 guard let edit = Self.edit(for: key) else { return [] }
@@ -133,17 +151,12 @@ extension ConsoleState {
         return effects
     }
 
-    /// After the filter changes the selection, the panes to the right follow it.
-    mutating func followSelectionAfterFilter() -> [ConsoleEffect] {
-        switch screen {
-        case .review:
-            switch reviewFocus {
-            case .stores: return followStoreSelection()
-            case .releases: return followReleaseSelection()
-            default: return []
-            }
-        case .inventory: return inventoryFocusOnStores ? loadInventoryIfNeeded() : []
-        default: return []
+    /// Runs what a confirmation dialog accepted.
+    mutating func runConfirmed(_ operation: ConfirmedOperation) -> [ConsoleEffect] {
+        switch operation {
+        case .review(let command): return submitConfirmed(command)
+        case .clearCache(let scope): return clearCache(scope)
+        case .requeue(let ids): return requeue(ids)
         }
     }
 

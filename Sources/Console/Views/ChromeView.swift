@@ -10,10 +10,10 @@ enum ChromeView {
         if rect.width >= 100 {
             x += buffer.put(" Rotation ", at: CellPosition(column: x, row: rect.row), style: CellStyle(.title, emphasis: .bold))
         }
-        for screen in ConsoleScreen.allCases {
-            let key = state.keymap.keyLabel(for: screenAction(screen)) ?? "·"
-            let active = screen == state.screen
-            x += buffer.put(" \(key) \(screen.title) ", at: CellPosition(column: x, row: rect.row),
+        for unit in ScreenRegistry.all {
+            let key = state.keymap.keyLabel(for: unit.switchAction) ?? "·"
+            let active = unit.id == state.screen
+            x += buffer.put(" \(key) \(unit.title) ", at: CellPosition(column: x, row: rect.row),
                             style: CellStyle(active ? .selection : .header, emphasis: active ? .bold : []))
         }
         var right: [(String, ThemeRole)] = []
@@ -35,15 +35,6 @@ enum ChromeView {
         for (offset, part) in right.enumerated() {
             column += buffer.put(part.0, at: CellPosition(column: column, row: rect.row), style: CellStyle(part.1))
             if offset < right.count - 1 { column += buffer.put("  ", at: CellPosition(column: column, row: rect.row), style: CellStyle(.header)) }
-        }
-    }
-
-    static func screenAction(_ screen: ConsoleScreen) -> ActionID {
-        switch screen {
-        case .review: return .screenReview
-        case .inventory: return .screenInventory
-        case .cache: return .screenCache
-        case .queue: return .screenQueue
         }
     }
 
@@ -110,22 +101,9 @@ enum ChromeView {
         }
     }
 
-    /// The actions worth a hint in the current context, most useful first.
+    /// The actions worth a hint in the current context, most useful first: the focused screen's, then the shared.
     static func hintActions(_ state: ConsoleState) -> [ActionID] {
-        var actions: [ActionID]
-        switch state.screen {
-        case .review:
-            switch state.reviewFocus {
-            case .stores, .releases: actions = [.open, .focusNext, .filter, .undo]
-            case .tracks: actions = [.approve, .reject, .replace, .undo, .toggleMark, .approveAboveThreshold, .needsReview,
-                                     .openURL, .clearMatch]
-            case .detail: actions = [.useCandidate, .openURL, .playURL, .undo]
-            }
-        case .inventory: actions = [.open, .focusNext, .filter]
-        case .cache: actions = [.cacheClearKey, .cacheClearRelease, .cacheClearStore, .cacheClearAll, .cacheClearDrift, .filter]
-        case .queue: actions = [.queueRequeue, .queueBump, .toggleMark, .queueFilter, .filter]
-        }
-        return actions + [.toggleLive, .palette, .help, .quit]
+        state.focusedScreen.hints(state) + [.toggleLive, .palette, .help, .quit]
     }
 
     /// Key hints generated from the keymap; disabled actions are dimmed (the palette and help say why).
@@ -152,20 +130,10 @@ enum ChromeView {
 
     /// Short titles for the status bar, where room is scarce; the help screen and palette use the full ones.
     static func hintTitle(_ state: ConsoleState, _ action: ActionID) -> String {
+        if let title = state.focusedScreen.shortTitle(action, state) { return title }
         switch action {
         case .toggleLive: return state.livePaused ? "Resume" : "Pause"
-        case .approveAboveThreshold: return "All ≥\(String(format: "%.2f", state.bulkApproveThreshold))"
-        case .replace: return "Replace"
-        case .openURL: return "Open"
-        case .clearMatch: return "Clear"
         case .focusNext: return "Pane"
-        case .useCandidate: return "Use this"
-        case .cacheClearKey: return "Clear key"
-        case .cacheClearRelease: return "…release"
-        case .cacheClearStore: return "…store"
-        case .cacheClearAll: return "…all"
-        case .cacheClearDrift: return "…drift"
-        case .queueFilter: return "Show \(state.queueFilter.next.title)"
         default: return ActionCatalog.descriptor(action).title
         }
     }

@@ -18,12 +18,7 @@ public enum ConsoleView {
         }
         ChromeView.drawHeader(state, layout.header, &buffer)
         if let banner = layout.banner { ChromeView.drawBanner(state, banner, &buffer) }
-        switch state.screen {
-        case .review: ReviewView.draw(state, layout: layout, into: &buffer)
-        case .inventory: InventoryView.draw(state, layout: layout, into: &buffer)
-        case .cache: CacheView.draw(state, layout: layout, into: &buffer)
-        case .queue: QueueView.draw(state, layout: layout, into: &buffer)
-        }
+        state.focusedScreen.draw(state, layout, &buffer)
         LivePanesView.draw(state, layout: layout, into: &buffer)
         ChromeView.drawMessage(state, layout.message, &buffer)
         ChromeView.drawStatusBar(state, layout.statusBar, &buffer)

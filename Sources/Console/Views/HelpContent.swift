@@ -1,4 +1,4 @@
-import Rotation
+import Matching
 
 /// The help screen's lines, generated from the action catalog and the keymap, so help cannot drift from the keys.
 /// The README's key table comes from `markdownKeyTable`.

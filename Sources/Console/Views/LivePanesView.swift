@@ -66,7 +66,7 @@ enum LivePanesView {
         Drawing.pane(&buffer, rect, title: "Cache" + scanAge, focused: false)
         let inner = rect.inset(by: 1)
         guard let cache = state.cacheStats else {
-            ReviewView.emptyLine(&buffer, inner, state.health.redis.isUp ? "Waiting for figures…" : "Redis is down")
+            ListView.emptyLine(&buffer, inner, state.health.redis.isUp ? "Waiting for figures…" : "Redis is down")
             return
         }
         let role: ThemeRole = state.health.redis.isUp ? .paneValue : .stale
@@ -105,7 +105,7 @@ enum LivePanesView {
         Drawing.pane(&buffer, rect, title: "Queue", focused: false)
         let inner = rect.inset(by: 1)
         guard let queue = state.queueStats else {
-            ReviewView.emptyLine(&buffer, inner, "Waiting for figures…")
+            ListView.emptyLine(&buffer, inner, "Waiting for figures…")
             return
         }
         pair(&buffer, inner, inner.row, "queued", DisplayFormat.count(queue.count(.queued)) + " · oldest " +

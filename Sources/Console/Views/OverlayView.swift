@@ -56,7 +56,7 @@ enum OverlayView {
             buffer.put("No action matches", at: CellPosition(column: inner.column, row: inner.row + 2), style: CellStyle(.textDim))
             return
         }
-        let first = ReviewView.clampedTop(0, cursor: palette.cursor, count: matches.count, height: listHeight)
+        let first = ListView.clampedTop(0, cursor: palette.cursor, count: matches.count, height: listHeight)
         let availability = state.availability
         for (offset, action) in matches.dropFirst(first).prefix(listHeight).enumerated() {
             let row = inner.row + 2 + offset

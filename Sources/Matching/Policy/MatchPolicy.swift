@@ -7,18 +7,33 @@ public struct MatchPolicy: Codable, Sendable, Hashable {
     public var storeThreshold: Double
     /// Two candidates at or above auto-approve within this margin of each other are ambiguous.
     public var ambiguityMargin: Double
+    /// The console's "approve all above threshold": pending tracks of a release at or above it are approved together,
+    /// after a confirmation. Inside the review band, so it only ever speeds up what a person confirms.
+    public var bulkApproveThreshold: Double
 
-    public init(autoApproveThreshold: Double = 0.80, storeThreshold: Double = 0.50, ambiguityMargin: Double = 0.05) {
+    public init(autoApproveThreshold: Double = 0.80, storeThreshold: Double = 0.50, ambiguityMargin: Double = 0.05,
+                bulkApproveThreshold: Double = 0.70) {
         self.autoApproveThreshold = autoApproveThreshold
         self.storeThreshold = storeThreshold
         self.ambiguityMargin = ambiguityMargin
+        self.bulkApproveThreshold = bulkApproveThreshold
     }
 
     public static let `default` = MatchPolicy()
 
     enum CodingKeys: String, CodingKey {
         case autoApproveThreshold = "auto_approve_threshold", storeThreshold = "store_threshold"
-        case ambiguityMargin = "ambiguity_margin"
+        case ambiguityMargin = "ambiguity_margin", bulkApproveThreshold = "bulk_approve_threshold"
+    }
+
+    /// A policy written before `bulk_approve_threshold` existed still reads, with the default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(autoApproveThreshold: try container.decode(Double.self, forKey: .autoApproveThreshold),
+                  storeThreshold: try container.decode(Double.self, forKey: .storeThreshold),
+                  ambiguityMargin: try container.decode(Double.self, forKey: .ambiguityMargin),
+                  bulkApproveThreshold: try container.decodeIfPresent(Double.self, forKey: .bulkApproveThreshold)
+                      ?? MatchPolicy().bulkApproveThreshold)
     }
 
     /// The band a confidence falls in: the one reading of the thresholds that `decide` and the console's colours

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Matching
 
 /// The value of a `match:{release}:{track}` key, in the exact form the web app writes and reads:
 /// `{"platform","match_url","confidence","approved","verified_by"?,"verified_at"}` with `verified_at` as

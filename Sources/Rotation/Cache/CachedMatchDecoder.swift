@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 
 /// What reading one cache value gave.
 public enum CacheReadOutcome: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Matching
 
 /// One `track_matches` row, in the web app's shape. Encodes with the table's column names. Two forms: as shown
 /// (`confidence` in [0, 1], plus `"confidence_scale": "percent"` for a row stored on the 0-100 scale), and, with

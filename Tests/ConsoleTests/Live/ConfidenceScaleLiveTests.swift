@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Rotation
 import Terminal
 import XCTest
@@ -18,7 +19,7 @@ final class ConfidenceScaleLiveTests: LiveTestCase {
         XCTAssertEqual(ordinary.confidenceScale, .unit)
 
         var state = ConsoleFixtures.loadedState(size: TerminalSize(columns: 120, rows: 40))
-        state.tracks.replace(with: rows, nextPage: nil)
+        state.review.tracks.replace(with: rows, nextPage: nil)
         let marker = ConfidenceScale.percent.marker
         let lines = ConsoleView.render(state).lines
         let percentLine = try XCTUnwrap(lines.first { $0.contains("Morning Tide") && $0.contains("pending") }, lines.joined(separator: "\n"))

@@ -25,7 +25,7 @@ final class ServiceEffectHandlerLiveTitleSourceTests: LiveTestCase {
 
         // The tracks pane's title carries the note.
         var state = ConsoleFixtures.loadedState(size: TerminalSize(columns: 160, rows: 40))
-        state.tracks.replace(with: after, nextPage: nil)
+        state.review.tracks.replace(with: after, nextPage: nil)
         let terminal = MemoryTerminal(size: state.size)
         FramePresenter(backend: terminal, minimumSize: TerminalSize(columns: 1, rows: 1)).present(ConsoleView.render(state))
         XCTAssertTrue(terminal.text.contains("titles from stored Discogs body"), terminal.text)

@@ -1,66 +1,24 @@
 import Foundation
 import Terminal
-import Rotation
 
 /// The review screen: stores and releases on top, tracks and the candidates of the focused track below.
 enum ReviewView {
     static func draw(_ state: ConsoleState, layout: ConsoleLayout, into buffer: inout CellBuffer) {
         let panes = layout.reviewPanes
-        drawStores(state, panes[.stores]!, focused: state.reviewFocus == .stores, &buffer,
+        ListView.drawStores(state, panes[.stores]!, focused: state.review.focus == .stores, &buffer,
                    height: layout.viewportHeight(of: .stores))
         drawReleases(state, panes[.releases]!, &buffer, height: layout.viewportHeight(of: .releases))
         drawTracks(state, panes[.tracks]!, &buffer, height: layout.viewportHeight(of: .tracks))
         drawDetail(state, panes[.detail]!, &buffer)
     }
 
-    static func title(_ base: String, _ list: some ListSummary) -> String {
-        var text = "\(base) \(Drawing.countLabel(list.visibleCount, cursor: list.cursorIndex, more: list.hasMorePages))"
-        if !list.filterText.isEmpty { text += " /\(list.filterText)" }
-        return text
-    }
-
-    static func emptyLine(_ buffer: inout CellBuffer, _ inner: CellRect, _ text: String) {
-        buffer.put(text, at: CellPosition(column: inner.column + 1, row: inner.row), style: CellStyle(.textDim),
-                   maxWidth: inner.width - 1)
-    }
-
-    static func drawStores(_ state: ConsoleState, _ rect: CellRect, focused: Bool, _ buffer: inout CellBuffer, height: Int) {
-        Drawing.pane(&buffer, rect, title: title("Stores", state.stores) + staleMark(state), focused: focused)
-        let inner = rect.inset(by: 1)
-        let list = state.stores
-        Drawing.row(&buffer, row: inner.row, column: inner.column, width: inner.width, [
-            ColumnSpec("Store"), ColumnSpec("Pend", width: 4, .right), ColumnSpec("Unm", width: 4, .right),
-        ].map { var spec = $0; spec.style = CellStyle(.header); return spec })
-        let body = CellRect(column: inner.column, row: inner.row + 1, width: inner.width, height: inner.height - 1)
-        if list.visible.isEmpty {
-            emptyLine(&buffer, body, list.loaded ? (list.filter.isEmpty ? "No stores yet" : "No store matches") : "Loading…")
-            return
-        }
-        let top = clampedTop(list.top, cursor: list.cursor, count: list.visible.count, height: height)
-        for (offset, store) in list.visible[top..<min(list.visible.count, top + height)].enumerated() {
-            let row = body.row + offset
-            Drawing.row(&buffer, row: row, column: inner.column, width: inner.width, [
-                ColumnSpec(store.name),
-                ColumnSpec(DisplayFormat.count(store.pending), width: 4, .right,
-                           style: CellStyle(store.pending > 0 ? .statusPending : .textDim)),
-                ColumnSpec(DisplayFormat.count(store.unmatched), width: 4, .right, style: CellStyle(.statusUnmatched)),
-            ])
-            if top + offset == list.cursor {
-                Drawing.highlight(&buffer, CellRect(column: inner.column, row: row, width: inner.width, height: 1),
-                                  focused: focused)
-            }
-        }
-    }
-
-    /// Marks a pane whose rows come from before a Postgres outage.
-    static func staleMark(_ state: ConsoleState) -> String { state.health.postgres.isUp ? "" : " · stale" }
-
     static func drawReleases(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer, height: Int) {
-        let focused = state.reviewFocus == .releases
-        let storeName = state.releasesStore.map { " · \($0)" } ?? ""
-        Drawing.pane(&buffer, rect, title: title("Releases", state.releases) + storeName + staleMark(state), focused: focused)
+        let focused = state.review.focus == .releases
+        let storeName = state.review.releasesStore.map { " · \($0)" } ?? ""
+        Drawing.pane(&buffer, rect, title: ListView.title("Releases", state.review.releases) + storeName
+                        + ListView.staleMark(state), focused: focused)
         let inner = rect.inset(by: 1)
-        let list = state.releases
+        let list = state.review.releases
         let catnoWidth = inner.width >= 70 ? 14 : 10
         Drawing.row(&buffer, row: inner.row, column: inner.column, width: inner.width, [
             ColumnSpec("Artist – Title"), ColumnSpec("Cat#", width: catnoWidth), ColumnSpec("Pend", width: 4, .right),
@@ -68,11 +26,11 @@ enum ReviewView {
         let body = CellRect(column: inner.column, row: inner.row + 1, width: inner.width, height: inner.height - 1)
         if list.visible.isEmpty {
             let loading = state.isPending { if case .loadReleases = $0 { return true } else { return false } }
-            emptyLine(&buffer, body, state.releasesStore == nil ? "Select a store" : (loading || !list.loaded ? "Loading…" :
+            ListView.emptyLine(&buffer, body, state.review.releasesStore == nil ? "Select a store" : (loading || !list.loaded ? "Loading…" :
                         (list.filter.isEmpty ? "Nothing pending in this store" : "No release matches")))
             return
         }
-        let top = clampedTop(list.top, cursor: list.cursor, count: list.visible.count, height: height)
+        let top = ListView.clampedTop(list.top, cursor: list.cursor, count: list.visible.count, height: height)
         for (offset, release) in list.visible[top..<min(list.visible.count, top + height)].enumerated() {
             let row = body.row + offset
             Drawing.row(&buffer, row: row, column: inner.column, width: inner.width, [
@@ -89,16 +47,16 @@ enum ReviewView {
     }
 
     static func drawTracks(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer, height: Int) {
-        let focused = state.reviewFocus == .tracks
-        var title = title("Tracks", state.tracks) + staleMark(state)
-        if !state.tracks.marked.isEmpty { title += " · \(state.tracks.marked.count) marked" }
-        if let release = state.releases.items.first(where: { $0.discogsID == state.tracksRelease }) {
+        let focused = state.review.focus == .tracks
+        var title = ListView.title("Tracks", state.review.tracks) + ListView.staleMark(state)
+        if !state.review.tracks.marked.isEmpty { title += " · \(state.review.tracks.marked.count) marked" }
+        if let release = state.review.releases.items.first(where: { $0.discogsID == state.review.tracksRelease }) {
             title += " · \(release.artist) – \(release.title)"
         }
-        if let note = state.tracks.items.lazy.compactMap(\.titleSourceNote).first { title += " · \(note)" }
+        if let note = state.review.tracks.items.lazy.compactMap(\.titleSourceNote).first { title += " · \(note)" }
         Drawing.pane(&buffer, rect, title: title, focused: focused)
         let inner = rect.inset(by: 1)
-        let list = state.tracks
+        let list = state.review.tracks
         let showsURL = inner.width >= 100
         let header: [ColumnSpec] = [
             ColumnSpec("", width: 1), ColumnSpec("Pos", width: 4), ColumnSpec("Title"),
@@ -110,14 +68,14 @@ enum ReviewView {
                     header.map { var spec = $0; spec.style = CellStyle(.header); return spec })
         let body = CellRect(column: inner.column, row: inner.row + 1, width: inner.width, height: inner.height - 1)
         if list.visible.isEmpty {
-            emptyLine(&buffer, body, state.tracksRelease == nil ? "Select a release" :
+            ListView.emptyLine(&buffer, body, state.review.tracksRelease == nil ? "Select a release" :
                         (list.loaded ? (list.filter.isEmpty ? "No tracks" : "No track matches") : "Loading…"))
             return
         }
-        let top = clampedTop(list.top, cursor: list.cursor, count: list.visible.count, height: height)
+        let top = ListView.clampedTop(list.top, cursor: list.cursor, count: list.visible.count, height: height)
         for (offset, track) in list.visible[top..<min(list.visible.count, top + height)].enumerated() {
             let row = body.row + offset
-            let inFlight = state.tracksInFlight.contains(track.reference)
+            let inFlight = state.review.tracksInFlight.contains(track.reference)
             let marked = list.marked.contains(track.id)
             var columns: [ColumnSpec] = [
                 ColumnSpec(marked ? "●" : (inFlight ? Drawing.spinner(state.spinnerFrame) : " "), width: 1,
@@ -146,18 +104,18 @@ enum ReviewView {
             }
             if top + offset == list.cursor {
                 Drawing.highlight(&buffer, CellRect(column: body.column, row: row, width: body.width, height: 1),
-                                  focused: focused || state.reviewFocus == .detail)
+                                  focused: focused || state.review.focus == .detail)
             }
         }
     }
 
     static func drawDetail(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer) {
-        let focused = state.reviewFocus == .detail
-        let candidates = state.focusedTrack?.candidates ?? []
+        let focused = state.review.focus == .detail
+        let candidates = state.review.focusedTrack?.candidates ?? []
         Drawing.pane(&buffer, rect, title: "Candidates \(candidates.count)", focused: focused)
         let inner = rect.inset(by: 1)
-        guard let track = state.focusedTrack else {
-            emptyLine(&buffer, inner, "Select a track")
+        guard let track = state.review.focusedTrack else {
+            ListView.emptyLine(&buffer, inner, "Select a track")
             return
         }
         var row = inner.row
@@ -180,7 +138,7 @@ enum ReviewView {
             line("No candidates recorded", CellStyle(.textDim))
             return
         }
-        let cursor = min(state.candidateCursor, candidates.count - 1)
+        let cursor = min(state.review.candidateCursor, candidates.count - 1)
         // Candidates first (one line each), then the focused one's score breakdown in what is left.
         let evidenceLines = candidates[cursor].evidence.count + 1
         let listRoom = max(1, inner.maxRow - row - min(evidenceLines, max(0, inner.maxRow - row - 3)))
@@ -226,26 +184,4 @@ enum ReviewView {
         }
     }
 
-    /// The first row to show so the cursor is visible, whatever `top` the state holds.
-    static func clampedTop(_ top: Int, cursor: Int, count: Int, height: Int) -> Int {
-        var first = max(0, min(top, max(0, count - height)))
-        if cursor < first { first = cursor }
-        if cursor >= first + height { first = cursor - height + 1 }
-        return max(0, first)
-    }
-}
-
-/// What a pane title needs from a list, whatever its rows.
-protocol ListSummary {
-    var visibleCount: Int { get }
-    var cursorIndex: Int { get }
-    var hasMorePages: Bool { get }
-    var filterText: String { get }
-}
-
-extension SelectionList: ListSummary {
-    var visibleCount: Int { visible.count }
-    var cursorIndex: Int { cursor }
-    var hasMorePages: Bool { nextPage != nil }
-    var filterText: String { filter }
 }

@@ -22,10 +22,10 @@ extension ConsoleState {
         var effects: [ConsoleEffect] = []
         if isPending({ if case .loadCacheKeys = $0 { return true } else { return false } }) {
             effects += supersede { if case .loadCacheKeys = $0 { return true } else { return false } }
-            cacheScanStopped = true
+            cache.scanStopped = true
             let continueKey = keymap.keyLabel(for: .moveDown) ?? "↓"
             let restartKey = keymap.keyLabel(for: .refresh) ?? "r"
-            say("Stopped scanning: " + (cacheScan.map { $0.summary() } ?? "no step finished")
+            say("Stopped scanning: " + (cache.scan.map { $0.summary() } ?? "no step finished")
                 + "; \(continueKey) continues, \(restartKey) starts over")
         }
         for index in pending.indices {
@@ -42,12 +42,12 @@ extension ConsoleState {
     /// the walk is neither complete nor stopped. A step that found nothing is a valid answer, not an end.
     mutating func applyCacheKeysStep(_ mode: ListLoadMode, _ rows: [CacheKeyRow], nextPage: String?,
                                      progress: CacheScanProgress?) -> [ConsoleEffect] {
-        if mode == .nextPage { cacheKeys.append(rows, nextPage: nextPage) } else { cacheKeys.replace(with: rows, nextPage: nextPage) }
+        if mode == .nextPage { cache.keys.append(rows, nextPage: nextPage) } else { cache.keys.replace(with: rows, nextPage: nextPage) }
         keepCursorsVisible()
         guard let progress else { return [] }
-        cacheScan = CacheScanProgress(examined: progress.examined, totalKeys: progress.totalKeys,
-                                      found: cacheKeys.items.count, complete: nextPage == nil)
-        guard !cacheScanStopped, cacheKeys.items.count < ConsoleLayout(state: self).cacheListHeight else { return [] }
+        cache.scan = CacheScanProgress(examined: progress.examined, totalKeys: progress.totalKeys,
+                                      found: cache.keys.items.count, complete: nextPage == nil)
+        guard !cache.scanStopped, cache.keys.items.count < ConsoleLayout(state: self).cacheListHeight else { return [] }
         return loadMoreCacheKeysIfNeeded()
     }
 
@@ -63,12 +63,12 @@ extension ConsoleState {
         if isPending({ if case .clearCache = $0 { return true } else { return false } }) {
             return "clearing · \(keymap.keyLabel(for: .cancel) ?? "Esc") stops"
         }
-        guard let cacheScan else { return nil }
+        guard let scan = cache.scan else { return nil }
         if isPending({ if case .loadCacheKeys = $0 { return true } else { return false } }) {
-            return cacheScan.summary() + " · \(keymap.keyLabel(for: .cancel) ?? "Esc") stops"
+            return scan.summary() + " · \(keymap.keyLabel(for: .cancel) ?? "Esc") stops"
         }
-        if cacheScanStopped && !cacheScan.complete {
-            return "stopped: " + cacheScan.summary() + " · \(keymap.keyLabel(for: .moveDown) ?? "↓") continues"
+        if cache.scanStopped && !scan.complete {
+            return "stopped: " + scan.summary() + " · \(keymap.keyLabel(for: .moveDown) ?? "↓") continues"
         }
         return nil
     }

@@ -1,16 +1,18 @@
 import Foundation
 import Matching
 
+/// The review screen's decisions: approve, reject, replace, needs review, clear, bulk approve, use a candidate,
+/// and opening or playing a match URL.
 extension ConsoleState {
     /// The tracks a review action applies to: the marked ones, else the focused one. Nil (with a message) when
     /// the focus is not on tracks.
     mutating func reviewTargets(for action: String) -> [TrackRow]? {
-        guard screen == .review, reviewFocus == .tracks || reviewFocus == .detail else {
+        guard screen == .review, review.focus == .tracks || review.focus == .detail else {
             say("\(action): focus a track first (\(keymap.keyLabel(for: .focusNext) ?? "Tab") moves between panes)")
             return nil
         }
-        if !tracks.marked.isEmpty { return tracks.markedItems }
-        guard let track = focusedTrack else {
+        if !review.tracks.marked.isEmpty { return review.tracks.markedItems }
+        guard let track = review.focusedTrack else {
             say("\(action): no track selected")
             return nil
         }
@@ -37,7 +39,7 @@ extension ConsoleState {
             eligible = { $0.status != .unmatched }
         }
         guard let candidates = reviewTargets(for: title) else { return [] }
-        let rows = candidates.filter { eligible($0) && !tracksInFlight.contains($0.reference) }
+        let rows = candidates.filter { eligible($0) && !review.tracksInFlight.contains($0.reference) }
         guard !rows.isEmpty else {
             say(explainNothingToDo(decision, candidates), .warning)
             return []
@@ -75,17 +77,37 @@ extension ConsoleState {
         let label = rows.count == 1 ? "\(decision.verb) \(rows[0].position) \(rows[0].title)"
                                     : "\(decision.verb) \(rows.count) tracks"
         let id = begin(.review(command), label)
-        for row in rows { tracksInFlight.insert(row.reference) }
-        tracks.marked = []
+        for row in rows { review.tracksInFlight.insert(row.reference) }
+        review.tracks.marked = []
         return [.review(id, command)]
+    }
+
+    /// Sends a decision confirmed in a dialog. Rows may have changed while the dialog was open: only those still
+    /// loaded and idle go, guarded by what the reviewer saw.
+    mutating func submitConfirmed(_ command: ReviewCommand) -> [ConsoleEffect] {
+        let wanted = Set(command.targets.map(\.track))
+        let rows = review.tracks.items.filter {
+            wanted.contains($0.reference) && !review.tracksInFlight.contains($0.reference)
+        }
+        guard !rows.isEmpty else { say("Nothing left to do: those tracks changed meanwhile", .warning); return [] }
+        return submit(command.decision, rows, seen: command.targets)
+    }
+
+    /// Sends the replace form's URL for the track it was opened on, if that track is still shown.
+    mutating func submitReplacement(url: String, platform: Platform, for target: ReviewTarget) -> [ConsoleEffect] {
+        guard let row = review.tracks.items.first(where: { $0.reference == target.track }) else {
+            say("The track is no longer shown; nothing was changed", .warning)
+            return []
+        }
+        return submit(.replace(url: url, platform: platform), [row], seen: [target])
     }
 
     /// Moves to the next pending track not already being decided; says so when the release is done.
     mutating func advanceToNextPending() -> [ConsoleEffect] {
-        let busy = Set(tracks.items.filter { tracksInFlight.contains($0.reference) }.map(\.id))
-        if tracks.selectNext(excluding: busy, where: { $0.status == .pending }) {
-            candidateCursor = 0
-            tracks.scrollToCursor(height: ConsoleLayout(state: self).viewportHeight(of: .tracks))
+        let busy = Set(review.tracks.items.filter { review.tracksInFlight.contains($0.reference) }.map(\.id))
+        if review.tracks.selectNext(excluding: busy, where: { $0.status == .pending }) {
+            review.candidateCursor = 0
+            review.tracks.scrollToCursor(height: ConsoleLayout(state: self).viewportHeight(of: .tracks))
         } else {
             say("No pending tracks left in this release; \(keymap.keyLabel(for: .focusLeft) ?? "h") goes back to the releases",
                 .success)
@@ -95,7 +117,7 @@ extension ConsoleState {
 
     mutating func askToClearMatches() -> [ConsoleEffect] {
         guard let candidates = reviewTargets(for: "Clear match") else { return [] }
-        let rows = candidates.filter { $0.status != .unmatched && !tracksInFlight.contains($0.reference) }
+        let rows = candidates.filter { $0.status != .unmatched && !review.tracksInFlight.contains($0.reference) }
         guard !rows.isEmpty else {
             say(explainNothingToDo(.clear, candidates), .warning)
             return []
@@ -124,33 +146,27 @@ extension ConsoleState {
         return []
     }
 
-    mutating func toggleMark() -> [ConsoleEffect] {
-        if screen == .queue, let job = queueRows.selected {
-            queueRows.toggleMark(job.id)
-            queueRows.move(by: 1)
-            queueRows.scrollToCursor(height: ConsoleLayout(state: self).queueListHeight)
-            return []
-        }
-        guard screen == .review, reviewFocus == .tracks, let track = focusedTrack else {
+    mutating func toggleTrackMark() -> [ConsoleEffect] {
+        guard screen == .review, review.focus == .tracks, let track = review.focusedTrack else {
             say("Marking works in the tracks pane", .warning)
             return []
         }
-        tracks.toggleMark(track.id)
-        tracks.move(by: 1)
-        tracks.scrollToCursor(height: ConsoleLayout(state: self).viewportHeight(of: .tracks))
+        review.tracks.toggleMark(track.id)
+        review.tracks.move(by: 1)
+        review.tracks.scrollToCursor(height: ConsoleLayout(state: self).viewportHeight(of: .tracks))
         return []
     }
 
     mutating func askToApproveAboveThreshold() -> [ConsoleEffect] {
-        guard screen == .review, let release = releases.selected, tracksRelease == release.discogsID, tracks.loaded else {
+        guard screen == .review, let release = review.releases.selected, review.tracksRelease == release.discogsID, review.tracks.loaded else {
             say("Select a release first", .warning)
             return []
         }
-        let rows = tracks.items.filter {
-            $0.status == .pending && ($0.confidence ?? 0) >= bulkApproveThreshold && $0.url != nil
-                && !tracksInFlight.contains($0.reference)
+        let rows = review.tracks.items.filter {
+            $0.status == .pending && ($0.confidence ?? 0) >= review.bulkApproveThreshold && $0.url != nil
+                && !review.tracksInFlight.contains($0.reference)
         }
-        let threshold = String(format: "%.2f", bulkApproveThreshold)
+        let threshold = String(format: "%.2f", review.bulkApproveThreshold)
         guard !rows.isEmpty else {
             say("No pending track of this release has confidence ≥ \(threshold)", .warning)
             return []
@@ -170,12 +186,12 @@ extension ConsoleState {
     /// Approves the candidate under the detail pane's cursor: the current match is approved as is, another
     /// candidate replaces it.
     mutating func useFocusedCandidate() -> [ConsoleEffect] {
-        guard screen == .review, reviewFocus == .detail, let track = focusedTrack, let candidate = focusedCandidate else {
+        guard screen == .review, review.focus == .detail, let track = review.focusedTrack, let candidate = review.focusedCandidate else {
             say("Use candidate: move to the detail pane (\(keymap.keyLabel(for: .focusRight) ?? "l")) and pick a candidate",
                 .warning)
             return []
         }
-        guard !tracksInFlight.contains(track.reference) else {
+        guard !review.tracksInFlight.contains(track.reference) else {
             say("This track already has a decision on its way", .warning)
             return []
         }
@@ -199,10 +215,10 @@ extension ConsoleState {
 
     mutating func openFocusedURL(play: Bool) -> [ConsoleEffect] {
         let url: String?
-        if screen == .review, reviewFocus == .detail, let candidate = focusedCandidate {
+        if screen == .review, review.focus == .detail, let candidate = review.focusedCandidate {
             url = candidate.url
         } else {
-            url = focusedTrack?.url
+            url = review.focusedTrack?.url
         }
         guard let url else {
             say("No URL here: the track has no match", .warning)

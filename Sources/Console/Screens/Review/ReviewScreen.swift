@@ -1,0 +1,164 @@
+import Terminal
+
+/// The review screen: a curator works through a store's pending matches, release by release, track by track.
+enum ReviewScreen: ScreenUnit {
+    static let id = ConsoleScreen.review
+    static let switchAction = ActionID.screenReview
+
+    static func enter(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        // The inventory shares the stores list: the review panes follow a store chosen there.
+        state.stores.loaded ? state.followStoreSelection() : state.loadStores()
+    }
+
+    static func refresh(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        var effects = state.loadStores()
+        if state.review.releasesStore != nil { effects += state.followStoreSelection(force: true) }
+        if state.review.tracksRelease != nil { effects += state.followReleaseSelection(force: true) }
+        return effects
+    }
+
+    static func perform(_ action: ActionID, _ state: inout ConsoleState) -> [ConsoleEffect]? {
+        switch action {
+        case .approve: return state.decide(.approve)
+        case .reject: return state.decide(.reject)
+        case .needsReview: return state.decide(.needsReview)
+        case .clearMatch: return state.askToClearMatches()
+        case .replace: return state.openReplaceForm()
+        case .undo: return [.undo(state.begin(.undo, "undoing your latest decision"))]
+        case .toggleMark: return state.toggleTrackMark()
+        case .approveAboveThreshold: return state.askToApproveAboveThreshold()
+        case .useCandidate: return state.useFocusedCandidate()
+        case .openURL, .playURL: return state.openFocusedURL(play: action == .playURL)
+        default: return nil
+        }
+    }
+
+    static func moveCursor(by delta: Int, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        let layout = ConsoleLayout(state: state)
+        switch state.review.focus {
+        case .stores:
+            state.stores.move(by: delta)
+            state.stores.scrollToCursor(height: layout.viewportHeight(of: .stores))
+            return state.followStoreSelection()
+        case .releases:
+            state.review.releases.move(by: delta)
+            state.review.releases.scrollToCursor(height: layout.viewportHeight(of: .releases))
+            return state.followReleaseSelection() + state.loadMoreReleasesIfNeeded()
+        case .tracks:
+            let before = state.review.tracks.selectedID
+            state.review.tracks.move(by: delta)
+            state.review.tracks.scrollToCursor(height: layout.viewportHeight(of: .tracks))
+            if state.review.tracks.selectedID != before { state.review.candidateCursor = 0 }
+            return []
+        case .detail:
+            let count = state.review.focusedTrack?.candidates.count ?? 0
+            state.review.candidateCursor = count == 0 ? 0
+                : max(0, min(count - 1, state.review.candidateCursor.addingReportingOverflow(delta).partialValue))
+            return []
+        }
+    }
+
+    static func moveFocus(by delta: Int, wrapping: Bool, _ state: inout ConsoleState) {
+        let panes = ReviewPane.allCases
+        var index = panes.firstIndex(of: state.review.focus)! + delta
+        if wrapping { index = (index + panes.count) % panes.count } else { index = max(0, min(panes.count - 1, index)) }
+        state.review.focus = panes[index]
+    }
+
+    static func open(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        switch state.review.focus {
+        case .stores: state.review.focus = .releases
+        case .releases: state.review.focus = .tracks
+        case .tracks: state.review.focus = .detail
+        case .detail:
+            // Deliberately not a decision: Enter is pressed to drill in, and must never approve by accident.
+            state.say("\(state.keymap.keyLabel(for: .useCandidate) ?? "y") approves the candidate under the cursor")
+        }
+        return []
+    }
+
+    static func cancel(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard !state.review.tracks.marked.isEmpty else { return state.clearFilterOrMessage() }
+        state.say("Unmarked \(state.review.tracks.marked.count) track(s)")
+        state.review.tracks.marked = []
+        return []
+    }
+
+    static func pageSize(_ state: ConsoleState, _ layout: ConsoleLayout) -> Int {
+        max(1, layout.viewportHeight(of: state.review.focus) - 1)
+    }
+
+    static func focusedFilter(_ state: ConsoleState) -> String {
+        switch state.review.focus {
+        case .stores: return state.stores.filter
+        case .releases: return state.review.releases.filter
+        case .tracks, .detail: return state.review.tracks.filter
+        }
+    }
+
+    static func setFocusedFilter(_ text: String, _ state: inout ConsoleState) {
+        switch state.review.focus {
+        case .stores: state.stores.setFilter(text)
+        case .releases: state.review.releases.setFilter(text)
+        case .tracks, .detail: state.review.tracks.setFilter(text)
+        }
+    }
+
+    static func followSelectionAfterFilter(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        switch state.review.focus {
+        case .stores: return state.followStoreSelection()
+        case .releases: return state.followReleaseSelection()
+        default: return []
+        }
+    }
+
+    static func apply(answer event: ConsoleEvent, _ state: inout ConsoleState) -> [ConsoleEffect]? {
+        state.applyReviewAnswer(event)
+    }
+
+    static func requestFailed(_ request: PendingRequest, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard case .review(let command) = request.kind else { return [] }
+        for target in command.targets { state.review.tracksInFlight.remove(target.track) }
+        // After a failed write the screen may not match the database (the outcome may even be unknown):
+        // reread the shown release so what the reviewer sees is the truth.
+        guard let release = state.review.tracksRelease,
+              command.targets.contains(where: { $0.track.releaseID == release }) else { return [] }
+        let reload = state.begin(.loadTracks(releaseID: release, live: false), "reloading tracks")
+        return [.loadTracks(reload, releaseID: release)]
+    }
+
+    static func applyLiveChanges(_ changes: [DataChange], _ state: inout ConsoleState) -> [ConsoleEffect] {
+        state.applyLiveReviewChanges(changes)
+    }
+
+    static func keepCursorsVisible(_ state: inout ConsoleState, _ layout: ConsoleLayout) {
+        state.review.releases.scrollToCursor(height: layout.viewportHeight(of: .releases))
+        state.review.tracks.scrollToCursor(height: layout.viewportHeight(of: .tracks))
+    }
+
+    static func storesListHeight(_ layout: ConsoleLayout) -> Int? { layout.viewportHeight(of: .stores) }
+
+    static func hints(_ state: ConsoleState) -> [ActionID] {
+        switch state.review.focus {
+        case .stores, .releases: return [.open, .focusNext, .filter, .undo]
+        case .tracks: return [.approve, .reject, .replace, .undo, .toggleMark, .approveAboveThreshold, .needsReview,
+                              .openURL, .clearMatch]
+        case .detail: return [.useCandidate, .openURL, .playURL, .undo]
+        }
+    }
+
+    static func shortTitle(_ action: ActionID, _ state: ConsoleState) -> String? {
+        switch action {
+        case .approveAboveThreshold: return "All ≥\(String(format: "%.2f", state.review.bulkApproveThreshold))"
+        case .replace: return "Replace"
+        case .openURL: return "Open"
+        case .clearMatch: return "Clear"
+        case .useCandidate: return "Use this"
+        default: return nil
+        }
+    }
+
+    static func draw(_ state: ConsoleState, _ layout: ConsoleLayout, _ buffer: inout CellBuffer) {
+        ReviewView.draw(state, layout: layout, into: &buffer)
+    }
+}
