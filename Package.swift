@@ -46,9 +46,9 @@ let package = Package(
         // A program in a private tmux server: send keys, read the screen. For the end-to-end tests and the benchmarks.
         .target(name: "TmuxDriver"),
 
-        // The review console's pure core: state, update(event) -> effects, views, keys, the event loop. No I/O of
-        // its own. "Rotation" goes once the core's last `import Rotation` lines (Views, Model, Support) are gone.
-        .target(name: "Console", dependencies: ["Terminal", "Matching", "Rotation"]),
+        // The review console's pure core: screens, state, update(event) -> effects, views, keys, the event loop. No
+        // I/O of its own: it imports Terminal and the pure Matching only.
+        .target(name: "Console", dependencies: ["Terminal", "Matching"]),
         // The console's effects run against the service: the effect handler, live feeds, session grants, URL launcher.
         .target(name: "ConsoleLive", dependencies: ["Console", "Rotation", "Matching", "Postgres", "Redis"]),
 

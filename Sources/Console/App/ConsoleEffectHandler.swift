@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Terminal
 
 /// Where effects go to be run: the lead's adapter over the Rotation service implements this. `ConsoleApp` calls
@@ -10,42 +11,37 @@ public protocol ConsoleEffectHandler: Sendable {
 
 /// A thread-safe queue of events for the UI thread. Effect handlers post answers here, and live feeds (health,
 /// cache and queue samplers, the NOTIFY listener) post what they observe.
-public final class ConsoleEventInbox: @unchecked Sendable {
+public final class ConsoleEventInbox: Sendable {
     // A lock rather than an actor: posting must work from plain threads (libpq, hiredis callbacks) without async.
-    private let lock = NSLock()
-    private var events: [ConsoleEvent] = []
+    private struct Queue {
+        var events: [ConsoleEvent] = []
+        var waker: TerminalWaker?
+    }
+    private let queue = Mutex(Queue())
 
     public init() {}
 
-    private var waker: TerminalWaker?
-
     public func post(_ event: ConsoleEvent) {
-        lock.lock()
-        events.append(event)
-        let waker = self.waker
-        lock.unlock()
+        let waker = queue.withLock { queue in
+            queue.events.append(event)
+            return queue.waker
+        }
         waker?.wake()
     }
 
     /// Who to wake when an event is posted: the UI thread's key wait, so answers show without waiting for a key.
     public func wakeOnPost(_ waker: TerminalWaker?) {
-        lock.lock()
-        self.waker = waker
-        lock.unlock()
+        queue.withLock { $0.waker = waker }
     }
 
     /// Takes every event posted so far, oldest first.
     public func drain() -> [ConsoleEvent] {
-        lock.lock()
-        defer { lock.unlock() }
-        let taken = events
-        events.removeAll(keepingCapacity: true)
-        return taken
+        queue.withLock { queue in
+            let taken = queue.events
+            queue.events.removeAll(keepingCapacity: true)
+            return taken
+        }
     }
 
-    public var isEmpty: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return events.isEmpty
-    }
+    public var isEmpty: Bool { queue.withLock { $0.events.isEmpty } }
 }
