@@ -248,7 +248,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, @unchecked Sendab
 
     // MARK: Helpers
 
-    private func queries() throws -> ConsoleQueries { ConsoleQueries(database: try reads.get()) }
+    private func queries() throws -> ReviewQueries { ReviewQueries(database: try reads.get()) }
 
     private func trackRows(of releaseID: Int64) throws -> [TrackRow] {
         let detail = try queries().release(releaseID)
