@@ -250,7 +250,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
 
     // MARK: Helpers
 
-    private func queries() throws -> ConsoleQueries { ConsoleQueries(database: try reads.get()) }
+    private func queries() throws -> ReviewQueries { ReviewQueries(database: try reads.get()) }
 
     private func trackRows(of releaseID: Int64) throws -> [TrackRow] {
         let detail = try queries().release(releaseID)

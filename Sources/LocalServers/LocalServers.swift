@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,25 +13,34 @@ import Glibc
 ///
 /// The servers never outlive their parent: `stop()` runs on exit, and a detached `ServerWatchdog` stops them
 /// (and removes a temporary directory) if the parent dies in any other way, even by SIGKILL.
-public final class LocalServers: @unchecked Sendable {
+public final class LocalServers: Sendable {
     public let directory: URL
     public let keepData: Bool
-    public private(set) var postgresURL: String?
-    public private(set) var redisURL: String?
+    public var postgresURL: String? { servers.withLock { $0.postgresURL } }
+    public var redisURL: String? { servers.withLock { $0.redisURL } }
     /// The running Redis server's process id (fault drills signal it: LocalServers+Faults.swift).
-    public var redisProcessID: Int32? { lock.lock(); defer { lock.unlock() }; return redis?.processIdentifier }
+    public var redisProcessID: Int32? { servers.withLock { $0.redis?.processIdentifier } }
+    /// The password of the `rotation` superuser, for clients that build their own conninfo (the URLs carry it).
+    public var postgresPassword: String { servers.withLock { $0.postgresPassword } }
 
     private let binaries: ServerBinaries
-    private let lock = NSLock()
-    private var postgres: Process?
-    private var redis: Process?
-    private var postgresPort: Int = 0
-    private var redisPort: Int = 0
-    /// The password of the `rotation` superuser, for clients that build their own conninfo (the URLs carry it).
-    public private(set) var postgresPassword = ""
-    private var redisPassword = ""
-    private var watchdog: Process?
-    private var stopped = false
+    private let watchdog: Process
+
+    /// The servers' processes, ports and secrets. Held while a server starts or stops, so starts and stops are
+    /// one at a time.
+    private struct Servers {
+        var postgres: Process?
+        var redis: Process?
+        var postgresPort: Int = 0
+        var redisPort: Int = 0
+        var postgresPassword = ""
+        var redisPassword = ""
+        var postgresURL: String?
+        var redisURL: String?
+        var stopped = false
+    }
+
+    private let servers = Mutex(Servers())
 
     private static let runsAsRoot = getuid() == 0
     private static let unprivilegedUser = "postgres"
@@ -68,7 +78,13 @@ public final class LocalServers: @unchecked Sendable {
         // Private to us; when we are root, Postgres runs as an unprivileged user that must still pass through to
         // its own (0700) directories, without listing or reading anything else here.
         _ = chmod(self.directory.path, Self.runsAsRoot ? 0o711 : 0o700)
-        try startWatchdog()
+        do {
+            watchdog = try Self.startWatchdog(directory: self.directory, keepData: self.keepData)
+        } catch {
+            // What `stop()` would do: no server runs yet, so only a temporary directory is left to remove.
+            if !self.keepData { try? fm.removeItem(at: self.directory) }
+            throw error
+        }
     }
 
     deinit { stop() }
@@ -80,19 +96,22 @@ public final class LocalServers: @unchecked Sendable {
 
     /// Where Postgres also listens on a Unix socket (mode 0700 directory, password required there too), and its
     /// port, which names the socket file.
-    public var postgresSocket: (directory: String, port: Int) { (postgresSockets.path, postgresPort) }
+    public var postgresSocket: (directory: String, port: Int) { (postgresSockets.path, servers.withLock { $0.postgresPort }) }
     private var secretsFile: URL { directory.appendingPathComponent("secrets") }
 
     /// Starts Postgres (initialising its cluster the first time) on the port it had before, or a free one.
     public func startPostgres() throws {
-        lock.lock(); defer { lock.unlock() }
-        guard postgres == nil else { return }
+        try servers.withLock { try startPostgres(&$0) }
+    }
+
+    private func startPostgres(_ servers: inout Servers) throws {
+        guard servers.postgres == nil else { return }
         let fm = FileManager.default
-        loadOrCreateSecrets()
+        loadOrCreateSecrets(&servers)
         if !fm.fileExists(atPath: postgresData.appendingPathComponent("PG_VERSION").path) {
             try fm.createDirectory(at: postgresData, withIntermediateDirectories: true)
             let pwfile = directory.appendingPathComponent("pwfile")
-            try Self.writePrivately(postgresPassword, to: pwfile)
+            try Self.writePrivately(servers.postgresPassword, to: pwfile)
             defer { try? fm.removeItem(at: pwfile) }
             try giveToServerUser(postgresData, pwfile)
             try run(binaries.postgresBin.appendingPathComponent("initdb"), [
@@ -105,32 +124,34 @@ public final class LocalServers: @unchecked Sendable {
         try fm.createDirectory(at: postgresSockets, withIntermediateDirectories: true)
         _ = chmod(postgresSockets.path, 0o700)
         try giveToServerUser(postgresSockets)
-        if postgresPort == 0 { postgresPort = try Self.freePort() }
+        if servers.postgresPort == 0 { servers.postgresPort = try Self.freePort() }
+        let port = servers.postgresPort, password = servers.postgresPassword
         let logFile = directory.appendingPathComponent("postgres.log")
         let process = try launch(binaries.postgresBin.appendingPathComponent("postgres"), [
-            "-D", postgresData.path, "-p", String(postgresPort),
+            "-D", postgresData.path, "-p", String(port),
             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=\(postgresSockets.path)",
             // A private, disposable server: durability across an OS crash is not worth the fsyncs.
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", "max_connections=200", "-c", "shared_buffers=256MB",
         ], log: logFile, asServerUser: true)
-        postgres = process
-        try writePID(process.processIdentifier, name: "postgres")
-        let url = "postgres://rotation:\(postgresPassword)@127.0.0.1:\(postgresPort)/rotation?sslmode=disable"
+        servers.postgres = process
+        try writePID(process.processIdentifier, name: "postgres", servers)
+        let url = "postgres://rotation:\(password)@127.0.0.1:\(port)/rotation?sslmode=disable"
         try waitUntilReady("Postgres", process: process, log: logFile) {
             self.succeeds(self.binaries.postgresBin.appendingPathComponent("pg_isready"),
-                          ["-q", "-h", "127.0.0.1", "-p", String(self.postgresPort), "-d", "postgres", "-U", "rotation"])
+                          ["-q", "-h", "127.0.0.1", "-p", String(port), "-d", "postgres", "-U", "rotation"])
         }
-        try ensureDatabase()
-        postgresURL = url
+        try ensureDatabase(port: port, password: password)
+        servers.postgresURL = url
     }
 
     /// Stops Postgres (fast shutdown), keeping its data and port for `startPostgres()`.
     public func stopPostgres() {
-        lock.lock(); defer { lock.unlock() }
-        if let process = postgres { Self.terminate(process, signal: SIGINT) }
-        postgres = nil
-        ServerWatchdog.forget(name: "postgres", in: directory)
+        servers.withLock { servers in
+            if let process = servers.postgres { Self.terminate(process, signal: SIGINT) }
+            servers.postgres = nil
+            ServerWatchdog.forget(name: "postgres", in: directory)
+        }
     }
 
     /// Password (scram-sha-256) for every user on every way in: the socket, loopback TCP; nothing else.
@@ -147,16 +168,16 @@ public final class LocalServers: @unchecked Sendable {
         try giveToServerUser(file)
     }
 
-    private func ensureDatabase() throws {
+    private func ensureDatabase(port: Int, password: String) throws {
         let psql = binaries.postgresBin.appendingPathComponent("psql")
         // The password through the environment of psql only, never its arguments (`ps` shows those).
-        let password = ["PGPASSWORD": postgresPassword]
-        let args = ["-h", postgresSockets.path, "-p", String(postgresPort), "-U", "rotation", "-d", "postgres",
+        let environment = ["PGPASSWORD": password]
+        let args = ["-h", postgresSockets.path, "-p", String(port), "-U", "rotation", "-d", "postgres",
                     "-tAc", "SELECT 1 FROM pg_database WHERE datname = 'rotation'"]
-        let exists = try capture(psql, args, environment: password).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+        let exists = try capture(psql, args, environment: environment).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
         if !exists {
-            _ = try capture(psql, ["-h", postgresSockets.path, "-p", String(postgresPort), "-U", "rotation",
-                                   "-d", "postgres", "-c", "CREATE DATABASE rotation"], environment: password)
+            _ = try capture(psql, ["-h", postgresSockets.path, "-p", String(port), "-U", "rotation",
+                                   "-d", "postgres", "-c", "CREATE DATABASE rotation"], environment: environment)
         }
     }
 
@@ -164,40 +185,45 @@ public final class LocalServers: @unchecked Sendable {
 
     /// Starts Redis on the port it had before, or a free one.
     public func startRedis() throws {
-        lock.lock(); defer { lock.unlock() }
-        guard redis == nil else { return }
-        loadOrCreateSecrets()
-        if redisPort == 0 { redisPort = try Self.freePort() }
+        try servers.withLock { try startRedis(&$0) }
+    }
+
+    private func startRedis(_ servers: inout Servers) throws {
+        guard servers.redis == nil else { return }
+        loadOrCreateSecrets(&servers)
+        if servers.redisPort == 0 { servers.redisPort = try Self.freePort() }
+        let port = servers.redisPort, password = servers.redisPassword
         let logFile = directory.appendingPathComponent("redis.log")
         let redisDir = directory.appendingPathComponent("redis")
         try FileManager.default.createDirectory(at: redisDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         // The password goes in a private config file, not on the command line where `ps` shows it.
         let config = directory.appendingPathComponent("redis.conf")
-        try Self.writePrivately("requirepass \(redisPassword)\n", to: config)
+        try Self.writePrivately("requirepass \(password)\n", to: config)
         let process = try launch(binaries.redisServer, [
             config.path,
-            "--port", String(redisPort), "--bind", "127.0.0.1", "--daemonize", "no",
+            "--port", String(port), "--bind", "127.0.0.1", "--daemonize", "no",
             "--dir", redisDir.path,
             // Kept data survives a restart through an RDB snapshot written at shutdown.
             "--save", keepData ? "3600 1" : "", "--appendonly", "no",
         ], log: logFile, asServerUser: false)
-        redis = process
-        try writePID(process.processIdentifier, name: "redis")
+        servers.redis = process
+        try writePID(process.processIdentifier, name: "redis", servers)
         try waitUntilReady("Redis", process: process, log: logFile) {
-            (try? self.capture(self.binaries.redisCLI, ["-h", "127.0.0.1", "-p", String(self.redisPort), "ping"],
-                               environment: ["REDISCLI_AUTH": self.redisPassword]))?
+            (try? self.capture(self.binaries.redisCLI, ["-h", "127.0.0.1", "-p", String(port), "ping"],
+                               environment: ["REDISCLI_AUTH": password]))?
                 .contains("PONG") == true
         }
-        redisURL = "redis://:\(redisPassword)@127.0.0.1:\(redisPort)/0"
+        servers.redisURL = "redis://:\(password)@127.0.0.1:\(port)/0"
     }
 
     /// Stops Redis, keeping its port for `startRedis()`.
     public func stopRedis() {
-        lock.lock(); defer { lock.unlock() }
-        if let process = redis { Self.terminate(process, signal: SIGTERM) }
-        redis = nil
-        ServerWatchdog.forget(name: "redis", in: directory)
+        servers.withLock { servers in
+            if let process = servers.redis { Self.terminate(process, signal: SIGTERM) }
+            servers.redis = nil
+            ServerWatchdog.forget(name: "redis", in: directory)
+        }
     }
 
     // MARK: Lifecycle
@@ -205,7 +231,7 @@ public final class LocalServers: @unchecked Sendable {
     /// Puts a helper process (the demo's worker) in the watchdog's care: it is stopped with the servers if this
     /// process dies without cleaning up. `name` must be unique among the helpers.
     public func watch(pid: Int32, name: String) throws {
-        try writePID(pid, name: name)
+        try servers.withLock { try writePID(pid, name: name, $0) }
     }
 
     /// Forgets a helper process that has exited.
@@ -215,51 +241,54 @@ public final class LocalServers: @unchecked Sendable {
 
     /// Stops both servers; removes the directory unless its data is kept.
     public func stop() {
-        lock.lock()
-        if stopped { lock.unlock(); return }
-        stopped = true
-        lock.unlock()
+        let alreadyStopped = servers.withLock { servers in
+            if servers.stopped { return true }
+            servers.stopped = true
+            return false
+        }
+        if alreadyStopped { return }
         stopPostgres()
         stopRedis()
-        if let watchdog { watchdog.terminate() }
+        watchdog.terminate()
         if !keepData { try? FileManager.default.removeItem(at: directory) }
     }
 
     /// A watchdog that outlives us only to clean up: when this process is gone it stops what the pid files name.
-    private func startWatchdog() throws {
+    private static func startWatchdog(directory: URL, keepData: Bool) throws -> Process {
         guard let me = ProcessIdentity(pid: getpid()) else {
             throw LocalServerError.commandFailed("reading /proc/self/stat", output: "this process is not in /proc")
         }
-        watchdog = try ServerWatchdog.start(directory: directory, owner: me, removeDirectory: !keepData)
+        return try ServerWatchdog.start(directory: directory, owner: me, removeDirectory: !keepData)
     }
 
     // MARK: Helpers
 
-    private func loadOrCreateSecrets() {
-        if !postgresPassword.isEmpty { return }
+    private func loadOrCreateSecrets(_ servers: inout Servers) {
+        if !servers.postgresPassword.isEmpty { return }
         if let saved = try? String(contentsOf: secretsFile, encoding: .utf8) {
             let parts = saved.split(separator: "\n").map(String.init)
             if parts.count >= 4 {
-                postgresPassword = parts[0]; redisPassword = parts[1]
-                postgresPort = Int(parts[2]) ?? 0; redisPort = Int(parts[3]) ?? 0
-                if !Self.portIsFree(postgresPort) { postgresPort = 0 }
-                if !Self.portIsFree(redisPort) { redisPort = 0 }
+                servers.postgresPassword = parts[0]; servers.redisPassword = parts[1]
+                servers.postgresPort = Int(parts[2]) ?? 0; servers.redisPort = Int(parts[3]) ?? 0
+                if !Self.portIsFree(servers.postgresPort) { servers.postgresPort = 0 }
+                if !Self.portIsFree(servers.redisPort) { servers.redisPort = 0 }
                 return
             }
         }
-        postgresPassword = Self.randomSecret()
-        redisPassword = Self.randomSecret()
-        saveSecrets()
+        servers.postgresPassword = Self.randomSecret()
+        servers.redisPassword = Self.randomSecret()
+        saveSecrets(servers)
     }
 
-    private func saveSecrets() {
-        let text = [postgresPassword, redisPassword, String(postgresPort), String(redisPort)].joined(separator: "\n")
+    private func saveSecrets(_ servers: Servers) {
+        let text = [servers.postgresPassword, servers.redisPassword, String(servers.postgresPort),
+                    String(servers.redisPort)].joined(separator: "\n")
         _ = FileManager.default.createFile(atPath: secretsFile.path, contents: Data(text.utf8),
                                        attributes: [.posixPermissions: 0o600])
     }
 
-    private func writePID(_ pid: Int32, name: String) throws {
-        saveSecrets()  // the ports are chosen by now
+    private func writePID(_ pid: Int32, name: String, _ servers: Servers) throws {
+        saveSecrets(servers)  // the ports are chosen by now
         try ServerWatchdog.record(pid: pid, name: name, in: directory)
     }
 

@@ -1,21 +1,26 @@
 import Foundation
+import Synchronization
 
 extension LocalServers {
-    private static let sharedLock = NSLock()
-    nonisolated(unsafe) private static var sharedInstance: LocalServers?
+    private static let sharedInstance = Mutex<LocalServers?>(nil)
 
     /// One pair of private servers for the whole process, started on first use and stopped at exit.
     public static func shared() throws -> LocalServers {
-        sharedLock.lock(); defer { sharedLock.unlock() }
-        if let sharedInstance { return sharedInstance }
-        let servers = try LocalServers.start()
-        sharedInstance = servers
-        atexit { LocalServers.stopShared() }
-        return servers
+        try sharedInstance.withLock { sharedInstance in
+            if let sharedInstance { return sharedInstance }
+            let servers = try LocalServers.start()
+            sharedInstance = servers
+            atexit { LocalServers.stopShared() }
+            return servers
+        }
     }
 
     static func stopShared() {
-        sharedLock.lock(); let servers = sharedInstance; sharedInstance = nil; sharedLock.unlock()
+        let servers = sharedInstance.withLock { sharedInstance in
+            let servers = sharedInstance
+            sharedInstance = nil
+            return servers
+        }
         servers?.stop()
     }
 }

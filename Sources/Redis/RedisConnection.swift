@@ -1,5 +1,6 @@
 import CHiredis
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -14,12 +15,12 @@ import Foundation
 /// (host-name resolution is not covered by the connect timeout; use an IP address or a socket to bound it).
 /// Request/reply only: blocking commands must finish within the command timeout, and SUBSCRIBE/MONITOR are not
 /// supported (unsolicited data on an idle connection is taken as a closed connection and it reconnects).
-public final class RedisConnection: @unchecked Sendable, CustomStringConvertible {
+public final class RedisConnection: Sendable, CustomStringConvertible {
     public let configuration: RedisConfiguration
 
-    private let lock = NSLock()
-    /// nil when not connected or after the connection broke. Guarded by `lock`.
-    private var context: UnsafeMutablePointer<redisContext>?
+    /// The hiredis context: nil when not connected or after the connection broke. Held for a whole command (or
+    /// pipeline), so one runs at a time.
+    private let hiredis = Mutex<UnsafeMutablePointer<redisContext>?>(nil)
 
     /// hiredis 0.14 writes with write(2), so a server that went away would kill the process with SIGPIPE;
     /// ignoring it turns that into an EPIPE error on the connection. Done once, before the first connection.
@@ -44,7 +45,7 @@ public final class RedisConnection: @unchecked Sendable, CustomStringConvertible
     }
 
     deinit {
-        if let context { redisFree(context) }
+        hiredis.withLock { Self.drop(&$0) }
     }
 
     /// The redacted URL, so logging a connection never logs its password.
@@ -52,24 +53,20 @@ public final class RedisConnection: @unchecked Sendable, CustomStringConvertible
 
     /// Makes sure a working connection exists, (re)connecting if needed.
     public func connect() throws {
-        lock.lock()
-        defer { lock.unlock() }
-        _ = try liveContext()
+        try hiredis.withLock { _ = try liveContext(&$0) }
     }
 
     /// Closes the connection; a later command opens a new one.
     public func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        dropContext()
+        hiredis.withLock { Self.drop(&$0) }
     }
 
     /// Whether a connection is open and not known to be broken (no network round trip).
     public var isConnected: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let context else { return false }
-        return context.pointee.err == 0
+        hiredis.withLock { context in
+            guard let context else { return false }
+            return context.pointee.err == 0
+        }
     }
 
     // MARK: Commands
@@ -103,15 +100,15 @@ public final class RedisConnection: @unchecked Sendable, CustomStringConvertible
     /// Runs one command and returns its reply, error replies included, without throwing for them.
     public func send(_ arguments: [any RedisArgument]) throws -> RedisReply {
         guard !arguments.isEmpty else { throw RedisError.protocolError("a command needs at least one argument") }
-        lock.lock()
-        defer { lock.unlock() }
-        let context = try liveContext()
-        do {
-            return try roundTrip(context, arguments)
-        } catch {
-            // After a timeout or a broken read, replies can no longer be matched to commands.
-            dropContext()
-            throw error
+        return try hiredis.withLock { held in
+            let context = try liveContext(&held)
+            do {
+                return try roundTrip(context, arguments)
+            } catch {
+                // After a timeout or a broken read, replies can no longer be matched to commands.
+                Self.drop(&held)
+                throw error
+            }
         }
     }
 
@@ -123,15 +120,15 @@ public final class RedisConnection: @unchecked Sendable, CustomStringConvertible
         guard commands.allSatisfy({ !$0.isEmpty }) else {
             throw RedisError.protocolError("a command needs at least one argument")
         }
-        lock.lock()
-        defer { lock.unlock() }
-        let context = try liveContext()
-        do {
-            return try runPipeline(context, commands)
-        } catch {
-            // Queued commands or unread replies would be mistaken for the next call's.
-            dropContext()
-            throw error
+        return try hiredis.withLock { held in
+            let context = try liveContext(&held)
+            do {
+                return try runPipeline(context, commands)
+            } catch {
+                // Queued commands or unread replies would be mistaken for the next call's.
+                Self.drop(&held)
+                throw error
+            }
         }
     }
 
@@ -156,22 +153,22 @@ public final class RedisConnection: @unchecked Sendable, CustomStringConvertible
         return replies
     }
 
-    // MARK: Connection management (callers hold `lock`)
+    // MARK: Connection management (callers hold `hiredis`'s lock and pass what it guards)
 
     /// The open connection, or a new one when there is none or the old one broke.
-    private func liveContext() throws -> UnsafeMutablePointer<redisContext> {
-        if let context {
+    private func liveContext(_ held: inout UnsafeMutablePointer<redisContext>?) throws -> UnsafeMutablePointer<redisContext> {
+        if let context = held {
             if context.pointee.err == 0 && !Self.peerHasClosed(context) { return context }
-            dropContext()
+            Self.drop(&held)
         }
         let context = try open()
-        self.context = context
+        held = context
         return context
     }
 
-    private func dropContext() {
-        if let context { redisFree(context) }
-        context = nil
+    private static func drop(_ held: inout UnsafeMutablePointer<redisContext>?) {
+        if let context = held { redisFree(context) }
+        held = nil
     }
 
     /// An idle connection has nothing to read; if it is readable, the server closed it (a restart, an idle

@@ -37,7 +37,7 @@ struct ConsoleFirstScreen {
     var trackCount: Int
 
     init(db: PostgresConnection) throws {
-        let queries = ConsoleQueries(database: db)
+        let queries = ReviewQueries(database: db)
         guard let store = try queries.stores(limit: 1000).items.first?.store,
               let release = try queries.releases(of: store, order: .mostPending, after: nil, limit: 100).items.first else {
             throw PostgresError(.connectionFailed, message: "the seeded database has no store with releases")

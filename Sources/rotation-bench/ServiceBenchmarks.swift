@@ -138,7 +138,7 @@ private final class ServiceBench {
         try db.query("TRUNCATE track_matches")
         let small = 10_000 / min(scale, 10)
         let large = 1_000_000 / scale
-        let queries = ConsoleQueries(database: db)
+        let queries = ReviewQueries(database: db)
         try copyMatches(count: small, firstRelease: 10_000_000)
         let atSmall = try pageCost(queries)
         try copyMatches(count: large - small, firstRelease: 20_000_000)
@@ -148,7 +148,7 @@ private final class ServiceBench {
         print("stores list page at \(large) rows: \(micros(stores)) (trigger-maintained counters)")
     }
 
-    private func pageCost(_ queries: ConsoleQueries) throws -> (first: Double, deep: Double, filtered: Double) {
+    private func pageCost(_ queries: ReviewQueries) throws -> (first: Double, deep: Double, filtered: Double) {
         var cursor: String?
         for _ in 0..<20 { cursor = try queries.pending(after: cursor, limit: 50).nextCursor }  // a page 1000 rows in
         let filter = PendingFilter(minConfidence: 0.6, maxConfidence: 0.7, platform: "youtube")

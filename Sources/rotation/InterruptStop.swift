@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Rotation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,29 +31,32 @@ enum InterruptStop {
 
     static func end() { Handlers.shared.guardSection(with: nil, message: "") }
 
-    private final class Handlers: @unchecked Sendable {
+    private final class Handlers: Sendable {
         static let shared = Handlers()
-        private let lock = NSLock()
-        private var current: (signal: StopSignal, message: String)?
-        private var sources: [any DispatchSourceSignal] = []
+
+        private struct Installed {
+            var current: (signal: StopSignal, message: String)?
+            var sources: [any DispatchSourceSignal] = []
+        }
+
+        private let installed = Mutex(Installed())
 
         func guardSection(with signal: StopSignal?, message: String) {
-            lock.lock(); defer { lock.unlock() }
-            current = signal.map { ($0, message) }
-            guard sources.isEmpty else { return }
-            sources = [SIGINT, SIGTERM].map { number in
-                Glibc.signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { [unowned self] in self.received(number) }
-                source.resume()
-                return source
+            installed.withLock { installed in
+                installed.current = signal.map { ($0, message) }
+                guard installed.sources.isEmpty else { return }
+                installed.sources = [SIGINT, SIGTERM].map { number in
+                    Glibc.signal(number, SIG_IGN)
+                    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                    source.setEventHandler { [unowned self] in self.received(number) }
+                    source.resume()
+                    return source
+                }
             }
         }
 
         private func received(_ number: Int32) {
-            lock.lock()
-            let section = current
-            lock.unlock()
+            let section = installed.withLock { $0.current }
             guard let section else { exit(128 + number) }
             if !section.signal.isStopRequested { printError(section.message) }
             section.signal.requestStop()

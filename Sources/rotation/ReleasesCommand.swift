@@ -21,7 +21,7 @@ struct ReleasesCommand: ParsableCommand {
 
         func run() throws {
             try ReviewCLI.run(json: json) {
-                let detail = try ConsoleQueries(database: try servers.postgres()).release(release)
+                let detail = try ReviewQueries(database: try servers.postgres()).release(release)
                 if json { return try printJSON(detail) }
                 let summary = detail.release
                 let name = [summary?.artist, summary?.title].compactMap { $0 }.joined(separator: " – ")

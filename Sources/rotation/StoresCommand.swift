@@ -16,7 +16,7 @@ struct StoresCommand: ParsableCommand {
 
         func run() throws {
             try ReviewCLI.run(json: json) {
-                let page = try ConsoleQueries(database: try servers.postgres()).stores(after: after, limit: limit)
+                let page = try ReviewQueries(database: try servers.postgres()).stores(after: after, limit: limit)
                 if json { return try printJSON(page) }
                 if page.items.isEmpty { printLine("No stores.") }
                 else { printLine(ReviewCLI.columns([("STORE", 24), ("RELEASES", 9), ("TRACKS", 8), ("MATCHED", 8), ("PENDING", 8), ("UNMATCHED", 9)])) }

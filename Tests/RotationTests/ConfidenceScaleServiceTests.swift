@@ -69,7 +69,7 @@ final class ConfidenceScaleServiceTests: XCTestCase {
         try h.insertMatch(TrackKey(releaseID: release, trackIndex: 1), confidence: 87)
         try h.insertMatch(TrackKey(releaseID: release, trackIndex: 2), confidence: 0.95)
         try h.insertMatch(TrackKey(releaseID: release, trackIndex: 3), confidence: 55)
-        let queries = ConsoleQueries(database: h.db)
+        let queries = ReviewQueries(database: h.db)
         func tracks(min: Double? = nil, max: Double? = nil) throws -> [Int] {
             try queries.pending(PendingFilter(releaseID: release, minConfidence: min, maxConfidence: max)).items
                 .map(\.match.trackIndex).sorted()

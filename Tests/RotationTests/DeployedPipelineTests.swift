@@ -92,7 +92,7 @@ final class DeployedPipelineTests: XCTestCase {
             ORDER BY finished_at, id
             """).rows.map { "\($0["source"]!) \($0["listings_processed"]!) \($0["new_releases_found"]!)" }
         XCTAssertEqual(runs, ["sync 3 3", "sync 3 0"])
-        let history = try ConsoleQueries(database: db).syncLog(of: "svek")
+        let history = try ReviewQueries(database: db).syncLog(of: "svek")
         XCTAssertEqual(history.map(\.newReleases), [0, 3], "newest first, from store_sync_runs")
         XCTAssertEqual(history.map(\.source), ["sync", "sync"])
 
@@ -119,7 +119,7 @@ final class DeployedPipelineTests: XCTestCase {
             SELECT last_sync = (SELECT max(finished_at) FROM store_sync_runs WHERE store_username = 'fixture-store' AND source = 'import')
             FROM store_sync_log WHERE store_username = 'fixture-store'
             """).scalar(Bool.self), true)
-        let history = try ConsoleQueries(database: db).syncLog(of: "fixture-store")
+        let history = try ReviewQueries(database: db).syncLog(of: "fixture-store")
         XCTAssertEqual(history.map(\.source), ["import"])
         XCTAssertEqual(history.first?.matchesCreated, report.matchesCreated)
     }
@@ -147,7 +147,7 @@ final class DeployedPipelineTests: XCTestCase {
         let body = try JSONSerialization.jsonObject(with: ImportFixtures.releaseData(1)) as! [String: Any]
         let titles = (body["tracklist"] as! [[String: Any]]).map { $0["title"] as! String }
 
-        let before = try ConsoleQueries(database: db).release(1)
+        let before = try ReviewQueries(database: db).release(1)
         XCTAssertEqual(before.titleSource, .releases)
         XCTAssertEqual(before.tracks.compactMap(\.title), titles)
 
@@ -160,7 +160,7 @@ final class DeployedPipelineTests: XCTestCase {
                 audio_match_count = EXCLUDED.audio_match_count, last_updated = NOW()
             """)
         XCTAssertEqual(try db.query("SELECT tracklist::text FROM releases WHERE discogs_id = 1").scalar(String.self), "[]")
-        let after = try ConsoleQueries(database: db).release(1)
+        let after = try ReviewQueries(database: db).release(1)
         XCTAssertEqual(after.tracks.compactMap(\.title), titles)
         XCTAssertEqual(after.titleSource, .storedDiscogsBody)
         XCTAssertEqual(after.titleSource?.label, "titles from stored Discogs body")
@@ -169,7 +169,7 @@ final class DeployedPipelineTests: XCTestCase {
 
         // NULL is as empty as [].
         try db.query("UPDATE releases SET tracklist = NULL WHERE discogs_id = 1")
-        XCTAssertEqual(try ConsoleQueries(database: db).release(1).tracks.compactMap(\.title), titles)
+        XCTAssertEqual(try ReviewQueries(database: db).release(1).tracks.compactMap(\.title), titles)
     }
 
     // MARK: Beside the web app's processor

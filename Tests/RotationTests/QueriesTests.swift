@@ -16,7 +16,7 @@ final class QueriesTests: XCTestCase {
         try h.insertMatch(TrackKey(releaseID: 4, trackIndex: 0), confidence: 0.55)
         try h.insertRelease(4, store: "gamma", tracks: 1)
 
-        let queries = ConsoleQueries(database: h.db)
+        let queries = ReviewQueries(database: h.db)
         var stores = try queries.stores().items
         XCTAssertEqual(stores.map(\.store), ["alpha", "beta", "gamma"])
         XCTAssertEqual(stores[0].pendingCount, 1)
@@ -47,7 +47,7 @@ final class QueriesTests: XCTestCase {
             try h.insertRelease(Int64(release), store: "shop", tracks: 4, createdAt: created)
             for t in 0..<pending { try h.insertMatch(TrackKey(releaseID: Int64(release), trackIndex: t)) }
         }
-        let queries = ConsoleQueries(database: h.db)
+        let queries = ReviewQueries(database: h.db)
         var ids: [Int64] = []
         var cursor: String?
         repeat {
@@ -78,7 +78,7 @@ final class QueriesTests: XCTestCase {
                    (20, 2, 'youtube', 'https://youtu.be/c', 'C', 0.45, '{}')
             """)
         try h.actions.reject(pending.key, seen: .seen(pending), reviewer: "r")
-        let detail = try ConsoleQueries(database: h.db).release(20)
+        let detail = try ReviewQueries(database: h.db).release(20)
         XCTAssertEqual(detail.release?.store, "shop")
         XCTAssertEqual(detail.tracks.map(\.status), [.heading, .approved, .unmatched, .unmatched])
         let track = detail.tracks[2]
@@ -102,7 +102,7 @@ final class QueriesTests: XCTestCase {
         try h.insertMatch(TrackKey(releaseID: 30, trackIndex: 9), confidence: 0.95, approved: true)
         // A pending row with no release row at all (the web app inserted it).
         try h.db.query("INSERT INTO track_matches (release_id, track_index, platform, match_url, confidence) VALUES (99, 0, 'youtube', 'https://youtu.be/z', 0.52)")
-        let queries = ConsoleQueries(database: h.db)
+        let queries = ReviewQueries(database: h.db)
 
         var keys: [TrackKey] = []
         var cursor: String?

@@ -126,7 +126,7 @@ final class ReviewersDecisionsTests: XCTestCase {
             let (url, db) = try DeployedSchema.fresh(shape)
             try WorkerFixtures.importFixtureReleases(db)
             _ = try WorkerFixtures.worker(url).drain()
-            let queries = ConsoleQueries(database: db)
+            let queries = ReviewQueries(database: db)
             let pendingRows = try db.query("SELECT count(*) FROM track_matches WHERE NOT approved").scalar(Int.self)
             let store = try XCTUnwrap(queries.stores().items.first { $0.store == "fixture-store" }, "\(shape)")
             XCTAssertEqual(store.releaseCount, 20, "\(shape)")

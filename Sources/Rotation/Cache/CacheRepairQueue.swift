@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Redis
+import Synchronization
 
 /// The `cache_repairs` table: keys whose cache value may be stale because a write-through failed (Redis down or
 /// paused), and the one home of "apply pending repairs". Every Rotation process that runs anyway applies them
@@ -120,11 +121,10 @@ public struct CacheRepairReport: Codable, Sendable, Equatable {
 /// no reviewer action. Cheap while nothing is pending (one indexed probe per `interval`); after a Redis failure it
 /// waits (`RedisBackoff`, 1 s doubling up to 4 s) instead of stalling its caller on a timeout every time, short
 /// enough that a long outage is still repaired within seconds of its end.
-public final class BackgroundCacheRepair: @unchecked Sendable {
+public final class BackgroundCacheRepair: Sendable {
     private let interval: TimeInterval
     private let backoff = RedisBackoff(maximumDelay: 4)
-    private let lock = NSLock()
-    private var lastProbe: Date?
+    private let lastProbe = Mutex<Date?>(nil)
 
     /// At most one probe of the table per `interval` seconds.
     public init(interval: TimeInterval = 1) {
@@ -135,10 +135,12 @@ public final class BackgroundCacheRepair: @unchecked Sendable {
     /// Returns how many keys were repaired (0 when nothing was due); never throws.
     @discardableResult
     public func runIfDue(database: PostgresConnection, redis: RedisConnection, now: Date = Date()) -> Int {
-        lock.lock()
-        if let lastProbe, now.timeIntervalSince(lastProbe) < interval { lock.unlock(); return 0 }
-        lastProbe = now
-        lock.unlock()
+        let due = lastProbe.withLock { lastProbe in
+            if let last = lastProbe, now.timeIntervalSince(last) < interval { return false }
+            lastProbe = now
+            return true
+        }
+        guard due else { return 0 }
         guard !backoff.shouldSkip else { return 0 }
         let queue = CacheRepairQueue(database: database)
         guard (try? queue.hasPending()) == true else { return 0 }

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Redis
+import Synchronization
 
 /// The one writer of `match:*` values: the review actions' write-through (`SET ... EX` or `UNLINK`), the worker's
 /// results, the read path's re-cache, and the repair of keys it could not write.
@@ -11,7 +12,7 @@ import Redis
 /// so a restarted console still repairs it; when Postgres cannot take the entry either, it is kept in memory until
 /// it can. Repair unlinks the key rather than rewriting it: a delete can never race a newer write into a stale
 /// value, and the next read re-caches from Postgres.
-public final class MatchCacheWriter: @unchecked Sendable {
+public final class MatchCacheWriter: Sendable {
     let redis: RedisConnection?
     /// Where repairs are recorded; nil for the worker, which names its own connection with each batch.
     let database: PostgresConnection?
@@ -22,10 +23,14 @@ public final class MatchCacheWriter: @unchecked Sendable {
     /// The worker's between-batch repair pass (throttled; the service repairs before its reads and actions).
     private let backgroundRepair = BackgroundCacheRepair()
 
-    private let lock = NSLock()
-    /// Starts true so that the first read or action of a new process looks for repairs left by an earlier one.
-    private var repairsMayBePending = true
-    private var unsaved: Set<TrackKey> = []
+    private struct RepairState {
+        /// Starts true so that the first read or action of a new process looks for repairs left by an earlier one.
+        var repairsMayBePending = true
+        /// Keys to repair that Postgres could not record yet.
+        var unsaved: Set<TrackKey> = []
+    }
+
+    private let repairState = Mutex(RepairState())
 
     init(database: PostgresConnection?, redis: RedisConnection?, ttl: Int, readOnly: Bool) {
         self.database = database
@@ -163,24 +168,23 @@ public final class MatchCacheWriter: @unchecked Sendable {
     /// Records keys whose cache value may be stale, on `database` (nil: the writer's own).
     func queueRepair(_ keys: [TrackKey], reason: String, on database: PostgresConnection? = nil) {
         guard !keys.isEmpty, let target = database ?? self.database else { return }
-        lock.lock(); repairsMayBePending = true; lock.unlock()
+        repairState.withLock { $0.repairsMayBePending = true }
         do {
             try CacheRepairQueue(database: target).record(keys, reason: reason)
         } catch {
-            lock.lock(); unsaved.formUnion(keys); lock.unlock()
+            repairState.withLock { $0.unsaved.formUnion(keys) }
         }
     }
 
     /// True when some key may still need repair (cheap: no I/O).
     public var hasPendingRepairs: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return repairsMayBePending
+        repairState.withLock { $0.repairsMayBePending }
     }
 
     /// Keys queued for repair right now (persisted plus those only in memory).
     public func pendingRepairCount() throws -> Int {
         guard let database else { return 0 }
-        lock.lock(); let memory = unsaved.count; lock.unlock()
+        let memory = repairState.withLock { $0.unsaved.count }
         return try CacheRepairQueue(database: database).pendingCount() + memory
     }
 
@@ -190,7 +194,12 @@ public final class MatchCacheWriter: @unchecked Sendable {
     public func repairPending(batchSize: Int = 500) throws -> Int {
         guard !readOnly, let redis, let database else { return 0 }
         // The flag drops before the walk, not after it: a key queued during the walk sets it again.
-        lock.lock(); let memory = Array(unsaved); unsaved.removeAll(); repairsMayBePending = false; lock.unlock()
+        let memory = repairState.withLock { state in
+            let memory = Array(state.unsaved)
+            state.unsaved.removeAll()
+            state.repairsMayBePending = false
+            return memory
+        }
         do {
             try saveUnsaved(memory, on: database)
             let repaired = try CacheRepairQueue(database: database).repair(using: redis, batchSize: batchSize)
@@ -198,7 +207,7 @@ public final class MatchCacheWriter: @unchecked Sendable {
             return repaired
         } catch {
             if error is RedisError { backoff.recordFailure() }
-            lock.lock(); repairsMayBePending = true; lock.unlock()
+            repairState.withLock { $0.repairsMayBePending = true }
             throw error
         }
     }
@@ -208,7 +217,11 @@ public final class MatchCacheWriter: @unchecked Sendable {
     @discardableResult
     public func repairPending(on database: PostgresConnection) -> Int {
         guard !readOnly, let redis else { return 0 }
-        lock.lock(); let memory = Array(unsaved); unsaved.removeAll(); lock.unlock()
+        let memory = repairState.withLock { state in
+            let memory = Array(state.unsaved)
+            state.unsaved.removeAll()
+            return memory
+        }
         try? saveUnsaved(memory, on: database)
         return backgroundRepair.runIfDue(database: database, redis: redis)
     }
@@ -219,7 +232,7 @@ public final class MatchCacheWriter: @unchecked Sendable {
         do {
             try CacheRepairQueue(database: database).record(keys, reason: "queued while Postgres was down")
         } catch {
-            lock.lock(); unsaved.formUnion(keys); lock.unlock()
+            repairState.withLock { $0.unsaved.formUnion(keys) }
             throw error
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A connection URL kept in a file (`--database-url-file`, `DATABASE_URL_FILE`, and the Redis twins), so that it
 /// never sits in a process's arguments, which every local user can read through `ps` and `/proc/PID/cmdline`.
@@ -14,18 +15,17 @@ public struct ConnectionURLFile: Sendable, Equatable {
     /// Set when group or other users may read the file.
     public let warning: String?
 
-    private static let readLock = NSLock()
-    nonisolated(unsafe) private static var alreadyRead: [String: ConnectionURLFile] = [:]
+    private static let alreadyRead = Mutex<[String: ConnectionURLFile]>([:])
 
     /// The file at `path`, read once per process: a pipe can be read only once, and a URL does not change during
     /// a run.
     public static func read(path: String) throws -> ConnectionURLFile {
-        readLock.lock()
-        defer { readLock.unlock() }
-        if let file = alreadyRead[path] { return file }
-        let file = try ConnectionURLFile(path: path)
-        alreadyRead[path] = file
-        return file
+        try alreadyRead.withLock { alreadyRead in
+            if let file = alreadyRead[path] { return file }
+            let file = try ConnectionURLFile(path: path)
+            alreadyRead[path] = file
+            return file
+        }
     }
 
     public init(path: String) throws {

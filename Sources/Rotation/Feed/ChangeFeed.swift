@@ -1,10 +1,11 @@
 import Foundation
 import Postgres
+import Synchronization
 
 /// Listens on the triggers' channel (`rotation_changes`) on a dedicated connection and hands typed events to
 /// subscribers, from its own thread. After the connection was lost and re-established, subscribers get `.resync`,
 /// since notifications sent meanwhile are gone.
-public final class ChangeFeed: @unchecked Sendable {
+public final class ChangeFeed: Sendable {
     public static let channel = "rotation_changes"
 
     /// A handle to remove a subscriber.
@@ -13,11 +14,15 @@ public final class ChangeFeed: @unchecked Sendable {
     }
 
     private let configuration: PostgresConfiguration
-    private let lock = NSLock()
-    private var subscribers: [Int: @Sendable (FeedEvent) -> Void] = [:]
-    private var nextID = 0
-    private var running = false
-    private var thread: Thread?
+    private struct Listeners {
+        var subscribers: [Int: @Sendable (FeedEvent) -> Void] = [:]
+        var nextID = 0
+        var running = false
+        /// Whether a feed thread was started and `stop()` must wait for it.
+        var threadStarted = false
+    }
+
+    private let listeners = Mutex(Listeners())
     private let stopped = DispatchSemaphore(value: 0)
     /// How long one wait on the socket lasts: bounds how quickly `stop()` returns.
     private let pollInterval: TimeInterval
@@ -38,15 +43,15 @@ public final class ChangeFeed: @unchecked Sendable {
 
     @discardableResult
     public func subscribe(_ handler: @escaping @Sendable (FeedEvent) -> Void) -> Subscription {
-        lock.lock(); defer { lock.unlock() }
-        nextID += 1
-        subscribers[nextID] = handler
-        return Subscription(id: nextID)
+        listeners.withLock { listeners in
+            listeners.nextID += 1
+            listeners.subscribers[listeners.nextID] = handler
+            return Subscription(id: listeners.nextID)
+        }
     }
 
     public func unsubscribe(_ subscription: Subscription) {
-        lock.lock(); defer { lock.unlock() }
-        subscribers[subscription.id] = nil
+        listeners.withLock { $0.subscribers[subscription.id] = nil }
     }
 
     /// The events as an async sequence (a subscription that ends when the stream is dropped).
@@ -60,37 +65,37 @@ public final class ChangeFeed: @unchecked Sendable {
     /// Starts listening. Returns once the first LISTEN is in place, so changes made after `start()` are seen; when
     /// Postgres is down it returns at once and the feed keeps retrying.
     public func start() {
-        lock.lock()
-        guard !running else { lock.unlock(); return }
-        running = true
-        lock.unlock()
+        let alreadyRunning = listeners.withLock { listeners in
+            if listeners.running { return true }
+            listeners.running = true
+            return false
+        }
+        guard !alreadyRunning else { return }
         let ready = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in run(ready: ready) }
         thread.name = "rotation-change-feed"
-        self.thread = thread
+        listeners.withLock { $0.threadStarted = true }
         thread.start()
         _ = ready.wait(timeout: .now() + .seconds(Int(configuration.connectTimeout) + 1))
     }
 
     /// Stops listening and waits for the feed's thread to finish.
     public func stop() {
-        lock.lock()
-        let wasRunning = running
-        running = false
-        lock.unlock()
-        if wasRunning, thread != nil {
-            stopped.wait()
-            thread = nil
+        let mustWait = listeners.withLock { listeners in
+            let mustWait = listeners.running && listeners.threadStarted
+            listeners.running = false
+            if mustWait { listeners.threadStarted = false }
+            return mustWait
         }
+        if mustWait { stopped.wait() }
     }
 
     private var isRunning: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return running
+        listeners.withLock { $0.running }
     }
 
     private func publish(_ event: FeedEvent) {
-        lock.lock(); let handlers = Array(subscribers.values); lock.unlock()
+        let handlers = listeners.withLock { Array($0.subscribers.values) }
         for handler in handlers { handler(event) }
     }
 

@@ -12,7 +12,7 @@ public struct StoreSyncEntry: Codable, Sendable, Equatable {
     public var matchesCreated: Int
 }
 
-extension ConsoleQueries {
+extension ReviewQueries {
     /// A store's latest syncs and imports, newest first, from our per-run history `store_sync_runs` (the shared
     /// `store_sync_log` holds one cumulative row per store). Worker runs are not listed: their matches are added to
     /// the sync or import they followed.

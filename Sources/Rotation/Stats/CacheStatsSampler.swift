@@ -1,9 +1,10 @@
 import Foundation
 import Redis
+import Synchronization
 
 /// Samples cache statistics with O(1) commands (`INFO`, `DBSIZE`) and keeps a throttled background `SCAN` of the
 /// `match:*` keys for what needs one (key count, TTL spread), on its own connection. Never `KEYS`.
-public final class CacheStatsSampler: @unchecked Sendable {
+public final class CacheStatsSampler: Sendable {
     private let redis: RedisConnection
     private let scanRedis: RedisConnection
     private let counters: MatchCacheCounters?
@@ -11,12 +12,16 @@ public final class CacheStatsSampler: @unchecked Sendable {
     /// Minimum seconds between the starts of two background scans.
     public let scanInterval: TimeInterval
 
-    private let lock = NSLock()
-    private var previous: (hits: Int, misses: Int)?
-    private var latestScan: KeyspaceScanResult?
-    private var scanning = false
-    private var lastScanStart: Date?
-    private var running = true
+    private struct Progress {
+        /// The server's hit and miss counters at the previous sample.
+        var previous: (hits: Int, misses: Int)?
+        var latestScan: KeyspaceScanResult?
+        var scanning = false
+        var lastScanStart: Date?
+        var running = true
+    }
+
+    private let progress = Mutex(Progress())
 
     public init(
         redis: RedisConnection, counters: MatchCacheCounters? = nil, scanner: KeyspaceScanner = KeyspaceScanner(),
@@ -30,13 +35,12 @@ public final class CacheStatsSampler: @unchecked Sendable {
     }
 
     deinit {
-        lock.lock(); running = false; lock.unlock()
+        progress.withLock { $0.running = false }
     }
 
     /// The latest completed scan, if any.
     public var lastScan: KeyspaceScanResult? {
-        lock.lock(); defer { lock.unlock() }
-        return latestScan
+        progress.withLock { $0.latestScan }
     }
 
     /// INFO + DBSIZE now, with the latest scan's figures; starts a background scan when the last one is older
@@ -48,17 +52,17 @@ public final class CacheStatsSampler: @unchecked Sendable {
         let totalKeys = try redis.dbsize()
         let hits = info.keyspaceHits ?? 0
         let misses = info.keyspaceMisses ?? 0
-        lock.lock()
-        var windowRate: Double?
-        if let previous {
-            let deltaHits = hits - previous.hits, deltaMisses = misses - previous.misses
-            if deltaHits >= 0, deltaMisses >= 0, deltaHits + deltaMisses > 0 {
-                windowRate = Double(deltaHits) / Double(deltaHits + deltaMisses)
+        let (windowRate, scan) = progress.withLock { progress -> (Double?, KeyspaceScanResult?) in
+            var windowRate: Double?
+            if let previous = progress.previous {
+                let deltaHits = hits - previous.hits, deltaMisses = misses - previous.misses
+                if deltaHits >= 0, deltaMisses >= 0, deltaHits + deltaMisses > 0 {
+                    windowRate = Double(deltaHits) / Double(deltaHits + deltaMisses)
+                }
             }
+            progress.previous = (hits, misses)
+            return (windowRate, progress.latestScan)
         }
-        previous = (hits, misses)
-        let scan = latestScan
-        lock.unlock()
         if startScan { startBackgroundScanIfDue() }
         return CacheStats(
             sampledAt: Date(), totalKeys: totalKeys, matchKeys: scan?.matchKeys, scanAgeSeconds: scan?.age(),
@@ -72,29 +76,30 @@ public final class CacheStatsSampler: @unchecked Sendable {
     @discardableResult
     public func scanNow() throws -> KeyspaceScanResult? {
         let result = try scanner.scan(scanRedis) { [self] in isRunning }
-        if let result { lock.lock(); latestScan = result; lock.unlock() }
+        if let result { progress.withLock { $0.latestScan = result } }
         return result
     }
 
     private var isRunning: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return running
+        progress.withLock { $0.running }
     }
 
     /// Stops a background scan at its next step.
     public func stop() {
-        lock.lock(); running = false; lock.unlock()
+        progress.withLock { $0.running = false }
     }
 
     private func startBackgroundScanIfDue() {
-        lock.lock()
-        let due = running && !scanning && (lastScanStart.map { Date().timeIntervalSince($0) >= scanInterval } ?? true)
-        if due { scanning = true; lastScanStart = Date() }
-        lock.unlock()
+        let due = progress.withLock { progress in
+            let due = progress.running && !progress.scanning
+                && (progress.lastScanStart.map { Date().timeIntervalSince($0) >= scanInterval } ?? true)
+            if due { progress.scanning = true; progress.lastScanStart = Date() }
+            return due
+        }
         guard due else { return }
         let thread = Thread { [self] in
             _ = try? scanNow()
-            lock.lock(); scanning = false; lock.unlock()
+            progress.withLock { $0.scanning = false }
         }
         thread.name = "rotation-cache-scan"
         thread.start()

@@ -9,7 +9,7 @@ import Redis
 /// A connection lost during the commit is resolved by re-reading the log before anything is reported. Every write
 /// runs in a database function (migration 0010: SECURITY DEFINER, fixed search_path) that logs the database login
 /// beside `reviewer`; a login that is not an admin must pass its own login as `reviewer`.
-public final class ReviewActions: @unchecked Sendable {
+public final class ReviewActions: Sendable {
     public let service: MatchService
     var database: PostgresConnection { service.database }
 

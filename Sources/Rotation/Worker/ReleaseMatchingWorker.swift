@@ -7,6 +7,7 @@ import Postgres
 /// rows in one transaction, then writes approved matches through to the cache. Uses its own connections; run one
 /// per thread.
 public final class ReleaseMatchingWorker: @unchecked Sendable {
+    // @unchecked: `afterMatching` is a test hook, set before the worker's thread starts and never changed after.
     public let id: String
     public let configuration: WorkerConfiguration
     let connection: PostgresConnection

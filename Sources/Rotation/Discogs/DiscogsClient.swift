@@ -1,17 +1,18 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// A small synchronous Discogs API client on URLSession: the inventory and release endpoints, honouring the
 /// rate-limit headers and backing off on 429 and 5xx. Safe to share between threads.
-public final class DiscogsClient: ReleaseBodySource, @unchecked Sendable {
+public final class DiscogsClient: ReleaseBodySource, Sendable {
     public let configuration: DiscogsClientConfiguration
     private let session: URLSession
     /// Waits the given number of seconds; replaced in tests to observe waits without taking time.
     private let sleep: @Sendable (Double) -> Void
-    private let lock = NSLock()
-    private var latestRateLimit: DiscogsRateLimit?
+    /// The rate-limit headers of the latest response, shared by every thread using the client.
+    private let latestRateLimit = Mutex<DiscogsRateLimit?>(nil)
 
     public init(configuration: DiscogsClientConfiguration,
                 sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
@@ -27,8 +28,7 @@ public final class DiscogsClient: ReleaseBodySource, @unchecked Sendable {
 
     /// The rate-limit headers of the latest response.
     public var rateLimit: DiscogsRateLimit? {
-        lock.lock(); defer { lock.unlock() }
-        return latestRateLimit
+        latestRateLimit.withLock { $0 }
     }
 
     /// `GET /users/{username}/inventory?page=N&per_page=M` (for-sale listings, newest first as the web app asks).
@@ -120,8 +120,7 @@ public final class DiscogsClient: ReleaseBodySource, @unchecked Sendable {
         func header(_ name: String) -> Int? { response.value(forHTTPHeaderField: name).flatMap { Int($0) } }
         let limit = DiscogsRateLimit(limit: header("X-Discogs-Ratelimit"), used: header("X-Discogs-Ratelimit-Used"),
                                      remaining: header("X-Discogs-Ratelimit-Remaining"))
-        lock.lock(); defer { lock.unlock() }
-        if limit.remaining != nil || limit.limit != nil { latestRateLimit = limit }
+        if limit.remaining != nil || limit.limit != nil { latestRateLimit.withLock { $0 = limit } }
     }
 
     /// Waits when the allowance is nearly spent: one window slot per request below the floor, so the moving
@@ -132,7 +131,7 @@ public final class DiscogsClient: ReleaseBodySource, @unchecked Sendable {
         // The header is the server's word: a negative count means none left, and must neither overflow nor wait
         // longer than the floor's worth of slots.
         sleep(perRequest * Double(configuration.rateLimitFloor - max(0, remaining) + 1))
-        lock.lock(); latestRateLimit?.remaining = nil; lock.unlock()
+        latestRateLimit.withLock { $0?.remaining = nil }
     }
 
     /// Discogs errors are `{"message": "..."}`; other bodies (a proxy's HTML page) say nothing worth repeating.

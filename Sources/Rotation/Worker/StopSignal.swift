@@ -1,18 +1,17 @@
 import Foundation
+import Synchronization
 
 /// A flag that asks workers to stop after the release in hand. Set by SIGINT/SIGTERM handlers or by tests.
-public final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopped = false
+public final class StopSignal: Sendable {
+    private let stopped = Mutex(false)
 
     public init() {}
 
     public var isStopRequested: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return stopped
+        stopped.withLock { $0 }
     }
 
     public func requestStop() {
-        lock.lock(); stopped = true; lock.unlock()
+        stopped.withLock { $0 = true }
     }
 }

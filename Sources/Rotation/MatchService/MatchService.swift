@@ -1,13 +1,14 @@
 import Foundation
 import Postgres
 import Redis
+import Synchronization
 
 /// The read path over the two tiers and the state the review actions share with it.
 ///
 /// `getOrComputeMatch` asks Redis, then Postgres (re-caching what it finds), then the compute tier, and says which
 /// answered. Cache values are read tolerantly: an unusable one is a reported miss. All calls block on the network:
 /// run them off the UI thread.
-public final class MatchService: @unchecked Sendable {
+public final class MatchService: Sendable {
     public let database: PostgresConnection
     public let redis: RedisConnection?
     public let readOnly: Bool
@@ -16,8 +17,8 @@ public final class MatchService: @unchecked Sendable {
     public let cacheWriter: MatchCacheWriter
     let computer: (any TrackMatchComputing)?
 
-    private let lock = NSLock()
-    private var lastPostgresFailure: String?
+    /// The last call's Postgres connection problem; nil once a call succeeds.
+    private let lastPostgresFailure = Mutex<String?>(nil)
 
     /// `redis` nil runs without a cache (reads go to Postgres, nothing is written to Redis).
     public init(
@@ -44,18 +45,17 @@ public final class MatchService: @unchecked Sendable {
 
     /// False after a call found Postgres unreachable, until one succeeds again.
     public var postgresReachable: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return lastPostgresFailure == nil
+        lastPostgresFailure.withLock { $0 == nil }
     }
 
     /// Runs a database call, keeping track of whether Postgres is reachable.
     func withDatabase<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         do {
             let value = try body(database)
-            lock.lock(); lastPostgresFailure = nil; lock.unlock()
+            lastPostgresFailure.withLock { $0 = nil }
             return value
         } catch let error as PostgresError where error.isConnectionProblem {
-            lock.lock(); lastPostgresFailure = error.description; lock.unlock()
+            lastPostgresFailure.withLock { $0 = error.description }
             throw error
         }
     }

@@ -1,10 +1,11 @@
 import Foundation
 import Postgres
 
-/// The console's lists, all keyset-paginated over indexes, so a page costs the same at 1M matches as at 10k:
+/// The review lists that the console's screens and the CLI (`stores list`, `releases show`, `matches list`) read,
+/// all keyset-paginated over indexes, so a page costs the same at 1M matches as at 10k:
 /// stores and releases read the trigger-maintained counters (migration 0005); the pending list walks the partial
 /// index on unapproved matches in (confidence, release, track) order.
-public struct ConsoleQueries: Sendable {
+public struct ReviewQueries: Sendable {
     public let database: PostgresConnection
 
     public init(database: PostgresConnection) {

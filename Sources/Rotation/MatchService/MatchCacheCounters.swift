@@ -1,13 +1,17 @@
 import Foundation
+import Synchronization
 
 /// The match service's own reads of `match:*` keys: hits, misses and unusable values. The cache pane shows them
 /// beside the server-wide hit rate, which mixes in every other client.
-public final class MatchCacheCounters: @unchecked Sendable {
-    private let lock = NSLock()
-    private var hits = 0
-    private var misses = 0
-    private var invalid = 0
-    private var lastInvalid: (key: String, reason: String)?
+public final class MatchCacheCounters: Sendable {
+    private struct Counts {
+        var hits = 0
+        var misses = 0
+        var invalid = 0
+        var lastInvalid: (key: String, reason: String)?
+    }
+
+    private let counts = Mutex(Counts())
 
     public init() {}
 
@@ -23,14 +27,19 @@ public final class MatchCacheCounters: @unchecked Sendable {
     }
 
     public var snapshot: Snapshot {
-        lock.lock(); defer { lock.unlock() }
-        return Snapshot(hits: hits, misses: misses, invalid: invalid,
-                        lastInvalidKey: lastInvalid?.key, lastInvalidReason: lastInvalid?.reason)
+        counts.withLock { counts in
+            Snapshot(hits: counts.hits, misses: counts.misses, invalid: counts.invalid,
+                     lastInvalidKey: counts.lastInvalid?.key, lastInvalidReason: counts.lastInvalid?.reason)
+        }
     }
 
-    func recordHit() { lock.lock(); hits += 1; lock.unlock() }
-    func recordMiss() { lock.lock(); misses += 1; lock.unlock() }
+    func recordHit() { counts.withLock { $0.hits += 1 } }
+    func recordMiss() { counts.withLock { $0.misses += 1 } }
     func recordInvalid(key: String, reason: String) {
-        lock.lock(); misses += 1; invalid += 1; lastInvalid = (key, reason); lock.unlock()
+        counts.withLock { counts in
+            counts.misses += 1
+            counts.invalid += 1
+            counts.lastInvalid = (key, reason)
+        }
     }
 }

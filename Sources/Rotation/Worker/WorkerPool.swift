@@ -1,9 +1,12 @@
 import Foundation
 import Postgres
+import Synchronization
 
 /// Runs N matching workers on their own threads and connections until the queue is drained (`once`) or a stop
 /// is requested. A stop lets every worker finish the release in hand and give its other jobs back.
 public final class WorkerPool: @unchecked Sendable {
+    // @unchecked: its settings (`idlePollSeconds`, `pace`, `reportError`) are set before `run`, which copies them
+    // into each worker thread.
     public let workers: [ReleaseMatchingWorker]
     public let stop: StopSignal
     /// Seconds between looks at an empty queue when not running `once`.
@@ -82,26 +85,32 @@ public final class WorkerPool: @unchecked Sendable {
 }
 
 /// What the worker threads hand back, behind a lock.
-private final class PoolResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var reports: [WorkerReport]
-    private var firstError: (any Error)?
+private final class PoolResults: Sendable {
+    private struct Results {
+        var reports: [WorkerReport]
+        var firstError: (any Error)?
+    }
 
-    init(count: Int) { reports = Array(repeating: WorkerReport(), count: count) }
+    private let results: Mutex<Results>
+
+    init(count: Int) { results = Mutex(Results(reports: Array(repeating: WorkerReport(), count: count))) }
 
     func record(_ report: WorkerReport, worker index: Int) {
-        lock.lock(); reports[index] = report; lock.unlock()
+        results.withLock { $0.reports[index] = report }
     }
 
     func record(_ error: any Error) {
-        lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
+        results.withLock { results in
+            if results.firstError == nil { results.firstError = error }
+        }
     }
 
     func combined() throws -> WorkerReport {
-        lock.lock(); defer { lock.unlock() }
-        if let firstError { throw firstError }
-        var total = WorkerReport()
-        for report in reports { total += report }
-        return total
+        try results.withLock { results in
+            if let firstError = results.firstError { throw firstError }
+            var total = WorkerReport()
+            for report in results.reports { total += report }
+            return total
+        }
     }
 }

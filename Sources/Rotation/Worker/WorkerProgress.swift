@@ -1,17 +1,23 @@
 import Foundation
+import Synchronization
 
 /// Reports a worker run on standard error: a redrawn bar on a terminal, plain lines otherwise, with the rate and
 /// an ETA. Safe to call from every worker thread; output is throttled.
-public final class WorkerProgress: @unchecked Sendable {
-    private let lock = NSLock()
+public final class WorkerProgress: Sendable {
     private let isTerminal: Bool
     private let write: @Sendable (String) -> Void
     private let interval: Duration
     private let start = ContinuousClock.now
-    private var lastPrint: ContinuousClock.Instant?
-    private var totals: [Int: WorkerReport] = [:]
-    /// Jobs still queued, refreshed by the pool; the ETA divides it by the rate.
-    private var remaining: Int?
+
+    private struct Tally {
+        var lastPrint: ContinuousClock.Instant?
+        var totals: [Int: WorkerReport] = [:]
+        /// Jobs still queued, refreshed by the pool; the ETA divides it by the rate.
+        var remaining: Int?
+    }
+
+    /// Held while printing too, so lines from several workers never interleave.
+    private let tally = Mutex(Tally())
 
     public init(isTerminal: Bool = isatty(STDERR_FILENO) == 1, interval: Duration = .seconds(1),
                 write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
@@ -20,32 +26,32 @@ public final class WorkerProgress: @unchecked Sendable {
 
     /// Records worker `index`'s running totals and prints when it is time.
     public func update(worker index: Int, totals report: WorkerReport) {
-        lock.lock(); defer { lock.unlock() }
-        totals[index] = report
-        let now = ContinuousClock.now
-        if let lastPrint, now - lastPrint < interval { return }
-        lastPrint = now
-        write(render(final: false))
+        tally.withLock { tally in
+            tally.totals[index] = report
+            let now = ContinuousClock.now
+            if let lastPrint = tally.lastPrint, now - lastPrint < interval { return }
+            tally.lastPrint = now
+            write(render(tally, final: false))
+        }
     }
 
     public func setRemaining(_ count: Int?) {
-        lock.lock(); remaining = count; lock.unlock()
+        tally.withLock { $0.remaining = count }
     }
 
     /// Prints the closing line.
     public func finish() {
-        lock.lock(); defer { lock.unlock() }
-        write(render(final: true))
+        tally.withLock { write(render($0, final: true)) }
     }
 
-    private func render(final: Bool) -> String {
+    private func render(_ tally: Tally, final: Bool) -> String {
         var sum = WorkerReport()
-        for report in totals.values { sum += report }
+        for report in tally.totals.values { sum += report }
         let elapsed = max(0.001, Double((ContinuousClock.now - start).components.seconds)
                           + Double((ContinuousClock.now - start).components.attoseconds) / 1e18)
         let done = sum.finishedJobs
         let rate = Double(done) / elapsed
-        let remainingJobs = remaining
+        let remainingJobs = tally.remaining
         let eta = remainingJobs.flatMap { rate > 0 ? Double($0) / rate : nil }
         let counts = "\(sum.completed) done, \(sum.failed) failed, \(sum.retried) to retry"
         let figures = String(format: "%.1f releases/s", rate) + (eta.map { ", ETA \(Self.clock($0))" } ?? "")
