@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Postgres
 import Rotation
-import Matching
 
 /// `rotation matches ...`: the review actions and the pending list, from a shell.
 struct MatchesCommand: ParsableCommand {

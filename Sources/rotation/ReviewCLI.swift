@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Matching
 import Postgres
 import Redis
 import Rotation
