@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries: each has a module map and a shim header.
@@ -41,13 +42,16 @@ let package = Package(
             ]),
 
         // Cell buffer, diff, sanitizer, keys, themes, the ncursesw backend and a memory backend.
-        .target(name: "Terminal", dependencies: ["CNcursesw"], exclude: ["Text/generate-width-table.py"]),
+        .target(
+            name: "Terminal",
+            dependencies: ["CNcursesw", .product(name: "TOMLKit", package: "TOMLKit")],
+            exclude: ["Text/generate-width-table.py"]),
 
         // A program in a private tmux server: send keys, read the screen. For the end-to-end tests and the benchmarks.
         .target(name: "TmuxDriver"),
 
         // The review console: state, update(event) -> effects, views.
-        .target(name: "Console", dependencies: ["Terminal", "Rotation", "Matching"]),
+        .target(name: "Console", dependencies: ["Terminal", "Rotation", "Matching"], exclude: ["Keys/default-keymap.toml"]),
 
         .executableTarget(
             name: "rotation",
