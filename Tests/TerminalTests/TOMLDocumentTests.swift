@@ -51,6 +51,7 @@ final class TOMLDocumentTests: XCTestCase {
         XCTAssertNil(b["mixed"]?.value.stringsValue)
         XCTAssertEqual(b["mixed"]?.value.typeName, "an array holding an integer")
         XCTAssertEqual(b["zz"]?.value, .string("[not.a.table]\nnot_a_key = 1\n"))
+        XCTAssertEqual(document.unlocatedKeys, [])
     }
 
     func testLinesOfQuotedDottedInlineAndArrayTables() throws {
@@ -83,6 +84,7 @@ final class TOMLDocumentTests: XCTestCase {
         XCTAssertEqual(confidence.line, 14, "a table's own header, not the first sub-table's")
         XCTAssertEqual(confidence.entries.map(\.key), ["low", "fg"])
         XCTAssertEqual(confidence.entries.map(\.line), [12, 15])
+        XCTAssertEqual(document.unlocatedKeys, [], "keys inside the inline table are not looked for")
     }
 
     func testCRLFLineEndingsReadLikeLF() throws {

@@ -74,6 +74,10 @@ public struct TOMLDocument: Sendable {
     /// The top-level table.
     public let root: Table
 
+    /// Dotted paths of keys outside inline tables that `TOMLKeyLines` did not find (they took their table's line).
+    /// Empty unless the locator misreads some TOML; the `theme-config` fuzz target checks it.
+    public let unlocatedKeys: [String]
+
     public init(parsing text: String) throws(ParseError) {
         // TOMLKit hands the text to C++ as a C string: a NUL would silently end the document there.
         if let nul = text.utf8.firstIndex(of: 0) {
@@ -89,49 +93,72 @@ public struct TOMLDocument: Sendable {
         } catch {
             throw ParseError(line: 0, column: 0, message: TerminalText.sanitize("\(error)"))
         }
-        let lines = TOMLKeyLines(text: text)
-        root = Self.table(parsed, path: [], line: 0, lines: lines)
+        var conversion = Conversion(lines: TOMLKeyLines(text: text))
+        root = conversion.table(parsed, path: [], line: 0, inline: false)
+        unlocatedKeys = conversion.unlocatedKeys
     }
 
-    private static func table(_ table: TOMLTable, path: [TOMLKeyLines.Component], line: Int,
-                              lines: TOMLKeyLines) -> Table {
-        // `keys` and `values` walk the same C++ map in the same order. (TOMLKit's own iterator looks each key up
-        // again by C string, and force-unwraps what a key holding an escaped NUL does not find.)
-        let keys = table.keys
-        let values = table.values
-        var located: [(entry: Entry, order: Int)] = []
-        for (key, value) in zip(keys, values) {
-            let keyPath = path + [.key(key)]
-            // A key the text does not show on its own line (inside an inline table) takes its table's line.
-            let position = lines.position(of: keyPath)
-            let entryLine = position?.line ?? line
-            let entry = Entry(key: key, value: Self.value(value, path: keyPath, line: entryLine, lines: lines),
-                              line: entryLine)
-            located.append((entry, position?.order ?? Int.max))
+    /// TOMLKit's values to ours, with lines.
+    private struct Conversion {
+        let lines: TOMLKeyLines
+        var unlocatedKeys: [String] = []
+
+        init(lines: TOMLKeyLines) { self.lines = lines }
+
+        /// `inline`: inside an inline table or an array value, whose keys are not located one by one.
+        mutating func table(_ table: TOMLTable, path: [TOMLKeyLines.Component], line: Int, inline: Bool) -> Table {
+            // `keys` and `values` walk the same C++ map in the same order. (TOMLKit's own iterator looks each key up
+            // again by C string, and force-unwraps what a key holding an escaped NUL does not find.)
+            let keys = table.keys
+            let values = table.values
+            var located: [(entry: Entry, order: Int)] = []
+            for (key, value) in zip(keys, values) {
+                let keyPath = path + [.key(key)]
+                // A key the text does not show on its own line (inside an inline table) takes its table's line.
+                let position = lines.position(of: keyPath)
+                if position == nil && !inline { unlocatedKeys.append(Self.describe(keyPath)) }
+                let entryLine = position?.line ?? line
+                let entry = Entry(key: key, value: self.value(value, path: keyPath, line: entryLine, inline: inline),
+                                  line: entryLine)
+                located.append((entry, position?.order ?? Int.max))
+            }
+            located.sort { ($0.entry.line, $0.order, $0.entry.key) < ($1.entry.line, $1.order, $1.entry.key) }
+            return Table(line: line, entries: located.map(\.entry))
         }
-        located.sort { ($0.entry.line, $0.order, $0.entry.key) < ($1.entry.line, $1.order, $1.entry.key) }
-        return Table(line: line, entries: located.map(\.entry))
-    }
 
-    private static func value(_ value: TOMLValue, path: [TOMLKeyLines.Component], line: Int,
-                              lines: TOMLKeyLines) -> Value {
-        switch value.type {
-        case .string: return .string(value.string ?? "")
-        case .int: return .integer(value.int ?? 0)
-        case .double: return .float(value.double ?? 0)
-        case .bool: return .boolean(value.bool ?? false)
-        case .date, .time, .dateTime: return .dateTime
-        case .table:
-            guard let table = value.table else { return .table(Table(line: line, entries: [])) }
-            return .table(Self.table(table, path: path, line: lines.headerLine(of: path) ?? line, lines: lines))
-        case .array:
-            guard let array = value.array else { return .array([]) }
-            return .array((0..<array.count).map { index in
-                let elementPath = path + [.index(index)]
-                // An element of an array of tables (`[[name]]`) has a header line of its own.
-                let elementLine = lines.headerLine(of: elementPath) ?? line
-                return Self.value(array[index].tomlValue, path: elementPath, line: elementLine, lines: lines)
-            })
+        mutating func value(_ value: TOMLValue, path: [TOMLKeyLines.Component], line: Int, inline: Bool) -> Value {
+            switch value.type {
+            case .string: return .string(value.string ?? "")
+            case .int: return .integer(value.int ?? 0)
+            case .double: return .float(value.double ?? 0)
+            case .bool: return .boolean(value.bool ?? false)
+            case .date, .time, .dateTime: return .dateTime
+            case .table:
+                guard let table = value.table else { return .table(Table(line: line, entries: [])) }
+                return .table(self.table(table, path: path, line: lines.headerLine(of: path) ?? line,
+                                         inline: inline || table.inline))
+            case .array:
+                guard let array = value.array else { return .array([]) }
+                var items: [Value] = []
+                for index in 0..<array.count {
+                    let elementPath = path + [.index(index)]
+                    // An element of an array of tables (`[[name]]`) has a header line of its own; an array value's
+                    // elements are written inside its brackets.
+                    let header = lines.headerLine(of: elementPath)
+                    items.append(self.value(array[index].tomlValue, path: elementPath, line: header ?? line,
+                                            inline: inline || header == nil))
+                }
+                return .array(items)
+            }
+        }
+
+        static func describe(_ path: [TOMLKeyLines.Component]) -> String {
+            path.map { component in
+                switch component {
+                case .key(let key): return key
+                case .index(let index): return "[\(index)]"
+                }
+            }.joined(separator: ".")
         }
     }
 }
