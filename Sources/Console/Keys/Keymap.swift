@@ -12,7 +12,8 @@ public struct Keymap: Equatable, Sendable {
 
     /// The built-in keymap: `default-keymap.toml` (embedded as `BuiltinKeymap.source`), read like a user's
     /// `[keys]` section. A test keeps it free of problems; should one slip through, the keys that did apply stay.
-    public static let defaults: Keymap = KeymapOverrides.apply(configText: BuiltinKeymap.source, to: Keymap(bindings: [:])).keymap
+    public static let defaults: Keymap =
+        KeymapOverrides.apply(configText: BuiltinKeymap.source, to: Keymap(bindings: [:])).keymap
 
     /// The keys of `action` (empty when the user unbound it).
     public func keys(for action: ActionID) -> [KeyEvent] { bindings[action] ?? [] }

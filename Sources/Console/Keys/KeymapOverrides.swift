@@ -22,14 +22,16 @@ public enum KeymapOverrides {
         }
         guard let section = document.root["keys"] else { return (base, []) }
         guard case .table(let table) = section.value else {
-            return (base, [Problem(line: section.line, message: "keys must be a table: [keys] with action = [\"key\", ...]")])
+            return (base, [Problem(line: section.line,
+                                   message: "keys must be a table: [keys] with action = [\"key\", ...]")])
         }
         var keymap = base
         var problems: [Problem] = []
         var userBound: [KeyEvent: (action: ActionID, line: Int)] = [:]
         for entry in table.entries {
             guard let action = ActionID(rawValue: entry.key) else {
-                problems.append(Problem(line: entry.line, message: "unknown action \"\(TerminalText.sanitize(entry.key))\""))
+                problems.append(Problem(line: entry.line,
+                                        message: "unknown action \"\(TerminalText.sanitize(entry.key))\""))
                 continue
             }
             let names: [String]

@@ -27,7 +27,9 @@ public struct TOMLDocument: Sendable {
             case .dateTime: return "a date or time"
             case .array(let items):
                 if items.isEmpty { return "an empty array" }
-                if let other = items.first(where: { $0.stringValue == nil }) { return "an array holding \(other.typeName)" }
+                if let other = items.first(where: { $0.stringValue == nil }) {
+                    return "an array holding \(other.typeName)"
+                }
                 return "an array of strings"
             }
         }

@@ -34,7 +34,8 @@ public enum ThemeLoader {
 
         for entry in document.root.entries {
             guard case .table(let table) = entry.value else {
-                throw fail(entry.line, "\"\(TerminalText.sanitize(entry.key))\" must be inside a table such as [theme] or [text]")
+                throw fail(entry.line,
+                           "\"\(TerminalText.sanitize(entry.key))\" must be inside a table such as [theme] or [text]")
             }
             guard entry.key == "theme" else {
                 try loadRole(named: entry.key, from: table, into: &styles, fail: fail)
@@ -121,8 +122,8 @@ public enum ThemeLoader {
                     style.attributes.insert(attribute)
                 }
             default:
-                throw fail(entry.line, "unknown key \"\(TerminalText.sanitize(entry.key))\" in [\(TerminalText.sanitize(tableName))] " +
-                           "(expected fg, bg, attrs)")
+                throw fail(entry.line, "unknown key \"\(TerminalText.sanitize(entry.key))\" in " +
+                           "[\(TerminalText.sanitize(tableName))] (expected fg, bg, attrs)")
             }
         }
         return style
