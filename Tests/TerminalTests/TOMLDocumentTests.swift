@@ -121,6 +121,21 @@ final class TOMLDocumentTests: XCTestCase {
         }
     }
 
+    /// toml++ 3.4.0 fails a debug assertion (a crash) on these instead of throwing; TOMLDocument throws first.
+    func testShapesThatTrapTOMLKitAreParseErrors() {
+        let cases: [(String, Int)] = [
+            ("[[[1]]]", 1), ("[]", 1), ("[ ]\n", 1), ("[=", 1), ("[[]]", 1), ("a = 1\n\n[[ ]]\nb = 2", 3),
+            ("a = [}", 1), ("a = [ {}, } ]", 1), ("a = [\n  \"x\",\n}]", 3), ("a = [[1], [}]]", 1),
+        ]
+        for (text, line) in cases {
+            XCTAssertThrowsError(try TOMLDocument(parsing: text), text) { error in
+                XCTAssertEqual((error as? TOMLDocument.ParseError)?.line, line, text.debugDescription)
+            }
+        }
+        // A brace inside an inline table, a string or a comment is no trap.
+        XCTAssertNoThrow(try TOMLDocument(parsing: "a = [{ b = 1 }, \"}\", '[}' ] # [}\n[\"[]\"]\n"))
+    }
+
     func testMessagesAndKeysFromTheFileAreSanitizedWhereShown() {
         XCTAssertThrowsError(try TOMLDocument(parsing: "\u{1B}[31m = 1")) { error in
             XCTAssertFalse((error as? TOMLDocument.ParseError)?.message.contains("\u{1B}") ?? true)

@@ -4,7 +4,8 @@ import TOMLKit
 /// key with the line it is written on, so that a caller can report `file:line: message` for what it finds wrong.
 ///
 /// TOMLKit gives a position only with a syntax error; its values carry none, so the lines of keys come from
-/// `TOMLKeyLines`, which reads the text TOMLKit has already accepted. Tables keep their keys in file order.
+/// `TOMLKeyLines`, which also stops the two malformed shapes on which TOMLKit's toml++ fails an assertion (a crash
+/// in a debug build) instead of throwing. Tables keep their keys in file order.
 public struct TOMLDocument: Sendable {
     public indirect enum Value: Equatable, Sendable {
         case string(String)
@@ -86,6 +87,10 @@ public struct TOMLDocument: Sendable {
             let line = text.utf8[..<nul].count(where: { $0 == UInt8(ascii: "\n") }) + 1
             throw ParseError(line: line, column: 0, message: "NUL character (U+0000) in the file")
         }
+        let lines = TOMLKeyLines(text: text)
+        if let trap = lines.assertionTrap {
+            throw ParseError(line: trap.line, column: 0, message: trap.message)
+        }
         let parsed: TOMLTable
         do {
             parsed = try TOMLTable(string: text)
@@ -95,7 +100,7 @@ public struct TOMLDocument: Sendable {
         } catch {
             throw ParseError(line: 0, column: 0, message: TerminalText.sanitize("\(error)"))
         }
-        var conversion = Conversion(lines: TOMLKeyLines(text: text))
+        var conversion = Conversion(lines: lines)
         root = conversion.table(parsed, path: [], line: 0, inline: false)
         unlocatedKeys = conversion.unlocatedKeys
     }

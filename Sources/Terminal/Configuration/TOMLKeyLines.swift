@@ -1,9 +1,10 @@
 /// The line each key and table of a TOML text is first written on: the positions TOMLKit does not give.
 ///
-/// This is no second parser. It reads only text that TOMLKit has already accepted, so it needs to tell apart just
-/// what decides where a statement starts: table headers, key paths (bare, quoted, dotted) and the extent of a value
-/// (strings of the four kinds, brackets, comments). Keys inside an inline table are not located: they take the line
-/// of their table. The `theme-config` fuzz target checks that every other key TOMLKit finds is located here.
+/// This is no second parser: TOMLKit decides what is TOML, and the lines are read only from text it accepts, so
+/// this needs to tell apart just what decides where a statement starts: table headers, key paths (bare, quoted,
+/// dotted) and the extent of a value (strings of the four kinds, brackets, comments). Keys inside an inline table
+/// are not located: they take the line of their table. The `theme-config` fuzz target checks that every other key
+/// TOMLKit finds is located here. Any text may be scanned (it never traps): that is how `assertionTrap` is found.
 struct TOMLKeyLines: Sendable {
     /// A step of a path from the document's root: a key, or the position in an array of tables.
     enum Component: Hashable, Sendable {
@@ -20,6 +21,11 @@ struct TOMLKeyLines: Sendable {
     private var positions: [[Component]: Position] = [:]
     private var headerLines: [[Component]: Int] = [:]
 
+    /// A shape on which TOMLKit's toml++ (3.4.0) stops a debug build with a failed assertion instead of throwing
+    /// a parse error: a table header with no key (`[[[`, `[]`, `[=`; fixed upstream after 3.4.0) and `}` where an
+    /// array's next value starts (`[}`). `TOMLDocument` reports these itself, before TOMLKit reads the text.
+    private(set) var assertionTrap: (line: Int, message: String)?
+
     func position(of path: [Component]) -> Position? { positions[path] }
 
     /// The line of `[path]` or `[[path]]`'s element, when the table has a header.
@@ -30,6 +36,7 @@ struct TOMLKeyLines: Sendable {
         scanner.run()
         positions = scanner.positions
         headerLines = scanner.headerLines
+        assertionTrap = scanner.assertionTrap
     }
 
     private struct Scanner {
@@ -40,6 +47,7 @@ struct TOMLKeyLines: Sendable {
         var headerLines: [[Component]: Int] = [:]
         /// How many `[[path]]` elements each array of tables has so far.
         var arrayCounts: [[Component]: Int] = [:]
+        var assertionTrap: (line: Int, message: String)?
 
         init(bytes: [UInt8]) {
             self.bytes = bytes
@@ -65,7 +73,10 @@ struct TOMLKeyLines: Sendable {
                 case UInt8(ascii: "["):
                     let isArray = self.byte(at: 1) == UInt8(ascii: "[")
                     index += isArray ? 2 : 1
-                    guard let keys = keyPath() else { return }
+                    guard let keys = keyPath() else {
+                        assertionTrap = (line, "expected a key in the table header")
+                        return
+                    }
                     index += isArray ? 2 : 1  // the closing bracket(s)
                     table = isArray ? appendArrayElement(keys) : resolve(keys)
                     note(table)
@@ -76,6 +87,7 @@ struct TOMLKeyLines: Sendable {
                     index += 1
                     note(table + keys.map(Component.key))
                     skipValue()
+                    if assertionTrap != nil { return }
                 }
             }
         }
@@ -186,15 +198,21 @@ struct TOMLKeyLines: Sendable {
         /// Past a value, up to the newline that ends its statement: a newline inside brackets or a multi-line
         /// string does not end it.
         mutating func skipValue() {
-            var depth = 0
+            var open: [UInt8] = []  // the brackets and braces not closed yet
             while let byte = current {
                 switch byte {
                 case UInt8(ascii: "\""), UInt8(ascii: "'"): skipString()
-                case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1; index += 1
-                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1; index += 1
+                case UInt8(ascii: "["), UInt8(ascii: "{"): open.append(byte); index += 1
+                case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                    if byte == UInt8(ascii: "}") && open.last == UInt8(ascii: "[") {
+                        assertionTrap = (line, "expected a value or ']' in the array, saw '}'")
+                        return
+                    }
+                    _ = open.popLast()
+                    index += 1
                 case UInt8(ascii: "#"): skipComment()
                 case UInt8(ascii: "\n"):
-                    if depth <= 0 { return }
+                    if open.isEmpty { return }
                     line += 1
                     index += 1
                 default: index += 1
