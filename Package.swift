@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries: each has a module map and a shim header.
@@ -41,14 +42,17 @@ let package = Package(
             ]),
 
         // Cell buffer, diff, sanitizer, keys, themes, the ncursesw backend and a memory backend.
-        .target(name: "Terminal", dependencies: ["CNcursesw"], exclude: ["Text/generate-width-table.py"]),
+        .target(
+            name: "Terminal",
+            dependencies: ["CNcursesw", .product(name: "TOMLKit", package: "TOMLKit")],
+            exclude: ["Text/generate-width-table.py"]),
 
         // A program in a private tmux server: send keys, read the screen. For the end-to-end tests and the benchmarks.
         .target(name: "TmuxDriver"),
 
         // The review console's pure core: screens, state, update(event) -> effects, views, keys, the event loop. No
         // I/O of its own: it imports Terminal and the pure Matching only.
-        .target(name: "Console", dependencies: ["Terminal", "Matching"]),
+        .target(name: "Console", dependencies: ["Terminal", "Matching"], exclude: ["Keys/default-keymap.toml"]),
         // The console's effects run against the service: the effect handler, live feeds, session grants, URL launcher.
         .target(name: "ConsoleLive", dependencies: ["Console", "Rotation", "Matching", "Postgres", "Redis"]),
 

@@ -88,7 +88,8 @@ final class HostileOutputCLITests: CLITestCase {
         let directory = home.appendingPathComponent("rotation")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
-        try "[keys]\n\"evil\u{1B}[2J\u{9B}31m\u{202E}\" = \"x\"\n".write(
+        // TOML takes ESC in a key only escaped (TOMLKit refuses it raw); C1 and bidi controls may be written raw.
+        try "[keys]\n\"evil\\u001B[2J\u{9B}31m\u{202E}\" = \"x\"\n".write(
             to: directory.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
         let result = try rotation(["keys"], environment: ["XDG_CONFIG_HOME": home.path])
         XCTAssertEqual(result.status, 0, "\(result)")

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Terminal
 @testable import Console
@@ -8,6 +9,30 @@ final class KeymapTests: XCTestCase {
         XCTAssertEqual(Keymap.defaults.unboundActions, [])
         XCTAssertEqual(Set(ActionCatalog.all.map(\.id)), Set(ActionID.allCases), "every action is in the catalog once")
         XCTAssertEqual(ActionCatalog.all.count, ActionID.allCases.count)
+    }
+
+    func testDefaultsAreTheTOMLFileReadLikeUserOverrides() throws {
+        let file = try XCTUnwrap(Self.defaultKeymapFile(), "Sources/Console/Keys/default-keymap.toml not found")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        XCTAssertEqual(BuiltinKeymap.source, text,
+                       "Keys/BuiltinKeymap.swift is out of date: copy default-keymap.toml into it verbatim")
+        let (keymap, problems) = KeymapOverrides.apply(configText: text, to: Keymap(bindings: [:]))
+        XCTAssertEqual(problems, [], "the defaults must apply cleanly")
+        XCTAssertEqual(keymap, Keymap.defaults)
+        XCTAssertEqual(Keymap.defaults.keys(for: .quit), [.character("q"), .control("c")], "keys keep their order")
+        XCTAssertEqual(Keymap.defaults.keys(for: .pageDown), [.pageDown, .control("d")])
+        XCTAssertEqual(Keymap.defaults.keys(for: .toggleMark), [.character(" ")])
+    }
+
+    /// `Sources/Console/Keys/default-keymap.toml`, found walking up from this file.
+    private static func defaultKeymapFile(from file: String = #filePath) -> URL? {
+        var directory = URL(fileURLWithPath: file).resolvingSymlinksInPath().deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("Sources/Console/Keys/default-keymap.toml")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return nil
     }
 
     func testVimKeysAndArrowsBothWork() {
@@ -64,6 +89,28 @@ final class KeymapTests: XCTestCase {
         let (keymap, problems) = KeymapOverrides.apply(configText: "[keys\napprove = 3")
         XCTAssertEqual(keymap, .defaults)
         XCTAssertEqual(problems.first?.line, 1)
+    }
+
+    func testCRLFConfigAndSemanticProblemsNameTheirLine() {
+        let config = "[theme]\r\nname = \"light\"\r\n\r\n[keys]\r\napprove = [\r\n  \"<c-a>\",\r\n]\r\nundo = 3\r\n"
+        let (keymap, problems) = KeymapOverrides.apply(configText: config)
+        XCTAssertEqual(keymap.keys(for: .approve), [.control("a")])
+        XCTAssertEqual(problems.map(\.description),
+                       ["line 8: undo: expected a key name or a list of key names, got an integer"])
+        // A quoted key may hold anything, an escape sequence too: what is shown of it is sanitized.
+        let (_, more) = KeymapOverrides.apply(configText: #"""
+            [keys]
+            "\u001B[2J" = "a"
+            move_down = ["j", 2]
+            keys = 1
+            """#)
+        XCTAssertEqual(more.map(\.line), [2, 3, 4])
+        guard more.count == 3 else { return }
+        XCTAssertTrue(more[0].message.hasPrefix("unknown action \""), more[0].message)
+        XCTAssertFalse(more[0].message.contains("\u{1B}"), more[0].message)
+        XCTAssertEqual(more[1].message, "move_down: expected a key name or a list of key names, got an array holding an integer")
+        XCTAssertEqual(more[2].message, "unknown action \"keys\"")
+        XCTAssertEqual(KeymapOverrides.apply(configText: "keys = \"a\"\n").problems.map(\.line), [1])
     }
 
     func testHelpIsGeneratedFromTheKeymapAndListsEveryAction() {

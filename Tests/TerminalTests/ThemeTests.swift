@@ -75,12 +75,56 @@ final class ThemeTests: XCTestCase {
             ("[title]\nfg = 300", "x.toml:2: colour index 300 is outside 0-255"),
             ("[title]\nattrs = [\"blink\"]", "x.toml:2: unknown attribute \"blink\" (expected bold, dim, underline, reverse, italic)"),
             ("[title]\ncolour = \"red\"", "x.toml:2: unknown key \"colour\" in [title] (expected fg, bg, attrs)"),
-            ("[title]\nfg = \"red", "x.toml:2: unterminated string"),
-            ("\n\n[title\n", "x.toml:3: unclosed table header"),
-            ("[title]\nfg = \"red\"\n[title]", "x.toml:3: table [title] defined twice"),
+            ("[title]\nfg = \"red", "x.toml:2: Error while parsing string: encountered end-of-file"),
+            ("\n\n[title\n", "x.toml:3: Error while parsing table header: expected ']', saw '\\n'"),
+            ("[title]\nfg = \"red\"\n[title]", "x.toml:3: Error while parsing table header: cannot redefine existing table 'title'"),
             ("fg = \"red\"", "x.toml:1: \"fg\" must be inside a table such as [theme] or [text]"),
             ("[title]\nfg = true", "x.toml:2: fg must be a colour name or a number 0-255, not a boolean"),
             ("[theme]\nextends = \"nope\"", "x.toml:2: unknown built-in theme \"nope\" to extend"),
+        ]
+        for (text, expected) in cases {
+            XCTAssertThrowsError(try ThemeLoader.load(text: text, file: "x.toml"), expected) { error in
+                XCTAssertEqual((error as? ThemeError)?.description, expected)
+            }
+        }
+    }
+
+    func testCRLFThemeFilesLoadLikeLF() throws {
+        for name in BuiltinThemes.names {
+            let text = try XCTUnwrap(BuiltinThemes.source(named: name))
+            let crlf = text.replacingOccurrences(of: "\n", with: "\r\n")
+            XCTAssertEqual(try ThemeLoader.load(text: crlf, file: "\(name).toml"),
+                           try ThemeLoader.load(text: text, file: "\(name).toml"), name)
+        }
+        let broken = "[theme]\r\nname = \"crlf\"\r\n\r\n[title]\r\nfg = \"purpel\"\r\n"
+        XCTAssertThrowsError(try ThemeLoader.load(text: broken, file: "w.toml")) { error in
+            XCTAssertEqual((error as? ThemeError)?.description, "w.toml:5: unknown colour \"purpel\"")
+        }
+    }
+
+    func testDottedRolesAnyWayTOMLWritesThem() throws {
+        let theme = try ThemeLoader.load(text: """
+            [text]
+            fg = "white"
+            dim.fg = 245
+            [confidence]
+            low = { fg = "red" }
+            [confidence.high]
+            fg = "green"
+            """, file: "dotted.toml", name: "dotted")
+        XCTAssertEqual(theme.styles[.text]?.foreground, .ansi(7))
+        XCTAssertEqual(theme.styles[.textDim]?.foreground, .indexed(245))
+        XCTAssertEqual(theme.styles[.confidenceLow]?.foreground, .ansi(1))
+        XCTAssertEqual(theme.styles[.confidenceHigh]?.foreground, .ansi(2))
+        let cases: [(String, String)] = [
+            ("[confidence]\nfg = 1", "x.toml:1: unknown role \"confidence\""),
+            ("[confidence]", "x.toml:1: unknown role \"confidence\""),
+            ("\n[confidence.lo]\nfg = 1", "x.toml:2: unknown role \"confidence.lo\""),
+            ("[text]\ndim.fg = \"nope\"", "x.toml:2: unknown colour \"nope\""),
+            ("[title]\nfg = { x = 1 }", "x.toml:2: fg must be a colour name or a number 0-255, not a table"),
+            ("[title]\nattrs = [\"bold\", 1]", "x.toml:2: attrs must be an array of strings like [\"bold\"]"),
+            ("[theme]\nname = \"x\"\n[theme.more]\na = 1", "x.toml:3: unknown key \"more\" in [theme] (expected name, description, extends)"),
+            ("[\"ti\\u0007tle\"]\nfg = 1", "x.toml:1: unknown role \"ti\u{FFFD}tle\""),
         ]
         for (text, expected) in cases {
             XCTAssertThrowsError(try ThemeLoader.load(text: text, file: "x.toml"), expected) { error in

@@ -1,7 +1,7 @@
 import Terminal
 
-/// Keys bound to actions: data, not code. The defaults give every action a key (vim keys and arrows both);
-/// `KeymapOverrides` replaces an action's keys from the user's `[keys]` config section.
+/// Keys bound to actions: data, not code. The defaults (`Keys/default-keymap.toml`) give every action a key (vim keys
+/// and arrows both); `KeymapOverrides` reads them and replaces an action's keys from the user's `[keys]` section.
 public struct Keymap: Equatable, Sendable {
     /// Keys per action, in the order the help screen lists them.
     public private(set) var bindings: [ActionID: [KeyEvent]]
@@ -10,51 +10,10 @@ public struct Keymap: Equatable, Sendable {
         self.bindings = bindings
     }
 
-    /// The built-in keymap.
-    public static let defaults = Keymap(bindings: [
-        .quit: [.character("q"), .control("c")],
-        .help: [.character("?"), .function(1)],
-        .palette: [.character(":")],
-        .filter: [.character("/")],
-        .cycleTheme: [.character("T")],
-        .toggleLive: [.character("p")],
-        .refresh: [.control("r"), .function(5)],
-        .cancel: [.escape],
-        .screenReview: [.character("1")],
-        .screenInventory: [.character("2")],
-        .screenCache: [.character("3")],
-        .screenQueue: [.character("4")],
-        .moveDown: [.character("j"), .down],
-        .moveUp: [.character("k"), .up],
-        .focusLeft: [.character("h"), .left],
-        .focusRight: [.character("l"), .right],
-        .focusNext: [.tab],
-        .focusPrevious: [.backTab],
-        .pageDown: [.pageDown, .control("d")],
-        .pageUp: [.pageUp, .control("u")],
-        .top: [.character("g"), .home],
-        .bottom: [.character("G"), .end],
-        .open: [.enter],
-        .approve: [.character("a")],
-        .reject: [.character("x")],
-        .replace: [.character("r")],
-        .needsReview: [.character("n")],
-        .clearMatch: [.character("c")],
-        .undo: [.character("u")],
-        .toggleMark: [.character(" ")],
-        .approveAboveThreshold: [.character("A")],
-        .useCandidate: [.character("y")],
-        .openURL: [.character("o")],
-        .playURL: [.character("P")],
-        .cacheClearKey: [.character("d")],
-        .cacheClearRelease: [.character("D")],
-        .cacheClearStore: [.character("S")],
-        .cacheClearAll: [.character("X")],
-        .cacheClearDrift: [.character("F")],
-        .queueRequeue: [.character("r")],
-        .queueBump: [.character("+")],
-        .queueFilter: [.character("f")],
-    ])
+    /// The built-in keymap: `default-keymap.toml` (embedded as `BuiltinKeymap.source`), read like a user's
+    /// `[keys]` section. A test keeps it free of problems; should one slip through, the keys that did apply stay.
+    public static let defaults: Keymap =
+        KeymapOverrides.apply(configText: BuiltinKeymap.source, to: Keymap(bindings: [:])).keymap
 
     /// The keys of `action` (empty when the user unbound it).
     public func keys(for action: ActionID) -> [KeyEvent] { bindings[action] ?? [] }

@@ -1,6 +1,7 @@
 import Terminal
 
-/// Applies the user's `[keys]` section (`approve = ["a", "<c-a>"]`, or one string) over the default keymap.
+/// Applies the user's `[keys]` section (`approve = ["a", "<c-a>"]`, or one string) over the default keymap; the
+/// defaults themselves are such a section (`default-keymap.toml`) applied over an empty keymap.
 /// Problems are reported with their line and never stop the console: a bad entry is skipped, and a key that
 /// would run two actions stays with the action the user named and is taken from the other one.
 public enum KeymapOverrides {
@@ -13,26 +14,32 @@ public enum KeymapOverrides {
 
     /// The keymap from `base` with the `[keys]` table of `configText` applied (other tables are ignored).
     public static func apply(configText: String, to base: Keymap = .defaults) -> (keymap: Keymap, problems: [Problem]) {
-        let document: TOMLSubset
+        let document: TOMLDocument
         do {
-            document = try TOMLSubset(parsing: configText)
+            document = try TOMLDocument(parsing: configText)
         } catch {
             return (base, [Problem(line: error.line, message: error.message)])
         }
-        guard let table = document.tables.first(where: { $0.name == "keys" }) else { return (base, []) }
+        guard let section = document.root["keys"] else { return (base, []) }
+        guard case .table(let table) = section.value else {
+            return (base, [Problem(line: section.line,
+                                   message: "keys must be a table: [keys] with action = [\"key\", ...]")])
+        }
         var keymap = base
         var problems: [Problem] = []
         var userBound: [KeyEvent: (action: ActionID, line: Int)] = [:]
         for entry in table.entries {
             guard let action = ActionID(rawValue: entry.key) else {
-                problems.append(Problem(line: entry.line, message: "unknown action \"\(entry.key)\""))
+                problems.append(Problem(line: entry.line,
+                                        message: "unknown action \"\(TerminalText.sanitize(entry.key))\""))
                 continue
             }
             let names: [String]
-            switch entry.value {
-            case .string(let name): names = [name]
-            case .strings(let list): names = list
-            default:
+            if let name = entry.value.stringValue {
+                names = [name]
+            } else if let list = entry.value.stringsValue {
+                names = list
+            } else {
                 problems.append(Problem(line: entry.line,
                                         message: "\(entry.key): expected a key name or a list of key names, got \(entry.value.typeName)"))
                 continue

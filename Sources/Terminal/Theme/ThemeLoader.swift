@@ -18,9 +18,9 @@ public enum ThemeLoader {
     }
 
     static func load(text: String, file: String, name: String?, depth: Int) throws(ThemeError) -> Theme {
-        let document: TOMLSubset
+        let document: TOMLDocument
         do {
-            document = try TOMLSubset(parsing: text)
+            document = try TOMLDocument(parsing: text)
         } catch {
             throw ThemeError(file: file, line: error.line, message: error.message)
         }
@@ -32,42 +32,66 @@ public enum ThemeLoader {
             ThemeError(file: file, line: line, message: message)
         }
 
-        for table in document.tables {
-            switch table.name {
-            case "":
-                if let entry = table.entries.first {
-                    throw fail(entry.line, "\"\(entry.key)\" must be inside a table such as [theme] or [text]")
-                }
-            case "theme":
-                for entry in table.entries {
-                    switch (entry.key, entry.value) {
-                    case ("name", .string(let value)): themeName = themeName ?? value
-                    case ("description", .string(let value)): summary = value
-                    case ("extends", .string(let base)):
-                        guard depth < 4, let baseText = BuiltinThemes.source(named: base) else {
-                            throw fail(entry.line, "unknown built-in theme \"\(TerminalText.sanitize(base))\" to extend")
-                        }
-                        let parent = try load(text: baseText, file: "themes/\(base).toml", name: base, depth: depth + 1)
-                        styles.merge(parent.styles) { mine, _ in mine }
-                    case ("name", _), ("description", _), ("extends", _):
-                        throw fail(entry.line, "\"\(entry.key)\" must be a string")
-                    default:
-                        throw fail(entry.line, "unknown key \"\(entry.key)\" in [theme] (expected name, description, extends)")
+        for entry in document.root.entries {
+            guard case .table(let table) = entry.value else {
+                throw fail(entry.line,
+                           "\"\(TerminalText.sanitize(entry.key))\" must be inside a table such as [theme] or [text]")
+            }
+            guard entry.key == "theme" else {
+                try loadRole(named: entry.key, from: table, into: &styles, fail: fail)
+                continue
+            }
+            for setting in table.entries {
+                switch (setting.key, setting.value) {
+                case ("name", .string(let value)): themeName = themeName ?? value
+                case ("description", .string(let value)): summary = value
+                case ("extends", .string(let base)):
+                    guard depth < 4, let baseText = BuiltinThemes.source(named: base) else {
+                        throw fail(setting.line, "unknown built-in theme \"\(TerminalText.sanitize(base))\" to extend")
                     }
+                    let parent = try load(text: baseText, file: "themes/\(base).toml", name: base, depth: depth + 1)
+                    styles.merge(parent.styles) { mine, _ in mine }
+                case ("name", _), ("description", _), ("extends", _):
+                    throw fail(setting.line, "\"\(setting.key)\" must be a string")
+                default:
+                    throw fail(setting.line, "unknown key \"\(TerminalText.sanitize(setting.key))\" in [theme] " +
+                               "(expected name, description, extends)")
                 }
-            default:
-                guard let role = ThemeRole(rawValue: table.name) else {
-                    throw fail(table.line, "unknown role \"\(table.name)\"")
-                }
-                styles[role] = try style(from: table, fail: fail)
             }
         }
         return Theme(name: themeName ?? file, summary: summary, styles: styles)
     }
 
-    static func style(from table: TOMLSubset.Table, fail: (Int, String) -> ThemeError) throws(ThemeError) -> ThemeStyle {
-        var style = ThemeStyle()
+    /// Keys to a style.
+    private static let styleKeys: Set<String> = ["fg", "bg", "attrs"]
+
+    /// `[confidence.low]` is the table `low` inside `confidence`: a table whose dotted name is a role holds that
+    /// role's style, and one that holds only sub-tables (`confidence`) just groups them.
+    static func loadRole(named name: String, from table: TOMLDocument.Table, into styles: inout [ThemeRole: ThemeStyle],
+                         fail: (Int, String) -> ThemeError) throws(ThemeError) {
+        var settings: [TOMLDocument.Entry] = []
+        var subtables: [(name: String, table: TOMLDocument.Table)] = []
         for entry in table.entries {
+            if case .table(let subtable) = entry.value, !styleKeys.contains(entry.key) {
+                subtables.append((name + "." + entry.key, subtable))
+            } else {
+                settings.append(entry)
+            }
+        }
+        if let role = ThemeRole(rawValue: name) {
+            styles[role] = try style(from: settings, tableName: name, fail: fail)
+        } else if !settings.isEmpty || subtables.isEmpty {
+            throw fail(table.line, "unknown role \"\(TerminalText.sanitize(name))\"")
+        }
+        for subtable in subtables {
+            try loadRole(named: subtable.name, from: subtable.table, into: &styles, fail: fail)
+        }
+    }
+
+    static func style(from settings: [TOMLDocument.Entry], tableName: String,
+                      fail: (Int, String) -> ThemeError) throws(ThemeError) -> ThemeStyle {
+        var style = ThemeStyle()
+        for entry in settings {
             switch entry.key {
             case "fg", "bg":
                 let colour: ThemeColor
@@ -87,7 +111,7 @@ public enum ThemeLoader {
                 }
                 if entry.key == "fg" { style.foreground = colour } else { style.background = colour }
             case "attrs":
-                guard case .strings(let names) = entry.value else {
+                guard let names = entry.value.stringsValue else {
                     throw fail(entry.line, "attrs must be an array of strings like [\"bold\"]")
                 }
                 for attributeName in names {
@@ -98,7 +122,8 @@ public enum ThemeLoader {
                     style.attributes.insert(attribute)
                 }
             default:
-                throw fail(entry.line, "unknown key \"\(entry.key)\" in [\(table.name)] (expected fg, bg, attrs)")
+                throw fail(entry.line, "unknown key \"\(TerminalText.sanitize(entry.key))\" in " +
+                           "[\(TerminalText.sanitize(tableName))] (expected fg, bg, attrs)")
             }
         }
         return style
