@@ -20,6 +20,12 @@ public struct MatchEvidence: Codable, Sendable, Hashable {
     public init(signals: [EvidenceSignal]) { self.signals = signals }
 
     public func signal(_ name: String) -> EvidenceSignal? { signals.first { $0.name == name } }
+
+    /// Signals that say the video is another version or mix than the track, or does not name the track's own.
+    public static let versionSignalNames: Set<String> = ["different_version", "different_mix", "version_not_named"]
+
+    /// Whether any version signal fired.
+    public var namesAnotherVersion: Bool { signals.contains { Self.versionSignalNames.contains($0.name) } }
 }
 
 /// A candidate recording for one track, with its confidence in [0, 1] and why.
