@@ -40,6 +40,8 @@ public enum MissReason: String, Codable, CodingKeyRepresentable, Sendable, CaseI
             return .noCandidate
         case .pending(_, reason: .ambiguous):
             return .ambiguous
+        case .pending(_, reason: .differentVersion):
+            return .wrongVersion
         case .pending(let candidate, reason: _):
             if candidate.evidence.namesAnotherVersion { return .wrongVersion }
             return isLabelled(candidate.url) ? .belowThreshold : .wrongCandidate

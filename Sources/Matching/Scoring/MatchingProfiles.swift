@@ -40,6 +40,9 @@ struct ReleaseContext: Sendable {
     var versionNeutralTokens: Set<String> = []
     /// The release title without bracketed additions ("(Original Soundtrack)").
     var releaseTitleCore: Set<String>
+    /// For each matchable track, the first track it is a copy of (itself when none): the LP and the CD of one
+    /// package list the same recordings twice, with the same title, credits and length.
+    var copyOf: [Int] = []
 
     init(_ release: DiscogsRelease) {
         let credited = release.artists.filter { !DiscogsArtistCredit.isVarious($0.name) }
@@ -81,11 +84,19 @@ struct ReleaseContext: Sendable {
         for (profile, words) in zip(profiles, trackWords) {
             for word in words { wordOwners[word, default: []].append(profile.index) }
         }
+        copyOf = profiles.indices.map { t in
+            profiles.indices.first { profiles[$0].isCopy(of: profiles[t]) } ?? t
+        }
         versionNeutralTokens = Set(TextNormalizer.tokens(release.title)).subtracting(allTrackWords)
         for artist in releaseArtists { versionNeutralTokens.formUnion(artist.tokens) }
     }
 
     func explains(_ token: String) -> Bool { sharedTokens.contains(token) }
+
+    /// The tracks (indices into `tracks`) that are copies of track `t`, itself included.
+    func copies(of t: Int) -> Set<Int> {
+        Set(tracks.indices.filter { copyOf[$0] == copyOf[t] })
+    }
 
     /// Whether `token` is a word of another track's title that this track's title lacks (and not part of the
     /// release's own names): a video carrying it names that other track.
@@ -121,8 +132,17 @@ struct TrackProfile: Sendable {
     var hasOwnArtists: Bool
     /// Tokens that explain words in a video title for this track: its heading, credits and position.
     var contextTokens: Set<String>
+    /// The title's other languages, each as a profile of its own ("Máscaras = Masks": "Masks").
+    var translations: [TrackProfile] = []
 
     var label: String { track.position.isEmpty ? "entry \(index)" : track.position }
+
+    /// The same recording listed again: same title, same credited artists and the same known length to the second.
+    /// Titles repeated without lengths (a soundtrack's reprises) stay apart: nothing says they are one recording.
+    func isCopy(of other: TrackProfile) -> Bool {
+        guard let duration, duration == other.duration else { return false }
+        return foldedTitle == other.foldedTitle && artists.map(\.compact) == other.artists.map(\.compact)
+    }
 
     init(index: Int, track: DiscogsTrack, heading: Set<String>, releaseArtists: [ArtistProfile]) {
         self.index = index
@@ -143,6 +163,14 @@ struct TrackProfile: Sendable {
         context.formUnion(position)
         context.insert(position.joined())
         contextTokens = context
+        let languages = track.title.components(separatedBy: " = ").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        if languages.count > 1 {
+            translations = languages.map { language in
+                var copy = track
+                copy.title = language
+                return TrackProfile(index: index, track: copy, heading: heading, releaseArtists: releaseArtists)
+            }
+        }
     }
 }
 
