@@ -162,8 +162,11 @@ public struct TrackMatcher: Sendable {
             let detail = "one of \(group.count) uploads of the same title and length "
                 + "(\(TrackDuration.format(lead.durationSeconds ?? 0))); the first is \(lead.url)"
             for index in group {
-                out[index].evidence.signals.append(EvidenceSignal(
-                    name: MatchEvidence.sameRecordingSignal, value: 1, weight: 0, contribution: 0, detail: detail))
+                // Before the closing exclusivity signal, which stays last.
+                let signals = out[index].evidence.signals
+                out[index].evidence.signals.insert(EvidenceSignal(
+                    name: MatchEvidence.sameRecordingSignal, value: 1, weight: 0, contribution: 0, detail: detail),
+                    at: max(0, signals.count - 1))
             }
         }
         return out
