@@ -252,4 +252,86 @@ final class RealCatalogueMatchingTests: XCTestCase {
         XCTAssertNotEqual(decide(result, 1).storedCandidate?.url, yt(0))
         XCTAssertTrue(decide(result, 2).isAutoApproved, "two uploads of Deep Chair: \(decide(result, 2))")
     }
+
+    // MARK: - Credits
+
+    /// 14220539: a remix record by the release's artist lists the remixed tracks under their own artists' names.
+    func testRemixByTheReleaseArtistIsThisRecordsVersion() {
+        let release = DiscogsRelease(
+            id: 14_220_539, title: "My Name Is Ayane Fukumi", artists: [DiscogsArtistCredit(name: "Ayane Fukumi")],
+            tracklist: [
+                DiscogsTrack(position: "4", title: "Gimme Chocolate", duration: "2:24",
+                             artists: [DiscogsArtistCredit(name: "soz.IO")]),
+                DiscogsTrack(position: "7", title: "Morning Knifreak", duration: "6:01",
+                             artists: [DiscogsArtistCredit(name: "Killingscum")]),
+            ],
+            videos: [
+                video(5, "soz.IO - Gimme Chocolate (Ayane Fukumi Remix) [DCRPS069]", 145),
+                video(1, "Killingscum - Morning Knifreak (Ayane Fukumi Remix) [DCRPS069]", 362),
+            ])
+        let result = matcher.match(release)
+        XCTAssertTrue(decide(result, 0).isAutoApproved, "\(decide(result, 0))")
+        XCTAssertNotNil(result.track(at: 0)?.best?.evidence.signal("remix_by_release_artist"))
+        // Someone else's remix of the same track is still another version.
+        let other = DiscogsRelease(
+            id: 1, title: "My Name Is Ayane Fukumi", artists: [DiscogsArtistCredit(name: "Ayane Fukumi")],
+            tracklist: release.tracklist, videos: [video(9, "soz.IO - Gimme Chocolate (DJ Someone Remix)", 145)])
+        XCTAssertFalse(policy.decide(matcher.match(other).track(at: 0)?.candidates ?? []).isAutoApproved)
+    }
+
+    /// 4: "Faze Action feat. Zeke Manyika - Kariba [Album Mix]": the guest and the album mix are credits, not
+    /// another song.
+    func testGuestCreditsAndTheAlbumMixAreAccountedFor() {
+        let release = DiscogsRelease(
+            id: 4, title: "Moving Cities", artists: [DiscogsArtistCredit(name: "Faze Action")],
+            tracklist: [
+                DiscogsTrack(position: "3", title: "Isis", duration: "5:39"),
+                DiscogsTrack(position: "7", title: "Kariba", duration: "5:13"),
+            ],
+            videos: [
+                video(1, "Faze Action - Isis", 338),
+                video(2, "(1999) Faze Action feat. Zeke Manyika - Kariba [Album Mix]", 313),
+            ])
+        let result = matcher.match(release)
+        XCTAssertEqual(decide(result, 1).storedCandidate?.url, yt(2))
+        XCTAssertTrue(decide(result, 1).isAutoApproved, "\(decide(result, 1))")
+    }
+
+    /// 4497877 Thin Lizzy - Johnny The Fox: a video titled with the album's name is not the track "Johnny".
+    func testAVideoNamingTheReleaseIsNotTheTrackWhoseTitleIsPartOfIt() {
+        let release = DiscogsRelease(
+            id: 4_497_877, title: "Johnny The Fox", artists: [DiscogsArtistCredit(name: "Thin Lizzy")],
+            tracklist: ["Johnny", "Rocky", "Johnny The Fox Meets Jimmy The Weed", "Massacre"].map {
+                DiscogsTrack(position: "", title: $0)
+            },
+            videos: [
+                video(4, "Thin Lizzy - Johnny The Fox", 223),
+                video(5, "Thin Lizzy - Massacre", 174),
+                video(7, "Johnny", 268, description: "Thin Lizzy - Johnny"),
+            ])
+        let result = matcher.match(release)
+        XCTAssertNotEqual(decide(result, 0).storedCandidate?.url, yt(4))
+        XCTAssertNotNil(result.track(at: 0)?.candidates.first { $0.url == yt(4) }?.evidence.signal("names_release"))
+        XCTAssertEqual(decide(result, 0).storedCandidate?.url, yt(7))
+    }
+
+    /// 1586321: an unnamed upload whose length is the extended version's and the "(Extended)" upload of the same
+    /// length are one recording.
+    func testAnEditNamedByLengthJoinsTheUploadsThatNameIt() {
+        let release = DiscogsRelease(
+            id: 1_586_321, title: "Kung Fu Fighting",
+            artists: [DiscogsArtistCredit(name: "Bus Stop", join: ","), DiscogsArtistCredit(name: "Carl Douglas")],
+            tracklist: [
+                DiscogsTrack(position: "A", title: "Kung Fu Fighting (Extended Version)", duration: "5:10"),
+                DiscogsTrack(position: "B", title: "Kung Fu Fighting (Radio Edit)", duration: "3:50"),
+            ],
+            videos: [
+                video(2, "BUS STOP feat  CARL DOUGLAS   Kung fu fighting 1998", 311),
+                video(3, "Bus Stop - Kung Fu Fighting  (Extended)", 311),
+            ])
+        let result = matcher.match(release)
+        XCTAssertTrue(decide(result, 0).isAutoApproved, "\(decide(result, 0))")
+        let groups = Set(result.track(at: 0)!.candidates.map(\.evidence.sameRecordingGroup))
+        XCTAssertEqual(groups.count, 1)
+    }
 }

@@ -107,6 +107,16 @@ struct ReleaseContext: Sendable {
         return owners.contains { $0 != track.index }
     }
 
+    /// Whether the video credits the track's own artist and one of the release's (the remixer of a remix
+    /// record), the track being credited to another artist than the release.
+    func isRemixedByReleaseArtist(video: VideoProfile, track: TrackProfile) -> Bool {
+        guard track.hasOwnArtists,
+              !track.artists.contains(where: { own in releaseArtists.contains { $0.compact == own.compact } })
+        else { return false }
+        return track.artists.contains { $0.appears(in: video.tokens, compact: video.compact) }
+            && releaseArtists.contains { $0.appears(in: video.tokens, compact: video.compact) }
+    }
+
     /// Whether the video names the release (most of its title) but none of what sets this track apart from it.
     func namesOnlyRelease(video: VideoProfile, track: TrackProfile) -> Bool {
         let releaseSignificant = releaseTitleCore.filter(TrackMatcher.isSignificant)
@@ -114,7 +124,12 @@ struct ReleaseContext: Sendable {
         let named = releaseSignificant.filter { video.tokenSet.contains($0) }.count
         guard Double(named) / Double(releaseSignificant.count) >= 0.6 else { return false }
         let distinctive = track.title.core.filter { TrackMatcher.isSignificant($0) && !releaseTitleCore.contains($0) }
-        guard !distinctive.isEmpty else { return false }
+        guard !distinctive.isEmpty else {
+            // The track's title is part of the release's ("Johnny" on "Johnny The Fox"): a video that also names
+            // the rest of the release title names the release (or its title track), not this track.
+            let rest = releaseSignificant.subtracting(track.titleTokens)
+            return !rest.isEmpty && rest.allSatisfy { video.tokenSet.contains($0) }
+        }
         return !distinctive.contains { token in video.tokens.contains { TokenMatch.similar(token, $0) } }
     }
 }
@@ -187,6 +202,9 @@ struct VideoProfile: Sendable {
     var timestampCount: Int
     /// The title's parts (split at " - ", "|", "/" and brackets), tokenised.
     var segments: [[String]]
+    /// Guests the title credits after "feat."/"ft." in its part ("Faze Action feat. Zeke Manyika - Kariba"):
+    /// tracklists often leave them out.
+    var guestTokens: Set<String> = []
 
     init(_ candidate: CandidateVideo) {
         self.candidate = candidate
@@ -205,6 +223,11 @@ struct VideoProfile: Sendable {
             }
         }
         segments = parts
+        for part in parts {
+            if let feat = part.firstIndex(where: { Vocabulary.featuring.contains($0) && $0 != "with" }) {
+                guestTokens.formUnion(part[(feat + 1)...])
+            }
+        }
         // Descriptions can be long and hostile: only the start is read.
         let description = String((candidate.description ?? "").prefix(4000))
         descriptionCompact = TextNormalizer.compact(description)

@@ -135,6 +135,8 @@ enum Vocabulary {
         "mix", "edit", "extended", "radio", "club", "version", "vocal", "instrumentals", "alternate", "alt",
         "take", "session", "sessions", "dubstep", "rerecorded",
     ]
+    /// Version words that name a remix of the recording (by whoever the title credits), not another performance.
+    static let remixWords: Set<String> = ["remix", "rmx", "remixed", "mix", "rework", "edit", "version"]
     /// Words that mark the default version ("Original Mix", "Album Version", "Studio Version"): not a different
     /// version.
     static let defaultVersionWords: Set<String> = ["original", "album", "single", "lp", "main", "studio"]

@@ -127,7 +127,7 @@ public struct TrackMatcher: Sendable {
             }
             return TrackMatchResult(
                 trackIndex: track.index, position: track.track.position, title: track.track.title,
-                candidates: markSameRecordings(sorted, profiles: profiles, context: context))
+                candidates: markSameRecordings(sorted, track: track, profiles: profiles, context: context))
         }
         return ReleaseMatchResult(releaseID: release.id, tracks: results)
     }
@@ -138,18 +138,23 @@ public struct TrackMatcher: Sendable {
     /// `sameRecordingTolerance`) and the same version words, neither a whole album. Each member gets a
     /// `same_recording` signal whose detail names the group by its best upload, so the policy can tell duplicates
     /// of one recording (not ambiguous) from two recordings (ambiguous) with nothing but the stored evidence.
-    func markSameRecordings(_ candidates: [ScoredCandidate], profiles: [String: VideoProfile],
+    func markSameRecordings(_ candidates: [ScoredCandidate], track: TrackProfile, profiles: [String: VideoProfile],
                             context: ReleaseContext) -> [ScoredCandidate] {
         var groups: [[Int]] = []
         for (index, candidate) in candidates.enumerated() {
             guard candidate.confidence > 0, let profile = profiles[candidate.url], profile.albumPhrases.isEmpty,
                   let length = candidate.durationSeconds else { continue }
-            let versions = profile.versionWords.subtracting(context.versionNeutralTokens)
+            // The version a video is: the one it names, or the track's when its length says so.
+            func version(_ candidate: ScoredCandidate, _ profile: VideoProfile) -> Set<String> {
+                let named = profile.versionWords.subtracting(context.versionNeutralTokens)
+                return candidate.evidence.signal("version_by_length") == nil ? named : named.union(track.title.versionWords)
+            }
+            let versions = version(candidate, profile)
             if let g = groups.firstIndex(where: { group in
                 let lead = candidates[group[0]]
                 guard let leadLength = lead.durationSeconds, let leadProfile = profiles[lead.url] else { return false }
                 return Self.sameLength(length, leadLength, tolerance: configuration.sameRecordingTolerance)
-                    && leadProfile.versionWords.subtracting(context.versionNeutralTokens) == versions
+                    && version(lead, leadProfile) == versions
             }) {
                 groups[g].append(index)
             } else {
@@ -243,7 +248,17 @@ public struct TrackMatcher: Sendable {
         }
         // Version words that are part of the release's names ("Live At Leeds", the band Live) describe every track.
         // A track title's own word ("Room To Live") does not make the release live.
-        let extraVersions = video.versionWords.subtracting(track.titleTokens).subtracting(context.versionNeutralTokens)
+        var extraVersions = video.versionWords.subtracting(track.titleTokens).subtracting(context.versionNeutralTokens)
+        if !extraVersions.isEmpty, extraVersions.isSubset(of: Vocabulary.remixWords),
+           context.isRemixedByReleaseArtist(video: video, track: track) {
+            // "soz.IO - Gimme Chocolate (Ayane Fukumi Remix)" on Ayane Fukumi's own record: the remix is this
+            // release's version of another artist's track.
+            signals.append(EvidenceSignal(
+                name: "remix_by_release_artist", value: 1, weight: 1, contribution: 0,
+                detail: "the video's \(extraVersions.sorted().joined(separator: "/")) is by the release's artist, "
+                    + "on a track credited to another"))
+            extraVersions = []
+        }
         let strongExtra = extraVersions.filter(Vocabulary.strongVersionWords.contains)
         if !strongExtra.isEmpty {
             penalise("different_version", cfg.differentVersionFactor,
@@ -328,7 +343,8 @@ public struct TrackMatcher: Sendable {
             } else if context.explains(token) || track.contextTokens.contains(token)
                         || track.contextTokens.contains(where: { TokenMatch.similar($0, token) })
                         || context.releaseArtists.contains(where: { $0.compact == token })
-                        || Self.isYear(token) || Vocabulary.isUploadTag(token) || Vocabulary.strongVersionWords.contains(token)
+                        || Self.isYear(token) || Vocabulary.isUploadTag(token) || video.guestTokens.contains(token)
+                        || Vocabulary.defaultVersionWords.contains(token) || Vocabulary.strongVersionWords.contains(token)
                         || Vocabulary.weakVersionWords.contains(token) {
                 accounted.insert(token)
             }
