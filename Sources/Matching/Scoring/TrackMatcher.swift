@@ -101,7 +101,7 @@ public struct TrackMatcher: Sendable {
                         ? 1 - configuration.tieLoss * exp(-margin / configuration.tieMarginScale) : 1
                     detail = others.isEmpty ? (copies.count > 1 ? "only track (and its copies)" : "only track")
                         : "fits this track best (next best \(Self.round(second)))"
-                        + (copies.count > 1 ? "; \(copies.count - 1) copy of it in this package" : "")
+                        + (copies.count > 1 ? "; copies of it in this package: \(copies.count - 1)" : "")
                 } else {
                     let gap = best - scores[t]
                     factor = configuration.otherTrackFactor * exp(-gap / configuration.otherTrackGapScale)
@@ -140,15 +140,15 @@ public struct TrackMatcher: Sendable {
     /// of one recording (not ambiguous) from two recordings (ambiguous) with nothing but the stored evidence.
     func markSameRecordings(_ candidates: [ScoredCandidate], track: TrackProfile, profiles: [String: VideoProfile],
                             context: ReleaseContext) -> [ScoredCandidate] {
+        // The version a video is: the one it names, or the track's when its length says so.
+        func version(_ candidate: ScoredCandidate, _ profile: VideoProfile) -> Set<String> {
+            let named = profile.versionWords.subtracting(context.versionNeutralTokens)
+            return candidate.evidence.signal("version_by_length") == nil ? named : named.union(track.title.versionWords)
+        }
         var groups: [[Int]] = []
         for (index, candidate) in candidates.enumerated() {
             guard candidate.confidence > 0, let profile = profiles[candidate.url], profile.albumPhrases.isEmpty,
                   let length = candidate.durationSeconds else { continue }
-            // The version a video is: the one it names, or the track's when its length says so.
-            func version(_ candidate: ScoredCandidate, _ profile: VideoProfile) -> Set<String> {
-                let named = profile.versionWords.subtracting(context.versionNeutralTokens)
-                return candidate.evidence.signal("version_by_length") == nil ? named : named.union(track.title.versionWords)
-            }
             let versions = version(candidate, profile)
             if let g = groups.firstIndex(where: { group in
                 let lead = candidates[group[0]]
@@ -177,7 +177,7 @@ public struct TrackMatcher: Sendable {
         return out
     }
 
-    /// Two lengths of one recording: within `tolerance` of the longer one, and never less than 6 s apart.
+    /// Two lengths of one recording: apart by at most `tolerance` of the longer one, or 6 s for short tracks.
     static func sameLength(_ a: Int, _ b: Int, tolerance: Double) -> Bool {
         Double(abs(a - b)) <= max(6, tolerance * Double(max(a, b)))
     }
