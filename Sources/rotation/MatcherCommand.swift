@@ -9,21 +9,24 @@ struct MatcherCommand: ParsableCommand {
         abstract: "Evaluate the track matcher offline.",
         subcommands: [Eval.self])
 
-    /// `rotation matcher eval --labels FILE --releases DIR [--json]`
+    /// `rotation matcher eval --labels FILE [--labels FILE ...] [--releases DIR ...] [--json]`
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Score the matcher against labelled Discogs releases.",
             discussion: """
-                Runs the matcher over every release JSON in --releases and scores it against --labels (the format \
-                of Tests/Fixtures/discogs/labels.json): auto-approve precision and recall, top-1 accuracy, \
-                false-match rate and review load, overall and per release.
+                Runs the matcher over the releases each --labels file names and scores it against those labels \
+                (the format of Tests/Fixtures/discogs/labels.json): auto-approve precision and recall, top-1 \
+                accuracy, false-match rate and review load, per release, per labels file and overall, and why each \
+                missed track was not auto-approved (wrong approval, ambiguous, wrong version, below threshold, \
+                wrong candidate, no candidate). Release bodies (<id>.json) are looked up in every --releases \
+                directory, or, without --releases, in the releases/ directory beside each labels file.
                 """)
 
-        @Option(name: .long, help: "Labels file (JSON array in the format of labels.json).")
-        var labels: String
+        @Option(name: .long, help: "Labels file (JSON array in the format of labels.json); repeat for several.")
+        var labels: [String]
 
-        @Option(name: .long, help: "Directory of Discogs release bodies (<id>.json).")
-        var releases: String
+        @Option(name: .long, help: "Directory of Discogs release bodies (<id>.json); repeatable. Default: releases/ beside each labels file.")
+        var releases: [String] = []
 
         @Flag(name: .long, help: "Print the report as JSON.")
         var json = false
@@ -41,12 +44,16 @@ struct MatcherCommand: ParsableCommand {
         var ambiguityMargin: Double = MatchPolicy.default.ambiguityMargin
 
         func validate() throws {
+            guard !labels.isEmpty else { throw ValidationError("give at least one --labels file") }
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: labels, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                throw ValidationError("labels file not found: \(labels)")
+            for file in labels {
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                    throw ValidationError("labels file not found: \(file)")
+                }
             }
-            guard FileManager.default.fileExists(atPath: releases, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("releases directory not found: \(releases)")
+            for directory in releaseDirectories.map(\.path) {
+                guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+                else { throw ValidationError("releases directory not found: \(directory)") }
             }
             for (name, value) in [("--auto-approve", autoApprove), ("--store", store), ("--ambiguity-margin", ambiguityMargin)]
             where !(0...1).contains(value) {
@@ -55,13 +62,23 @@ struct MatcherCommand: ParsableCommand {
             guard store <= autoApprove else { throw ValidationError("--store must not exceed --auto-approve") }
         }
 
+        /// Every directory that will be searched for release bodies.
+        var releaseDirectories: [URL] { labelSets.flatMap(\.releaseDirectories) }
+
+        var labelSets: [LabelSet] {
+            labels.map { file in
+                let labelsFile = URL(fileURLWithPath: file)
+                return releases.isEmpty ? LabelSet(labelsFile: labelsFile)
+                    : LabelSet(labelsFile: labelsFile, releaseDirectories: releases.map { URL(fileURLWithPath: $0) })
+            }
+        }
+
         func run() throws {
             let policy = MatchPolicy(autoApproveThreshold: autoApprove, storeThreshold: store, ambiguityMargin: ambiguityMargin)
             let evaluation = MatcherEvaluation(policy: policy)
             let report: EvaluationReport
             do {
-                report = try evaluation.evaluate(
-                    labelsFile: URL(fileURLWithPath: labels), releasesDirectory: URL(fileURLWithPath: releases))
+                report = try evaluation.evaluate(labelSets)
             } catch {
                 throw MatcherInputError(message: "bad input: \(error.description)")
             }
@@ -71,7 +88,8 @@ struct MatcherCommand: ParsableCommand {
                 printLine(EvaluationReportFormatter.table(report, showTracks: tracks))
             }
             if report.releases.isEmpty {
-                throw MatcherInputError(message: "no labelled release was found in \(releases)")
+                let searched = Set(releaseDirectories.map(\.path)).sorted().joined(separator: ", ")
+                throw MatcherInputError(message: "no labelled release was found in \(searched)")
             }
         }
     }

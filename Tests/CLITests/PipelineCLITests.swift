@@ -2,7 +2,8 @@ import Foundation
 import Postgres
 import XCTest
 
-/// `rotation import`, `rotation queue`, `rotation seed` + `rotation worker --once`, `rotation matcher eval`.
+/// `rotation import`, `rotation queue`, `rotation seed` + `rotation worker --once` (`rotation matcher eval`:
+/// MatcherEvalCLITests).
 final class PipelineCLITests: CLITestCase {
     private func snapshotCounts() throws -> [String: Int] {
         var counts: [String: Int] = [:]
@@ -166,23 +167,5 @@ final class PipelineCLITests: CLITestCase {
             XCTAssertTrue(try redis.exists(key), "\(key) not cached")
         }
         XCTAssertEqual(report.int("autoApproved"), approved.count, "\(report)")
-    }
-
-    func testMatcherEval() throws {
-        let result = try ok(["matcher", "eval", "--labels", CLILocations.fixture("labels.json"),
-                             "--releases", CLILocations.fixture("releases"), "--json"]).object()
-        let overall = try XCTUnwrap(result.object("overall"), "\(result)")
-        for field in ["tracks_evaluated", "auto_approved", "auto_approve_precision", "auto_approve_recall", "top1_accuracy",
-                      "false_match_rate", "review_load"] {
-            XCTAssertNotNil(overall[field], "missing \(field): \(overall)")
-        }
-        XCTAssertGreaterThan(overall.int("tracks_evaluated") ?? 0, 0)
-        XCTAssertGreaterThanOrEqual(try XCTUnwrap(overall.double("auto_approve_precision")), 0.98)
-        XCTAssertFalse((result.array("releases") ?? []).isEmpty)
-        XCTAssertNotNil(result.object("policy"))
-
-        let missing = try rotation(["matcher", "eval", "--labels", "/nonexistent/labels.json", "--releases", CLILocations.fixture("releases")])
-        XCTAssertNotEqual(missing.status, 0, "\(missing)")
-        XCTAssertTrue(missing.stderr.contains("labels file not found"), "\(missing)")
     }
 }

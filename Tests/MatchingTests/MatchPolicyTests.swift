@@ -64,4 +64,33 @@ final class MatchPolicyTests: XCTestCase {
         let decoded = try JSONDecoder().decode(MatchPolicy.self, from: JSONEncoder().encode(policy))
         XCTAssertEqual(decoded, policy)
     }
+
+    func withSignal(_ candidate: ScoredCandidate, _ name: String, _ detail: String? = nil) -> ScoredCandidate {
+        var out = candidate
+        out.evidence.signals.append(EvidenceSignal(name: name, value: 1, weight: 0, contribution: 0, detail: detail))
+        return out
+    }
+
+    /// Uploads of one recording are not rivals; two recordings close together still are.
+    func testDuplicatesOfOneRecordingAreNotAmbiguous() {
+        let policy = MatchPolicy()
+        let one = "one of 2 uploads of the same title and length (4:25); the first is \(a)"
+        let first = withSignal(candidate(a, 0.9), MatchEvidence.sameRecordingSignal, one)
+        let second = withSignal(candidate(b, 0.88), MatchEvidence.sameRecordingSignal, one)
+        XCTAssertEqual(policy.decide([first, second]), .autoApproved(first))
+        let other = withSignal(candidate(b, 0.88), MatchEvidence.sameRecordingSignal, "another recording")
+        XCTAssertEqual(policy.decide([first, other]), .pending(first, reason: .ambiguous(rivalURL: b)))
+        XCTAssertEqual(policy.decide([first, candidate(b, 0.88)]), .pending(first, reason: .ambiguous(rivalURL: b)))
+    }
+
+    /// A candidate whose evidence says it is another version is never approved unseen, however high it scores.
+    func testAnotherVersionIsNeverAutoApproved() {
+        let policy = MatchPolicy()
+        for name in MatchEvidence.versionSignalNames.sorted() {
+            let dub = withSignal(candidate(a, 0.95), name)
+            XCTAssertEqual(policy.decide([dub]), .pending(dub, reason: .differentVersion), name)
+        }
+        let byLength = withSignal(candidate(a, 0.95), "version_by_length")
+        XCTAssertEqual(policy.decide([byLength]), .autoApproved(byLength))
+    }
 }

@@ -111,4 +111,69 @@ final class MatcherEvaluationTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(m.top1Accuracy), 0.90, summary)
         XCTAssertLessThanOrEqual(try XCTUnwrap(m.falseMatchRate), 0.05, summary)
     }
+
+    /// Every missed track is classed by why it was not auto-approved with a labelled video.
+    func testMissesAreClassedByWhy() throws {
+        let tracklist = (0..<7).map { DiscogsTrack(position: "\($0)", title: "T\($0)") }
+        let release = DiscogsRelease(id: 98, title: "Misses", tracklist: tracklist)
+        var dub = candidate("d", 0.9)
+        dub.evidence.signals.append(EvidenceSignal(name: "different_mix", value: 0.6, weight: 1, contribution: -0.1))
+        let results: [Int: [ScoredCandidate]] = [
+            0: [candidate("a", 0.9)],                        // correct approval: no miss
+            1: [candidate("b", 0.9)],                        // wrong approval
+            2: [candidate("c", 0.9), candidate("e", 0.88)],  // ambiguous
+            3: [dub],                                        // wrong version
+            4: [candidate("f", 0.6)],                        // labelled, below threshold
+            5: [candidate("g", 0.6)],                        // another video proposed
+            6: [candidate("h", 0.3)],                        // nothing stored
+        ]
+        let result = ReleaseMatchResult(releaseID: 98, tracks: results.keys.sorted().map {
+            TrackMatchResult(trackIndex: $0, position: "\($0)", title: "T\($0)", candidates: results[$0]!)
+        })
+        let labels = ReleaseLabels(releaseID: 98, tracks: [
+            TrackLabel(trackIndex: 0, videos: [id("a")]), TrackLabel(trackIndex: 1, videos: [id("z")]),
+            TrackLabel(trackIndex: 2, videos: [id("c")]), TrackLabel(trackIndex: 3, videos: [id("d")]),
+            TrackLabel(trackIndex: 4, videos: [id("f")]), TrackLabel(trackIndex: 5, videos: [id("y")]),
+            TrackLabel(trackIndex: 6, videos: [id("h")]),
+        ])
+        var warnings: [String] = []
+        let evaluation = MatcherEvaluation().evaluate(release: release, result: result, labels: labels, warnings: &warnings)
+        XCTAssertEqual(evaluation.tracks.map(\.miss), [
+            nil, .wrongApproval, .ambiguous, .wrongVersion, .belowThreshold, .wrongCandidate, .noCandidate,
+        ])
+        XCTAssertEqual(evaluation.metrics.missCount, 6)
+        XCTAssertEqual(evaluation.metrics.missCount,
+                       evaluation.metrics.tracksWithLabelledVideo - evaluation.metrics.autoApprovedCorrect)
+        let json = String(decoding: try JSONEncoder().encode(evaluation.metrics), as: UTF8.self)
+        for reason in MissReason.allCases { XCTAssertTrue(json.contains("\"\(reason.rawValue)\":"), json) }
+    }
+
+    /// Several labels files: each has its own figures, and the overall figures are their sum.
+    func testSeveralLabelSetsAddUp() throws {
+        let fixtures = try Fixtures.discogs()
+        let labels = try DiscogsDecoding.decode([ReleaseLabels].self, contentsOf: fixtures.appendingPathComponent("labels.json"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("matching-sets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let firstFile = directory.appendingPathComponent("first.json"), secondFile = directory.appendingPathComponent("second.json")
+        try JSONEncoder().encode(Array(labels.prefix(4))).write(to: firstFile)
+        try JSONEncoder().encode(Array(labels.dropFirst(4))).write(to: secondFile)
+        let releases = fixtures.appendingPathComponent("releases")
+        let report = try MatcherEvaluation().evaluate([
+            LabelSet(labelsFile: firstFile, releaseDirectories: [releases]),
+            LabelSet(labelsFile: secondFile, releaseDirectories: [directory, releases]),
+        ])
+        let whole = try MatcherEvaluation().evaluate(labelsFile: fixtures.appendingPathComponent("labels.json"),
+                                                     releasesDirectory: releases)
+        XCTAssertEqual(report.labelSets.count, 2)
+        XCTAssertEqual(report.labelSets.map(\.overall.tracksEvaluated).reduce(0, +), report.overall.tracksEvaluated)
+        XCTAssertEqual(report.overall, whole.overall)
+        XCTAssertEqual(report.releases.map(\.releaseID).sorted(), whole.releases.map(\.releaseID).sorted())
+        // The releases directory beside a labels file is the default.
+        XCTAssertEqual(LabelSet(labelsFile: fixtures.appendingPathComponent("labels.json")).releaseDirectories,
+                       [releases])
+        let table = EvaluationReportFormatter.table(report)
+        XCTAssertTrue(table.contains(firstFile.path) && table.contains(secondFile.path), table)
+        XCTAssertTrue(table.contains("misses: "), table)
+    }
 }

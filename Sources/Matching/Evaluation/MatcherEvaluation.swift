@@ -16,11 +16,16 @@ public struct EvaluationMetrics: Codable, Sendable, Hashable {
     public var falseMatches: Int
     /// Tracks that would wait for a person (pending or ambiguous).
     public var reviewLoad: Int
+    /// Tracks with a labelled video that were not auto-approved with one of them, by why.
+    public var misses: [MissReason: Int]
 
     public init() {
         tracksEvaluated = 0; tracksWithLabelledVideo = 0; tracksWithoutLabelledVideo = 0; autoApproved = 0
-        autoApprovedCorrect = 0; top1Correct = 0; falseMatches = 0; reviewLoad = 0
+        autoApprovedCorrect = 0; top1Correct = 0; falseMatches = 0; reviewLoad = 0; misses = [:]
     }
+
+    /// Every miss, whatever its reason (= tracks with a labelled video - correct auto-approvals).
+    public var missCount: Int { misses.values.reduce(0, +) }
 
     /// Correct auto-approvals / all auto-approvals; nil when nothing was auto-approved.
     public var autoApprovePrecision: Double? { ratio(autoApprovedCorrect, autoApproved) }
@@ -42,13 +47,14 @@ public struct EvaluationMetrics: Codable, Sendable, Hashable {
         top1Correct += other.top1Correct
         falseMatches += other.falseMatches
         reviewLoad += other.reviewLoad
+        misses.merge(other.misses, uniquingKeysWith: +)
     }
 
     enum CodingKeys: String, CodingKey {
         case tracksEvaluated = "tracks_evaluated", tracksWithLabelledVideo = "tracks_with_labelled_video"
         case tracksWithoutLabelledVideo = "tracks_without_labelled_video", autoApproved = "auto_approved"
         case autoApprovedCorrect = "auto_approved_correct", top1Correct = "top1_correct"
-        case falseMatches = "false_matches", reviewLoad = "review_load"
+        case falseMatches = "false_matches", reviewLoad = "review_load", misses
         case autoApprovePrecision = "auto_approve_precision", autoApproveRecall = "auto_approve_recall"
         case top1Accuracy = "top1_accuracy", falseMatchRate = "false_match_rate"
     }
@@ -63,6 +69,7 @@ public struct EvaluationMetrics: Codable, Sendable, Hashable {
         top1Correct = try c.decode(Int.self, forKey: .top1Correct)
         falseMatches = try c.decode(Int.self, forKey: .falseMatches)
         reviewLoad = try c.decode(Int.self, forKey: .reviewLoad)
+        misses = try c.decodeIfPresent([MissReason: Int].self, forKey: .misses) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -75,6 +82,9 @@ public struct EvaluationMetrics: Codable, Sendable, Hashable {
         try c.encode(top1Correct, forKey: .top1Correct)
         try c.encode(falseMatches, forKey: .falseMatches)
         try c.encode(reviewLoad, forKey: .reviewLoad)
+        // Every class is written, zeros included, so a script can read any of them.
+        try c.encode(Dictionary(uniqueKeysWithValues: MissReason.allCases.map { ($0, misses[$0, default: 0]) }),
+                     forKey: .misses)
         try c.encode(autoApprovePrecision, forKey: .autoApprovePrecision)
         try c.encode(autoApproveRecall, forKey: .autoApproveRecall)
         try c.encode(top1Accuracy, forKey: .top1Accuracy)
@@ -95,10 +105,12 @@ public struct TrackEvaluation: Codable, Sendable, Hashable {
     public var bestConfidence: Double?
     /// Whether the proposed (or, when unmatched, the best) URL is one of the labelled videos.
     public var correct: Bool
+    /// For a track with a labelled video not auto-approved with one of them: why.
+    public var miss: MissReason?
 
     enum CodingKeys: String, CodingKey {
         case trackIndex = "track_index", title, labelledVideos = "labelled_videos", outcome
-        case proposedURL = "proposed_url", bestURL = "best_url", bestConfidence = "best_confidence", correct
+        case proposedURL = "proposed_url", bestURL = "best_url", bestConfidence = "best_confidence", correct, miss
     }
 }
 
@@ -111,18 +123,68 @@ public struct ReleaseEvaluation: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey { case releaseID = "release_id", title, metrics, tracks }
 }
 
+/// One labels file and where its releases are.
+public struct LabelSet: Sendable, Hashable {
+    public var labelsFile: URL
+    /// Directories searched for `<id>.json` (every one of them, in order; the first body of an id wins).
+    public var releaseDirectories: [URL]
+
+    public init(labelsFile: URL, releaseDirectories: [URL]) {
+        self.labelsFile = labelsFile; self.releaseDirectories = releaseDirectories
+    }
+
+    /// The labels file with the `releases` directory beside it, the layout of the shared fixtures.
+    public init(labelsFile: URL) {
+        self.init(labelsFile: labelsFile,
+                  releaseDirectories: [labelsFile.deletingLastPathComponent().appendingPathComponent("releases")])
+    }
+}
+
+/// The figures of one labels file.
+public struct LabelSetEvaluation: Codable, Sendable, Hashable {
+    public var labels: String
+    public var releaseDirectories: [String]
+    public var overall: EvaluationMetrics
+    /// Ids of the releases scored, in order (their detail is in the report's `releases`).
+    public var releaseIDs: [Int64]
+
+    enum CodingKeys: String, CodingKey {
+        case labels, releaseDirectories = "release_directories", overall, releaseIDs = "release_ids"
+    }
+}
+
 /// The evaluation report (`rotation matcher eval --json`).
 public struct EvaluationReport: Codable, Sendable, Hashable {
     public var policy: MatchPolicy
+    /// Every label set together.
     public var overall: EvaluationMetrics
+    /// Each labels file on its own, in the order given.
+    public var labelSets: [LabelSetEvaluation]
+    /// Every scored release of every label set.
     public var releases: [ReleaseEvaluation]
-    /// Labelled releases whose JSON was not found in the releases directory.
+    /// Labelled releases whose JSON was not found in the releases directories.
     public var missingReleases: [Int64]
     /// Labelled track indices that are not matchable entries of their release (out of range or headings).
     public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
-        case policy, overall, releases, missingReleases = "missing_releases", warnings
+        case policy, overall, labelSets = "label_sets", releases, missingReleases = "missing_releases", warnings
+    }
+
+    public init(policy: MatchPolicy, overall: EvaluationMetrics, labelSets: [LabelSetEvaluation] = [],
+                releases: [ReleaseEvaluation], missingReleases: [Int64], warnings: [String]) {
+        self.policy = policy; self.overall = overall; self.labelSets = labelSets; self.releases = releases
+        self.missingReleases = missingReleases; self.warnings = warnings
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        policy = try c.decode(MatchPolicy.self, forKey: .policy)
+        overall = try c.decode(EvaluationMetrics.self, forKey: .overall)
+        labelSets = try c.decodeIfPresent([LabelSetEvaluation].self, forKey: .labelSets) ?? []
+        releases = try c.decode([ReleaseEvaluation].self, forKey: .releases)
+        missingReleases = try c.decode([Int64].self, forKey: .missingReleases)
+        warnings = try c.decode([String].self, forKey: .warnings)
     }
 }
 
@@ -137,18 +199,48 @@ public struct MatcherEvaluation: Sendable {
 
     /// Loads `labels` (a labels.json) and every `*.json` in `releasesDirectory`, then evaluates.
     public func evaluate(labelsFile: URL, releasesDirectory: URL) throws(DiscogsDecodingError) -> EvaluationReport {
-        let labels = try DiscogsDecoding.decode([ReleaseLabels].self, contentsOf: labelsFile)
-        let files: [URL]
-        do {
-            files = try FileManager.default.contentsOfDirectory(
-                at: releasesDirectory, includingPropertiesForKeys: nil
-            ).filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
-        } catch {
-            throw DiscogsDecodingError(path: "$", message: "cannot list \(releasesDirectory.path): \(error.localizedDescription)")
+        try evaluate([LabelSet(labelsFile: labelsFile, releaseDirectories: [releasesDirectory])])
+    }
+
+    /// Evaluates several labels files: each on its own (`labelSets`) and all together (`overall`). Only the
+    /// releases a labels file names are decoded.
+    public func evaluate(_ sets: [LabelSet]) throws(DiscogsDecodingError) -> EvaluationReport {
+        var overall = EvaluationMetrics()
+        var setEvaluations: [LabelSetEvaluation] = []
+        var releases: [ReleaseEvaluation] = []
+        var missing: [Int64] = []
+        var warnings: [String] = []
+        for set in sets {
+            let labels = try DiscogsDecoding.decode([ReleaseLabels].self, contentsOf: set.labelsFile)
+            var bodies: [DiscogsRelease] = []
+            for id in Set(labels.map(\.releaseID)).sorted() {
+                if let body = try Self.releaseBody(id, in: set.releaseDirectories) { bodies.append(body) }
+            }
+            let report = evaluate(labels: labels, releases: bodies)
+            overall.add(report.overall)
+            releases += report.releases
+            missing += report.missingReleases
+            warnings += report.warnings
+            setEvaluations.append(LabelSetEvaluation(
+                labels: set.labelsFile.path, releaseDirectories: set.releaseDirectories.map(\.path),
+                overall: report.overall, releaseIDs: report.releases.map(\.releaseID)))
         }
-        var releases: [DiscogsRelease] = []
-        for file in files { releases.append(try DiscogsDecoding.decode(DiscogsRelease.self, contentsOf: file)) }
-        return evaluate(labels: labels, releases: releases)
+        return EvaluationReport(policy: policy, overall: overall, labelSets: setEvaluations, releases: releases,
+                                missingReleases: missing, warnings: warnings)
+    }
+
+    /// The first `<id>.json` found in `directories`, decoded; nil when none has it.
+    static func releaseBody(_ id: Int64, in directories: [URL]) throws(DiscogsDecodingError) -> DiscogsRelease? {
+        for directory in directories {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
+            else { throw DiscogsDecodingError(path: "$", message: "cannot list \(directory.path): no such directory") }
+            let file = directory.appendingPathComponent("\(id).json")
+            if FileManager.default.fileExists(atPath: file.path) {
+                return try DiscogsDecoding.decode(DiscogsRelease.self, contentsOf: file)
+            }
+        }
+        return nil
     }
 
     /// Evaluates labelled releases; releases without labels are ignored.
@@ -202,69 +294,15 @@ public struct MatcherEvaluation: Sendable {
                 outcome = .unmatched
             }
             if !hasLabel, decision.storedCandidate != nil { metrics.falseMatches += 1 }
+            let miss = hasLabel ? MissReason.classify(decision, isLabelled: { isLabelled($0) }) : nil
+            if let miss { metrics.misses[miss, default: 0] += 1 }
             let proposed = decision.storedCandidate?.url
             tracks.append(TrackEvaluation(
                 trackIndex: label.trackIndex, title: release.tracklist[label.trackIndex].title,
                 labelledVideos: label.videos, outcome: outcome, proposedURL: proposed, bestURL: best?.url,
                 bestConfidence: best?.confidence,
-                correct: hasLabel ? isLabelled(proposed ?? best?.url) : proposed == nil))
+                correct: hasLabel ? isLabelled(proposed ?? best?.url) : proposed == nil, miss: miss))
         }
         return ReleaseEvaluation(releaseID: release.id, title: release.title, metrics: metrics, tracks: tracks)
-    }
-}
-
-/// Renders an evaluation report as a plain-text table for terminals.
-public enum EvaluationReportFormatter {
-    public static func table(_ report: EvaluationReport, showTracks: Bool = false) -> String {
-        var lines: [String] = []
-        let header = ["release", "tracks", "lab", "auto", "ok", "prec", "recall", "top1", "false", "review"]
-        var rows: [[String]] = [header]
-        for release in report.releases {
-            rows.append(row(String(release.releaseID), release.metrics))
-        }
-        rows.append(row("overall", report.overall))
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for (index, row) in rows.enumerated() {
-            if index == rows.count - 1 { lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
-            lines.append(row.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }.joined(separator: "  "))
-        }
-        let o = report.overall
-        lines.append("")
-        lines.append("auto-approve precision \(percent(o.autoApprovePrecision))  recall \(percent(o.autoApproveRecall))"
-            + "  top-1 \(percent(o.top1Accuracy))  false-match rate \(percent(o.falseMatchRate))"
-            + "  review load \(o.reviewLoad) of \(o.tracksEvaluated) tracks")
-        lines.append("policy: auto-approve >= \(report.policy.autoApproveThreshold), store >= \(report.policy.storeThreshold),"
-            + " ambiguity margin \(report.policy.ambiguityMargin)")
-        if !report.missingReleases.isEmpty {
-            lines.append("missing release files: " + report.missingReleases.map(String.init).joined(separator: ", "))
-        }
-        for warning in report.warnings { lines.append("warning: \(warning)") }
-        if showTracks {
-            for release in report.releases {
-                lines.append("")
-                lines.append("\(release.releaseID) \(release.title)")
-                for track in release.tracks {
-                    let mark = track.correct ? "ok " : "BAD"
-                    let confidence = track.bestConfidence.map { String(format: "%.2f", $0) } ?? "-"
-                    lines.append("  \(mark) [\(track.trackIndex)] \(track.title): \(track.outcome.rawValue) "
-                        + "best=\(track.bestURL ?? "-") (\(confidence)) labelled=\(track.labelledVideos.count)")
-                }
-            }
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    static func row(_ name: String, _ m: EvaluationMetrics) -> [String] {
-        [name, String(m.tracksEvaluated), String(m.tracksWithLabelledVideo), String(m.autoApproved),
-         String(m.autoApprovedCorrect), percent(m.autoApprovePrecision), percent(m.autoApproveRecall),
-         percent(m.top1Accuracy), "\(m.falseMatches)/\(m.tracksWithoutLabelledVideo)", String(m.reviewLoad)]
-    }
-
-    static func percent(_ value: Double?) -> String {
-        guard let value else { return "n/a" }
-        return String(format: "%.1f%%", value * 100)
     }
 }

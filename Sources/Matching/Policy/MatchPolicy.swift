@@ -1,5 +1,6 @@
-/// The thresholds that turn confidences into decisions (DESIGN section 2). Configuration, not literals: callers
-/// load it from flags or a config file and pass it down.
+/// The thresholds and rules that turn confidences into decisions (DESIGN section 2). Configuration, not literals:
+/// callers load it from flags or a config file and pass it down. Two rules read the candidates' evidence: uploads of
+/// one recording (`same_recording`) are not rivals, and a candidate with a version signal is never auto-approved.
 public struct MatchPolicy: Codable, Sendable, Hashable {
     /// At or above: approved automatically (unless ambiguous).
     public var autoApproveThreshold: Double
@@ -56,11 +57,17 @@ public struct MatchPolicy: Codable, Sendable, Hashable {
             .sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.url < $1.url }
         guard let best = eligible.first, band(of: best.confidence) != .belowStore else { return .unmatched }
         if band(of: best.confidence) == .autoApprove {
+            // Another upload of the same recording (same title and length, the matcher's `same_recording` signal)
+            // is not a rival: either is right. Two recordings close together are for a person to tell apart.
+            let recording = best.evidence.sameRecordingGroup
             let rival = eligible.dropFirst().first {
                 band(of: $0.confidence) == .autoApprove && best.confidence - $0.confidence <= ambiguityMargin
                     && !MatchURL.same($0.url, best.url)
+                    && (recording == nil || $0.evidence.sameRecordingGroup != recording)
             }
             if let rival { return .pending(best, reason: .ambiguous(rivalURL: rival.url)) }
+            // A video that names (or is measured as) another version than the track is never approved unseen.
+            if best.evidence.namesAnotherVersion { return .pending(best, reason: .differentVersion) }
             return .autoApproved(best)
         }
         return .pending(best, reason: .lowConfidence)
@@ -98,6 +105,8 @@ public enum MatchDecision: Sendable, Hashable {
 public enum PendingReason: Sendable, Hashable {
     /// Between the store and auto-approve thresholds.
     case lowConfidence
-    /// Another candidate is also above auto-approve and within the ambiguity margin.
+    /// Another candidate, a different recording, is also above auto-approve and within the ambiguity margin.
     case ambiguous(rivalURL: String)
+    /// The candidate names another version or mix than the track (its evidence has a version signal).
+    case differentVersion
 }

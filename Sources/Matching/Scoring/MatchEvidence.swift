@@ -20,6 +20,22 @@ public struct MatchEvidence: Codable, Sendable, Hashable {
     public init(signals: [EvidenceSignal]) { self.signals = signals }
 
     public func signal(_ name: String) -> EvidenceSignal? { signals.first { $0.name == name } }
+
+    /// Signals that say the video is another version or mix than the track, or does not name the track's own.
+    /// A length well outside the track's (`different_length`) is measured as another edit or take.
+    public static let versionSignalNames: Set<String> = [
+        "different_version", "different_mix", "version_not_named", "different_length",
+    ]
+
+    /// The signal the matcher adds to every upload of a recording that has several uploads among the candidates.
+    public static let sameRecordingSignal = "same_recording"
+
+    /// Names the group of uploads of one recording this candidate belongs to (equal for every member); nil when it
+    /// is the only upload of its recording.
+    public var sameRecordingGroup: String? { signal(Self.sameRecordingSignal)?.detail }
+
+    /// Whether any version signal fired.
+    public var namesAnotherVersion: Bool { signals.contains { Self.versionSignalNames.contains($0.name) } }
 }
 
 /// A candidate recording for one track, with its confidence in [0, 1] and why.

@@ -40,6 +40,9 @@ struct ReleaseContext: Sendable {
     var versionNeutralTokens: Set<String> = []
     /// The release title without bracketed additions ("(Original Soundtrack)").
     var releaseTitleCore: Set<String>
+    /// For each matchable track, the first track it is a copy of (itself when none): the LP and the CD of one
+    /// package list the same recordings twice, with the same title, credits and length.
+    var copyOf: [Int] = []
 
     init(_ release: DiscogsRelease) {
         let credited = release.artists.filter { !DiscogsArtistCredit.isVarious($0.name) }
@@ -81,11 +84,19 @@ struct ReleaseContext: Sendable {
         for (profile, words) in zip(profiles, trackWords) {
             for word in words { wordOwners[word, default: []].append(profile.index) }
         }
+        copyOf = profiles.indices.map { t in
+            profiles.indices.first { profiles[$0].isCopy(of: profiles[t]) } ?? t
+        }
         versionNeutralTokens = Set(TextNormalizer.tokens(release.title)).subtracting(allTrackWords)
         for artist in releaseArtists { versionNeutralTokens.formUnion(artist.tokens) }
     }
 
     func explains(_ token: String) -> Bool { sharedTokens.contains(token) }
+
+    /// The tracks (indices into `tracks`) that are copies of track `t`, itself included.
+    func copies(of t: Int) -> Set<Int> {
+        Set(tracks.indices.filter { copyOf[$0] == copyOf[t] })
+    }
 
     /// Whether `token` is a word of another track's title that this track's title lacks (and not part of the
     /// release's own names): a video carrying it names that other track.
@@ -96,6 +107,16 @@ struct ReleaseContext: Sendable {
         return owners.contains { $0 != track.index }
     }
 
+    /// Whether the video credits the track's own artist and one of the release's (the remixer of a remix
+    /// record), the track being credited to another artist than the release.
+    func isRemixedByReleaseArtist(video: VideoProfile, track: TrackProfile) -> Bool {
+        guard track.hasOwnArtists,
+              !track.artists.contains(where: { own in releaseArtists.contains { $0.compact == own.compact } })
+        else { return false }
+        return track.artists.contains { $0.appears(in: video.tokens, compact: video.compact) }
+            && releaseArtists.contains { $0.appears(in: video.tokens, compact: video.compact) }
+    }
+
     /// Whether the video names the release (most of its title) but none of what sets this track apart from it.
     func namesOnlyRelease(video: VideoProfile, track: TrackProfile) -> Bool {
         let releaseSignificant = releaseTitleCore.filter(TrackMatcher.isSignificant)
@@ -103,7 +124,12 @@ struct ReleaseContext: Sendable {
         let named = releaseSignificant.filter { video.tokenSet.contains($0) }.count
         guard Double(named) / Double(releaseSignificant.count) >= 0.6 else { return false }
         let distinctive = track.title.core.filter { TrackMatcher.isSignificant($0) && !releaseTitleCore.contains($0) }
-        guard !distinctive.isEmpty else { return false }
+        guard !distinctive.isEmpty else {
+            // The track's title is part of the release's ("Johnny" on "Johnny The Fox"): a video that also names
+            // the rest of the release title names the release (or its title track), not this track.
+            let rest = releaseSignificant.subtracting(track.titleTokens)
+            return !rest.isEmpty && rest.allSatisfy { video.tokenSet.contains($0) }
+        }
         return !distinctive.contains { token in video.tokens.contains { TokenMatch.similar(token, $0) } }
     }
 }
@@ -121,8 +147,17 @@ struct TrackProfile: Sendable {
     var hasOwnArtists: Bool
     /// Tokens that explain words in a video title for this track: its heading, credits and position.
     var contextTokens: Set<String>
+    /// The title's other languages, each as a profile of its own ("Máscaras = Masks": "Masks").
+    var translations: [TrackProfile] = []
 
     var label: String { track.position.isEmpty ? "entry \(index)" : track.position }
+
+    /// The same recording listed again: same title, same credited artists and the same known length to the second.
+    /// Titles repeated without lengths (a soundtrack's reprises) stay apart: nothing says they are one recording.
+    func isCopy(of other: TrackProfile) -> Bool {
+        guard let duration, duration == other.duration else { return false }
+        return foldedTitle == other.foldedTitle && artists.map(\.compact) == other.artists.map(\.compact)
+    }
 
     init(index: Int, track: DiscogsTrack, heading: Set<String>, releaseArtists: [ArtistProfile]) {
         self.index = index
@@ -143,6 +178,14 @@ struct TrackProfile: Sendable {
         context.formUnion(position)
         context.insert(position.joined())
         contextTokens = context
+        let languages = track.title.components(separatedBy: " = ").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        if languages.count > 1 {
+            translations = languages.map { language in
+                var copy = track
+                copy.title = language
+                return TrackProfile(index: index, track: copy, heading: heading, releaseArtists: releaseArtists)
+            }
+        }
     }
 }
 
@@ -159,6 +202,9 @@ struct VideoProfile: Sendable {
     var timestampCount: Int
     /// The title's parts (split at " - ", "|", "/" and brackets), tokenised.
     var segments: [[String]]
+    /// Guests the title credits after "feat."/"ft." in its part ("Faze Action feat. Zeke Manyika - Kariba"):
+    /// tracklists often leave them out.
+    var guestTokens: Set<String> = []
 
     init(_ candidate: CandidateVideo) {
         self.candidate = candidate
@@ -177,6 +223,11 @@ struct VideoProfile: Sendable {
             }
         }
         segments = parts
+        for part in parts {
+            if let feat = part.firstIndex(where: { Vocabulary.featuring.contains($0) && $0 != "with" }) {
+                guestTokens.formUnion(part[(feat + 1)...])
+            }
+        }
         // Descriptions can be long and hostile: only the start is read.
         let description = String((candidate.description ?? "").prefix(4000))
         descriptionCompact = TextNormalizer.compact(description)

@@ -32,6 +32,9 @@ public enum TextNormalizer {
                 out.append(" "); lastWasSpace = true
             }
         }
+        // Decorative letters (mathematical Fraktur or bold, circled, fullwidth, ligatures) are compatibility forms of
+        // plain ones: NFKC turns "𝔏𝔬𝔯𝔡" into "Lord". Plain ASCII text needs none of it.
+        let text = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCompatibilityMapping
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
                 if scalar == "&" {
@@ -132,8 +135,11 @@ enum Vocabulary {
         "mix", "edit", "extended", "radio", "club", "version", "vocal", "instrumentals", "alternate", "alt",
         "take", "session", "sessions", "dubstep", "rerecorded",
     ]
-    /// Words that mark the default version ("Original Mix", "Album Version"): not a different version.
-    static let defaultVersionWords: Set<String> = ["original", "album", "single", "lp", "main"]
+    /// Version words that name a remix of the recording (by whoever the title credits), not another performance.
+    static let remixWords: Set<String> = ["remix", "rmx", "remixed", "mix", "rework", "edit", "version"]
+    /// Words that mark the default version ("Original Mix", "Album Version", "Studio Version"): not a different
+    /// version.
+    static let defaultVersionWords: Set<String> = ["original", "album", "single", "lp", "main", "studio"]
 
     /// Upload decoration that says nothing about which recording it is.
     static let noiseWords: Set<String> = [
@@ -145,6 +151,17 @@ enum Vocabulary {
         "upload", "uploaded", "premiere", "exclusive", "new", "track", "tracks", "song", "band", "vs", "x", "pres",
         "presents", "s", "label", "release", "bonus", "side", "a", "b", "aa",
     ]
+
+    /// An uploader's tag that names no recording: a catalogue number ("DCRPS069", "SK032") or a speed ("45rpm").
+    static func isUploadTag(_ token: String) -> Bool {
+        let letters = token.prefix { $0.isASCII && $0.isLetter }
+        let digits = token.dropFirst(letters.count)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            let number = token.prefix { $0.isASCII && $0.isNumber }
+            return !number.isEmpty && token.dropFirst(number.count) == "rpm"
+        }
+        return (2...6).contains(letters.count) && (2...5).contains(digits.count)
+    }
 
     /// Words that say the upload is a whole album, mix or disc rather than one track.
     static let albumWords: Set<String> = [

@@ -41,12 +41,17 @@ struct TitleAnalysis: Sendable {
         }
     }
 
-    /// Version words of a token list, ignoring a default-version phrase ("original mix", "album version").
+    /// Version words of a token list, ignoring a default-version phrase ("original mix", "album version") and a
+    /// "version" that only upload decoration qualifies ("2010 Remastered Version", "Original 12 inch Version").
     static func versionWords(in tokens: [String]) -> Set<String> {
         var out: Set<String> = []
         for (i, token) in tokens.enumerated()
         where Vocabulary.strongVersionWords.contains(token) || Vocabulary.weakVersionWords.contains(token) {
-            if i > 0, Vocabulary.defaultVersionWords.contains(tokens[i - 1]), !Vocabulary.strongVersionWords.contains(token) {
+            let previous = i > 0 ? tokens[i - 1] : ""
+            if Vocabulary.defaultVersionWords.contains(previous), !Vocabulary.strongVersionWords.contains(token) {
+                continue
+            }
+            if token == "version", i > 0, Vocabulary.noiseWords.contains(previous) || previous.allSatisfy(\.isNumber) {
                 continue
             }
             out.insert(token)

@@ -30,6 +30,13 @@ public struct MatcherConfiguration: Codable, Sendable, Hashable {
     public var numberConflictFactor = 0.5
     /// A whole part of the video title (a TV show, another album, an uploader tag) is accounted for by nothing.
     public var unaccountedSegmentFactor = 0.6
+    /// Length agreement below this (lengths known, not grossly apart) marks another edit or take of the song.
+    public var differentLengthLevel = 0.25
+    public var differentLengthFactor = 0.6
+    /// Two uploads whose lengths differ by at most this share (and at least 6 s is allowed) may be one recording.
+    public var sameRecordingTolerance = 0.03
+    /// A video length this close to the track's (seconds) says which version of the song it is.
+    public var exactLengthSeconds = 5.0
 
     public init() {}
 
@@ -79,17 +86,22 @@ public struct TrackMatcher: Sendable {
             guard let bestIndex = scores.indices.max(by: { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) })
             else { continue }
             let best = scores[bestIndex]
-            let second = scores.indices.filter { $0 != bestIndex }.map { scores[$0] }.max() ?? 0
+            // Copies of the best track (the LP and CD of one package) are the same recording: no rivals of it.
+            let copies = context.copies(of: bestIndex)
+            let others = scores.indices.filter { !copies.contains($0) }
+            let second = others.map { scores[$0] }.max() ?? 0
             for t in tracks.indices {
                 var signals = raw[v][t].signals
                 var value = raw[v][t].value
                 let factor: Double
                 let detail: String
-                if t == bestIndex {
+                if copies.contains(t) {
                     let margin = best - second
-                    factor = tracks.count > 1 && second > 0
+                    factor = !others.isEmpty && second > 0
                         ? 1 - configuration.tieLoss * exp(-margin / configuration.tieMarginScale) : 1
-                    detail = tracks.count > 1 ? "fits this track best (next best \(Self.round(second)))" : "only track"
+                    detail = others.isEmpty ? (copies.count > 1 ? "only track (and its copies)" : "only track")
+                        : "fits this track best (next best \(Self.round(second)))"
+                        + (copies.count > 1 ? "; copies of it in this package: \(copies.count - 1)" : "")
                 } else {
                     let gap = best - scores[t]
                     factor = configuration.otherTrackFactor * exp(-gap / configuration.otherTrackGapScale)
@@ -108,14 +120,66 @@ public struct TrackMatcher: Sendable {
             }
         }
 
+        let profiles = Dictionary(videos.map { ($0.candidate.url, $0) }, uniquingKeysWith: { first, _ in first })
         let results = tracks.enumerated().map { t, track in
-            TrackMatchResult(
+            let sorted = perTrack[t].sorted {
+                $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.url < $1.url
+            }
+            return TrackMatchResult(
                 trackIndex: track.index, position: track.track.position, title: track.track.title,
-                candidates: perTrack[t].sorted {
-                    $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.url < $1.url
-                })
+                candidates: markSameRecordings(sorted, track: track, profiles: profiles, context: context))
         }
         return ReleaseMatchResult(releaseID: release.id, tracks: results)
+    }
+
+    // MARK: - One recording, several uploads
+
+    /// Marks candidates (best first) that are uploads of one recording: the same length (within
+    /// `sameRecordingTolerance`) and the same version words, neither a whole album. Each member gets a
+    /// `same_recording` signal whose detail names the group by its best upload, so the policy can tell duplicates
+    /// of one recording (not ambiguous) from two recordings (ambiguous) with nothing but the stored evidence.
+    func markSameRecordings(_ candidates: [ScoredCandidate], track: TrackProfile, profiles: [String: VideoProfile],
+                            context: ReleaseContext) -> [ScoredCandidate] {
+        // The version a video is: the one it names, or the track's when its length says so.
+        func version(_ candidate: ScoredCandidate, _ profile: VideoProfile) -> Set<String> {
+            let named = profile.versionWords.subtracting(context.versionNeutralTokens)
+            return candidate.evidence.signal("version_by_length") == nil ? named : named.union(track.title.versionWords)
+        }
+        var groups: [[Int]] = []
+        for (index, candidate) in candidates.enumerated() {
+            guard candidate.confidence > 0, let profile = profiles[candidate.url], profile.albumPhrases.isEmpty,
+                  let length = candidate.durationSeconds else { continue }
+            let versions = version(candidate, profile)
+            if let g = groups.firstIndex(where: { group in
+                let lead = candidates[group[0]]
+                guard let leadLength = lead.durationSeconds, let leadProfile = profiles[lead.url] else { return false }
+                return Self.sameLength(length, leadLength, tolerance: configuration.sameRecordingTolerance)
+                    && version(lead, leadProfile) == versions
+            }) {
+                groups[g].append(index)
+            } else {
+                groups.append([index])
+            }
+        }
+        var out = candidates
+        for group in groups where group.count > 1 {
+            let lead = candidates[group[0]]
+            let detail = "one of \(group.count) uploads of the same title and length "
+                + "(\(TrackDuration.format(lead.durationSeconds ?? 0))); the first is \(lead.url)"
+            for index in group {
+                // Before the closing exclusivity signal, which stays last.
+                let signals = out[index].evidence.signals
+                out[index].evidence.signals.insert(EvidenceSignal(
+                    name: MatchEvidence.sameRecordingSignal, value: 1, weight: 0, contribution: 0, detail: detail),
+                    at: max(0, signals.count - 1))
+            }
+        }
+        return out
+    }
+
+    /// Two lengths of one recording: apart by at most `tolerance` of the longer one, or 6 s for short tracks.
+    static func sameLength(_ a: Int, _ b: Int, tolerance: Double) -> Bool {
+        Double(abs(a - b)) <= max(6, tolerance * Double(max(a, b)))
     }
 
     // MARK: - Pair scoring
@@ -127,7 +191,9 @@ public struct TrackMatcher: Sendable {
         var signals: [EvidenceSignal] = []
 
         // Title similarity.
-        let title = titleSimilarity(video: video, track: track, context: context)
+        // A title given in two languages ("Máscaras = Masks") is named by either.
+        let title = ([track] + track.translations).map { titleSimilarity(video: video, track: $0, context: context) }
+            .max { $0.value < $1.value }!
         let titleContribution = cfg.titleWeight * title.value
         signals.append(EvidenceSignal(
             name: "title", value: Self.round(title.value), weight: cfg.titleWeight,
@@ -182,7 +248,17 @@ public struct TrackMatcher: Sendable {
         }
         // Version words that are part of the release's names ("Live At Leeds", the band Live) describe every track.
         // A track title's own word ("Room To Live") does not make the release live.
-        let extraVersions = video.versionWords.subtracting(track.titleTokens).subtracting(context.versionNeutralTokens)
+        var extraVersions = video.versionWords.subtracting(track.titleTokens).subtracting(context.versionNeutralTokens)
+        if !extraVersions.isEmpty, extraVersions.isSubset(of: Vocabulary.remixWords),
+           context.isRemixedByReleaseArtist(video: video, track: track) {
+            // "soz.IO - Gimme Chocolate (Ayane Fukumi Remix)" on Ayane Fukumi's own record: the remix is this
+            // release's version of another artist's track.
+            signals.append(EvidenceSignal(
+                name: "remix_by_release_artist", value: 1, weight: 1, contribution: 0,
+                detail: "the video's \(extraVersions.sorted().joined(separator: "/")) is by the release's artist, "
+                    + "on a track credited to another"))
+            extraVersions = []
+        }
         let strongExtra = extraVersions.filter(Vocabulary.strongVersionWords.contains)
         if !strongExtra.isEmpty {
             penalise("different_version", cfg.differentVersionFactor,
@@ -194,16 +270,33 @@ public struct TrackMatcher: Sendable {
         let missingVersions = track.title.versionWords.subtracting(video.tokenSet)
         if !missingVersions.isEmpty {
             let strong = missingVersions.contains(where: Vocabulary.strongVersionWords.contains)
-            penalise("version_not_named", strong ? cfg.differentVersionFactor : cfg.unnamedMixFactor,
-                     "track is the \(missingVersions.sorted().joined(separator: "/")) version; the video does not say so")
+            let named = missingVersions.sorted().joined(separator: "/")
+            if !strong, extraVersions.isEmpty, duration.exact {
+                // A radio edit and the extended mix differ in length: a length that agrees says which one it is.
+                signals.append(EvidenceSignal(
+                    name: "version_by_length", value: 1, weight: 1, contribution: 0,
+                    detail: "track is the \(named) version; the video does not say so, but its length agrees (\(duration.detail))"))
+            } else {
+                penalise("version_not_named", strong ? cfg.differentVersionFactor : cfg.unnamedMixFactor,
+                         "track is the \(named) version; the video does not say so")
+            }
         }
         if duration.severe {
             penalise("duration_mismatch", cfg.durationMismatchFactor, duration.detail)
+        } else if duration.value < cfg.differentLengthLevel {
+            // Well outside the tolerance but not grossly: a video edit, a single edit or another take.
+            penalise("different_length", cfg.differentLengthFactor, "another edit or take? \(duration.detail)")
         }
         return PairScore(value: value, signals: signals)
     }
 
-    struct Measure { var value: Double; var detail: String; var severe = false }
+    struct Measure {
+        var value: Double
+        var detail: String
+        var severe = false
+        /// Both lengths known and equal within a few seconds (`exactLengthSeconds`).
+        var exact = false
+    }
 
     struct TitleMeasure {
         var value: Double
@@ -250,7 +343,8 @@ public struct TrackMatcher: Sendable {
             } else if context.explains(token) || track.contextTokens.contains(token)
                         || track.contextTokens.contains(where: { TokenMatch.similar($0, token) })
                         || context.releaseArtists.contains(where: { $0.compact == token })
-                        || Self.isYear(token) || Vocabulary.strongVersionWords.contains(token)
+                        || Self.isYear(token) || Vocabulary.isUploadTag(token) || video.guestTokens.contains(token)
+                        || Vocabulary.defaultVersionWords.contains(token) || Vocabulary.strongVersionWords.contains(token)
                         || Vocabulary.weakVersionWords.contains(token) {
                 accounted.insert(token)
             }
@@ -321,7 +415,8 @@ public struct TrackMatcher: Sendable {
         let excess = max(0, delta - 3) / tolerance
         let ratio = Double(video) / Double(track)
         let detail = "video \(TrackDuration.format(video)) vs track \(TrackDuration.format(track))"
-        return Measure(value: exp(-excess * excess), detail: detail, severe: ratio < 0.67 || ratio > 1.5)
+        return Measure(value: exp(-excess * excess), detail: detail, severe: ratio < 0.67 || ratio > 1.5,
+                       exact: delta <= configuration.exactLengthSeconds)
     }
 
     func fullAlbumReason(video: VideoProfile, track: TrackProfile) -> String? {

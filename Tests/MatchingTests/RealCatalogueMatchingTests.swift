@@ -1,0 +1,337 @@
+import XCTest
+@testable import Matching
+
+/// The classes of issue 15, each with real titles and lengths from the dump-labelled Discogs releases
+/// (../shared/fixtures/discogs/dumps-labelled, release id in each test's name or comment).
+final class RealCatalogueMatchingTests: XCTestCase {
+    let matcher = TrackMatcher()
+    let policy = MatchPolicy()
+
+    func yt(_ n: Int) -> String { "https://www.youtube.com/watch?v=real\(String(format: "%07d", n))" }
+
+    func video(_ n: Int, _ title: String, _ seconds: Int?, description: String = "") -> DiscogsVideo {
+        DiscogsVideo(uri: yt(n), title: title, duration: seconds, description: description)
+    }
+
+    func decide(_ result: ReleaseMatchResult, _ index: Int) -> MatchDecision {
+        policy.decide(result.track(at: index)?.candidates ?? [])
+    }
+
+    // MARK: - Duplicate uploads of one recording
+
+    /// 7698036 Big Country - Look Away: three uploads of the 7" A side, all 4:25, and the 12" Outlaw Mix.
+    func testDuplicateUploadsOfOneRecordingAreNotAmbiguous() {
+        let release = DiscogsRelease(
+            id: 7_698_036, title: "Look Away", artists: [DiscogsArtistCredit(name: "Big Country")],
+            tracklist: [
+                DiscogsTrack(position: "A", title: "Look Away", duration: "4:24"),
+                DiscogsTrack(position: "B", title: "Restless Natives"),
+            ],
+            videos: [
+                video(0, "Big Country - Restless Natives", 255),
+                video(1, "Look Away by Big Country", 265),
+                video(2, "Look Away (Outlaw Mix)", 417),
+                video(3, "Look Away - Big Country", 265),
+                video(5, "Big Country - Look Away", 265),
+            ])
+        let result = matcher.match(release)
+        guard case .autoApproved(let chosen) = decide(result, 0) else {
+            return XCTFail("\(decide(result, 0))")
+        }
+        XCTAssertTrue([yt(1), yt(3), yt(5)].contains(chosen.url))
+        let groups = Set(result.track(at: 0)!.candidates.filter { [yt(1), yt(3), yt(5)].contains($0.url) }
+            .map(\.evidence.sameRecordingGroup))
+        XCTAssertEqual(groups.count, 1)
+        XCTAssertNotNil(groups.first!)
+        // The Outlaw Mix is another recording: not in the group, and never stored for the 7" A side.
+        let outlaw = result.track(at: 0)!.candidates.first { $0.url == yt(2) }!
+        XCTAssertNil(outlaw.evidence.sameRecordingGroup)
+        XCTAssertLessThan(outlaw.confidence, policy.storeThreshold)
+    }
+
+    /// 4497823 Bad Company: "Can't Get Enough" uploaded at 4:17 and as "(Official Audio)" at 4:15.
+    func testOfficialAudioAndPlainUploadOfOneRecording() {
+        let release = DiscogsRelease(
+            id: 4_497_823, title: "Bad Company", artists: [DiscogsArtistCredit(name: "Bad Company (3)")],
+            tracklist: ["Can't Get Enough", "Rock Steady", "Ready For Love", "Bad Company"].map {
+                DiscogsTrack(position: "", title: $0)
+            },
+            videos: [
+                video(1, "Bad Company - Can't Get Enough", 257),
+                video(2, "Bad Company - Can't Get Enough (Official Audio)", 255),
+                video(6, "Bad Company - Ready For Love", 290),
+                video(7, "Bad Company - Bad Company (1974) ~ Full Album ~", 1993),
+            ])
+        let result = matcher.match(release)
+        XCTAssertTrue(decide(result, 0).isAutoApproved, "\(decide(result, 0))")
+        XCTAssertEqual(decide(result, 3), .unmatched, "the full-album upload is no track")
+    }
+
+    // MARK: - Normalisation
+
+    func testDecorativeLettersAreReadAsPlainLetters() {
+        XCTAssertEqual(TextNormalizer.tokens("𝔏𝔬𝔯𝔡 𝔙𝔦𝔠𝔞𝔯 - 𝔗𝔥𝔢 𝔉𝔢𝔞𝔯 𝔬𝔣 𝔅𝔢𝔦𝔫𝔤 ℭ𝔯𝔲𝔰𝔥𝔢𝔡"),
+                       ["lord", "vicar", "the", "fear", "of", "being", "crushed"])
+        XCTAssertEqual(TextNormalizer.tokens("ＳＨＡＮＡＤＯＯ"), ["shanadoo"])
+    }
+
+    /// 3019946 Lord Vicar / Funeral Circle: the LP and the CD of one package list the same three recordings.
+    func testLPAndCDCopiesOfATrackShareTheirVideo() {
+        let lord = [DiscogsArtistCredit(name: "Lord Vicar")]
+        let release = DiscogsRelease(
+            id: 3_019_946, title: "Lord Vicar / Funeral Circle",
+            artists: lord + [DiscogsArtistCredit(name: "Funeral Circle")],
+            tracklist: [
+                DiscogsTrack(position: "A", title: "The Fear Of Being Crushed", duration: "13:50", artists: lord),
+                DiscogsTrack(position: "B1", title: "The Hexenhammer", duration: "4:31",
+                             artists: [DiscogsArtistCredit(name: "Funeral Circle")]),
+                DiscogsTrack(position: "CD1", title: "The Fear Of Being Crushed", duration: "13:50", artists: lord),
+                DiscogsTrack(position: "CD2", title: "The Hexenhammer", duration: "4:31",
+                             artists: [DiscogsArtistCredit(name: "Funeral Circle")]),
+            ],
+            videos: [video(0, "𝔏𝔬𝔯𝔡 𝔙𝔦𝔠𝔞𝔯 - 𝔗𝔥𝔢 𝔉𝔢𝔞𝔯 𝔬𝔣 𝔅𝔢𝔦𝔫𝔤 ℭ𝔯𝔲𝔰𝔥𝔢𝔡", 829)])
+        let result = matcher.match(release)
+        for index in [0, 2] {
+            XCTAssertEqual(decide(result, index).storedCandidate?.url, yt(0), "track \(index)")
+            XCTAssertTrue(decide(result, index).isAutoApproved, "track \(index): \(decide(result, index))")
+        }
+    }
+
+    /// 3019950 "Autum In New York" style titles aside, a repeated title with no lengths (a soundtrack's reprises)
+    /// is not a copy: nothing says the two entries are one recording.
+    func testRepeatedTitleWithoutLengthsIsNoCopy() {
+        let release = DiscogsRelease(
+            id: 1_052_359, title: "La Ragazza Dalla Pelle Di Luna", artists: [DiscogsArtistCredit(name: "Piero Umiliani")],
+            tracklist: [
+                DiscogsTrack(position: "A1", title: "Pelle Di Luna"), DiscogsTrack(position: "A3", title: "Mahe"),
+                DiscogsTrack(position: "B5", title: "Pelle Di Luna"),
+            ],
+            videos: [video(0, "Piero Umiliani - Pelle Di Luna", 215), video(1, "Piero Umiliani - Mahe'", 163)])
+        let result = matcher.match(release)
+        XCTAssertFalse(decide(result, 0).isAutoApproved)
+        XCTAssertFalse(decide(result, 2).isAutoApproved)
+        XCTAssertTrue(decide(result, 1).isAutoApproved)
+    }
+
+    /// 14220539: an uploader's catalogue tag ("[DCRPS069]", another label's number) names no recording.
+    func testCatalogueTagsAreUploadDecoration() {
+        XCTAssertTrue(Vocabulary.isUploadTag("dcrps069"))
+        XCTAssertTrue(Vocabulary.isUploadTag("45rpm"))
+        XCTAssertFalse(Vocabulary.isUploadTag("mp3s"))
+        XCTAssertFalse(Vocabulary.isUploadTag("2010"))
+        let release = DiscogsRelease(
+            id: 14_220_539, title: "My Name Is Ayane Fukumi", artists: [DiscogsArtistCredit(name: "Ayane Fukumi")],
+            labels: [DiscogsLabelCredit(name: "Underground Core Collective", catno: "UGCCCD002")],
+            tracklist: [
+                DiscogsTrack(position: "1", title: "Ayane Fukumi - My Name Is Ayane Fukumi", duration: "3:56"),
+                DiscogsTrack(position: "2", title: "Ayane Fukumi - PC Master Race", duration: "2:53"),
+            ],
+            videos: [
+                video(0, "Ayane Fukumi - My Name Is Ayane Fukumi [DCRPS069]", 237),
+                video(7, "Ayane Fukumi - PC Master Race [DCRPS069]", 182),
+            ])
+        let result = matcher.match(release)
+        XCTAssertEqual(decide(result, 1), .autoApproved(result.track(at: 1)!.best!))
+        XCTAssertEqual(result.track(at: 1)?.best?.url, yt(7))
+    }
+
+    /// 6084127 Van Der Graaf Generator - Record Mundial: Spanish titles with the English after " = ".
+    func testATitleInTwoLanguagesIsNamedByEither() {
+        let release = DiscogsRelease(
+            id: 6_084_127, title: "Record Mundial", artists: [DiscogsArtistCredit(name: "Van Der Graaf Generator")],
+            tracklist: [
+                DiscogsTrack(position: "A1", title: "Cuando Ella Viene = When She Comes"),
+                DiscogsTrack(position: "A3", title: "Máscaras = Masks"),
+            ],
+            videos: [
+                video(3, "Van Der Graaf Generator - When She Comes", 484),
+                video(5, "Van Der Graaf Generator - Masks", 417),
+            ])
+        let result = matcher.match(release)
+        XCTAssertEqual(result.track(at: 0)?.best?.url, yt(3))
+        XCTAssertEqual(result.track(at: 1)?.best?.url, yt(5))
+        XCTAssertTrue(decide(result, 0).isAutoApproved, "\(decide(result, 0))")
+        XCTAssertTrue(decide(result, 1).isAutoApproved, "\(decide(result, 1))")
+    }
+
+    // MARK: - Versions and mixes
+
+    /// 1586321 Bus Stop - Kung Fu Fighting: the radio edit is uploaded without its name; its length says which.
+    func testLengthNamesTheEditTheTitleDoesNot() {
+        let release = DiscogsRelease(
+            id: 1_586_321, title: "Kung Fu Fighting",
+            artists: [DiscogsArtistCredit(name: "Bus Stop", join: ","), DiscogsArtistCredit(name: "Carl Douglas")],
+            tracklist: [
+                DiscogsTrack(position: "A", title: "Kung Fu Fighting (Extended Version)", duration: "5:10"),
+                DiscogsTrack(position: "B", title: "Kung Fu Fighting (Radio Edit)", duration: "3:50"),
+            ],
+            videos: [
+                video(1, "Bus Stop ft. Carl Douglas - Kung Fu Fighting", 237),
+                video(3, "Bus Stop - Kung Fu Fighting  (Extended)", 311),
+                video(4, "Bus Stop feat  Carl Douglas   Kung Fu Fighting 1998", 231),
+            ])
+        let result = matcher.match(release)
+        let radio = decide(result, 1)
+        XCTAssertTrue(radio.isAutoApproved, "\(radio)")
+        XCTAssertTrue([yt(1), yt(4)].contains(radio.storedCandidate?.url ?? ""))
+        XCTAssertNotNil(radio.storedCandidate?.evidence.signal("version_by_length"))
+        XCTAssertEqual(decide(result, 0).storedCandidate?.url, yt(3))
+        // The extended upload is never proposed for the radio edit.
+        let extendedOnB = result.track(at: 1)!.candidates.first { $0.url == yt(3) }!
+        XCTAssertLessThan(extendedOnB.confidence, policy.storeThreshold)
+    }
+
+    /// 9343040 Nick Cave & The Bad Seeds - The Good Son: "(2010 Remastered Version)" is the album version.
+    func testRemasteredVersionIsTheDefaultVersion() {
+        XCTAssertEqual(TitleAnalysis.versionWords(in: TextNormalizer.tokens("Sorrow's Child (2010 Remastered Version)")), [])
+        XCTAssertEqual(TitleAnalysis.versionWords(in: TextNormalizer.tokens("Original 12 inch Version 1982")), [])
+        XCTAssertEqual(TitleAnalysis.versionWords(in: TextNormalizer.tokens("Rock Steady (Studio Version)")), [])
+        XCTAssertEqual(TitleAnalysis.versionWords(in: TextNormalizer.tokens("Look Away (Outlaw Mix)")), ["mix"])
+        XCTAssertEqual(TitleAnalysis.versionWords(in: TextNormalizer.tokens("Jona Vark (Live Pub Session)")),
+                       ["live", "session"])
+        let release = DiscogsRelease(
+            id: 9_343_040, title: "The Good Son", artists: [DiscogsArtistCredit(name: "Nick Cave & The Bad Seeds")],
+            tracklist: ["Foi Na Cruz", "The Good Son", "Sorrow's Child", "The Weeping Song"].map {
+                DiscogsTrack(position: "", title: $0)
+            },
+            videos: [
+                video(5, "Sorrow's Child (2010 Remastered Version)", 280,
+                      description: "Provided to YouTube by Mute\n\nSorrow's Child · Nick Cave & The Bad Seeds"),
+                video(6, "The Weeping Song (2010 Remastered Version)", 266,
+                      description: "Provided to YouTube by Mute\n\nThe Weeping Song · Nick Cave & The Bad Seeds"),
+            ])
+        let result = matcher.match(release)
+        XCTAssertTrue(decide(result, 2).isAutoApproved, "\(decide(result, 2))")
+        XCTAssertTrue(decide(result, 3).isAutoApproved, "\(decide(result, 3))")
+    }
+
+    /// 3019961 Gypsy And The Cat - Gilgamesh: the album track and a live pub session of it.
+    func testLiveClipIsNeverApprovedForTheStudioTrack() {
+        let release = DiscogsRelease(
+            id: 3_019_961, title: "Gilgamesh", artists: [DiscogsArtistCredit(name: "Gypsy And The Cat")],
+            tracklist: ["Time To Wander", "Jona Vark", "Gilgamesh"].map { DiscogsTrack(position: "", title: $0) },
+            videos: [video(1, "Gypsy & The Cat - Jona Vark (Live Pub Session)", 213)])
+        let result = matcher.match(release)
+        XCTAssertFalse(decide(result, 1).isAutoApproved)
+        XCTAssertNotNil(result.track(at: 1)?.best?.evidence.signal("different_version"))
+    }
+
+    /// 11058804 Alex Mofa Gang - Perspektiven: the official video of "AC/DC" is 3:40, the album track 4:31.
+    func testAVideoEditOfAnotherLengthIsNotStored() {
+        let release = DiscogsRelease(
+            id: 11_058_804, title: "Perspektiven", artists: [DiscogsArtistCredit(name: "Alex Mofa Gang")],
+            tracklist: [
+                DiscogsTrack(position: "LP-A5", title: "AC/DC", duration: "4:31"),
+                DiscogsTrack(position: "LP-B1", title: "Mehr! Mehr! Mehr!", duration: "1:34"),
+            ],
+            videos: [
+                video(0, "ALEX MOFA GANG - AC/DC (Official Video)", 220),
+                video(1, "ALEX MOFA GANG - Mehr! Mehr! Mehr! (OFFICIAL VIDEO)", 95),
+            ])
+        let result = matcher.match(release)
+        XCTAssertEqual(decide(result, 0), .unmatched)
+        XCTAssertNotNil(result.track(at: 0)?.best?.evidence.signal("different_length"))
+        XCTAssertTrue(decide(result, 1).isAutoApproved, "\(decide(result, 1))")
+    }
+
+    /// 5 Datacide - Flowerhead: a full-album upload next to the single tracks.
+    func testFullAlbumUploadIsNoTrack() {
+        let release = DiscogsRelease(
+            id: 5, title: "Flowerhead", artists: [DiscogsArtistCredit(name: "Datacide")],
+            tracklist: [
+                DiscogsTrack(position: "1", title: "Flashback Signal", duration: "15:54"),
+                DiscogsTrack(position: "2", title: "Flowerhead", duration: "9:33"),
+                DiscogsTrack(position: "3", title: "Deep Chair", duration: "14:05"),
+            ],
+            videos: [
+                video(0, "Datacide - Flowerhead (Full Album)", 3889),
+                video(1, "Datacide - Deep Chair", 849),
+                video(4, "Datacide - Deep Chair (Ambient 1995)", 845),
+            ])
+        let result = matcher.match(release)
+        XCTAssertNotEqual(decide(result, 1).storedCandidate?.url, yt(0))
+        XCTAssertTrue(decide(result, 2).isAutoApproved, "two uploads of Deep Chair: \(decide(result, 2))")
+    }
+
+    // MARK: - Credits
+
+    /// 14220539: a remix record by the release's artist lists the remixed tracks under their own artists' names.
+    func testRemixByTheReleaseArtistIsThisRecordsVersion() {
+        let release = DiscogsRelease(
+            id: 14_220_539, title: "My Name Is Ayane Fukumi", artists: [DiscogsArtistCredit(name: "Ayane Fukumi")],
+            tracklist: [
+                DiscogsTrack(position: "4", title: "Gimme Chocolate", duration: "2:24",
+                             artists: [DiscogsArtistCredit(name: "soz.IO")]),
+                DiscogsTrack(position: "7", title: "Morning Knifreak", duration: "6:01",
+                             artists: [DiscogsArtistCredit(name: "Killingscum")]),
+            ],
+            videos: [
+                video(5, "soz.IO - Gimme Chocolate (Ayane Fukumi Remix) [DCRPS069]", 145),
+                video(1, "Killingscum - Morning Knifreak (Ayane Fukumi Remix) [DCRPS069]", 362),
+            ])
+        let result = matcher.match(release)
+        XCTAssertTrue(decide(result, 0).isAutoApproved, "\(decide(result, 0))")
+        XCTAssertNotNil(result.track(at: 0)?.best?.evidence.signal("remix_by_release_artist"))
+        // Someone else's remix of the same track is still another version.
+        let other = DiscogsRelease(
+            id: 1, title: "My Name Is Ayane Fukumi", artists: [DiscogsArtistCredit(name: "Ayane Fukumi")],
+            tracklist: release.tracklist, videos: [video(9, "soz.IO - Gimme Chocolate (DJ Someone Remix)", 145)])
+        XCTAssertFalse(policy.decide(matcher.match(other).track(at: 0)?.candidates ?? []).isAutoApproved)
+    }
+
+    /// 4: "Faze Action feat. Zeke Manyika - Kariba [Album Mix]": the guest and the album mix are credits, not
+    /// another song.
+    func testGuestCreditsAndTheAlbumMixAreAccountedFor() {
+        let release = DiscogsRelease(
+            id: 4, title: "Moving Cities", artists: [DiscogsArtistCredit(name: "Faze Action")],
+            tracklist: [
+                DiscogsTrack(position: "3", title: "Isis", duration: "5:39"),
+                DiscogsTrack(position: "7", title: "Kariba", duration: "5:13"),
+            ],
+            videos: [
+                video(1, "Faze Action - Isis", 338),
+                video(2, "(1999) Faze Action feat. Zeke Manyika - Kariba [Album Mix]", 313),
+            ])
+        let result = matcher.match(release)
+        XCTAssertEqual(decide(result, 1).storedCandidate?.url, yt(2))
+        XCTAssertTrue(decide(result, 1).isAutoApproved, "\(decide(result, 1))")
+    }
+
+    /// 4497877 Thin Lizzy - Johnny The Fox: a video titled with the album's name is not the track "Johnny".
+    func testAVideoNamingTheReleaseIsNotTheTrackWhoseTitleIsPartOfIt() {
+        let release = DiscogsRelease(
+            id: 4_497_877, title: "Johnny The Fox", artists: [DiscogsArtistCredit(name: "Thin Lizzy")],
+            tracklist: ["Johnny", "Rocky", "Johnny The Fox Meets Jimmy The Weed", "Massacre"].map {
+                DiscogsTrack(position: "", title: $0)
+            },
+            videos: [
+                video(4, "Thin Lizzy - Johnny The Fox", 223),
+                video(5, "Thin Lizzy - Massacre", 174),
+                video(7, "Johnny", 268, description: "Thin Lizzy - Johnny"),
+            ])
+        let result = matcher.match(release)
+        XCTAssertNotEqual(decide(result, 0).storedCandidate?.url, yt(4))
+        XCTAssertNotNil(result.track(at: 0)?.candidates.first { $0.url == yt(4) }?.evidence.signal("names_release"))
+        XCTAssertEqual(decide(result, 0).storedCandidate?.url, yt(7))
+    }
+
+    /// 1586321: an unnamed upload whose length is the extended version's and the "(Extended)" upload of the same
+    /// length are one recording.
+    func testAnEditNamedByLengthJoinsTheUploadsThatNameIt() {
+        let release = DiscogsRelease(
+            id: 1_586_321, title: "Kung Fu Fighting",
+            artists: [DiscogsArtistCredit(name: "Bus Stop", join: ","), DiscogsArtistCredit(name: "Carl Douglas")],
+            tracklist: [
+                DiscogsTrack(position: "A", title: "Kung Fu Fighting (Extended Version)", duration: "5:10"),
+                DiscogsTrack(position: "B", title: "Kung Fu Fighting (Radio Edit)", duration: "3:50"),
+            ],
+            videos: [
+                video(2, "BUS STOP feat  CARL DOUGLAS   Kung fu fighting 1998", 311),
+                video(3, "Bus Stop - Kung Fu Fighting  (Extended)", 311),
+            ])
+        let result = matcher.match(release)
+        XCTAssertTrue(decide(result, 0).isAutoApproved, "\(decide(result, 0))")
+        let groups = Set(result.track(at: 0)!.candidates.map(\.evidence.sameRecordingGroup))
+        XCTAssertEqual(groups.count, 1)
+    }
+}
