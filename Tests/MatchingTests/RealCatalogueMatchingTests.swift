@@ -344,7 +344,10 @@ final class RealCatalogueMatchingTests: XCTestCase {
         XCTAssertEqual(VideoProfile.separatingNumbering("3. Strange ships").0, "Strange ships")
         XCTAssertEqual(VideoProfile.separatingNumbering("A1 - Yuli, Yuli").0, "Yuli, Yuli")
         XCTAssertEqual(VideoProfile.separatingNumbering("Side A: Survival").1, ["Side A"])
-        // Numbers that are titles or names stay.
+        // Numbers that are titles or names stay: a track title (20 Casey Hogan - Switchstance EP has "G4"), or
+        // one with no words after it.
+        XCTAssertTrue(VideoProfile.separatingNumbering("Casey Hogan - G4 (Original Mix)", keeping: ["g4"]).1.isEmpty)
+        XCTAssertTrue(VideoProfile.separatingNumbering("Casey Hogan - G4").1.isEmpty)
         for title in ["Midnight Oil - 10,9,8,7,6,5,4,3,2,1 (full album)", "Prince - 1999", "1. ", "Pt. 2",
                       "BY-PASS,DIMWIT,LOWCARD de la morte 2.14出町柳ソクラテス"] {
             XCTAssertTrue(VideoProfile.separatingNumbering(title).1.isEmpty, title)
@@ -478,6 +481,17 @@ final class RealCatalogueMatchingTests: XCTestCase {
             ])
         let result = matcher.match(release)
         XCTAssertTrue(decide(result, 1).isAutoApproved, "\(decide(result, 1))")
+    }
+
+    /// 4497875 Petula Clark - Kiss Me Goodbye (no lengths): uploads at 3:45 and 4:08 are 23 s apart, more than rips
+    /// of one record differ by: a person decides.
+    func testUploadsFarApartAreNotOneRecordingEvenWithoutATrackLength() {
+        let release = DiscogsRelease(
+            id: 4_497_875, title: "Kiss Me Goodbye ", artists: [DiscogsArtistCredit(name: "Petula Clark")],
+            tracklist: [DiscogsTrack(position: "A", title: "Kiss Me Goodbye "),
+                        DiscogsTrack(position: "B", title: "I've Got Love Going For Me ")],
+            videos: [video(1, "Kiss Me Goodbye - petula clark", 225), video(3, "Petula Clark - Kiss me goodbye", 248)])
+        XCTAssertFalse(decide(matcher.match(release), 0).isAutoApproved)
     }
 
     /// 9342979 Hidden Orchestra - Wingbeats: without a length on the 12", the 6:13 official video and the 11:56 full

@@ -232,9 +232,10 @@ struct VideoProfile: Sendable {
     /// left out of everything else: it follows the upload's order, not necessarily this release's.
     var numbering: [String] = []
 
-    init(_ candidate: CandidateVideo) {
+    /// `titleWords`: words of the release's track titles, never taken for numbering ("Casey Hogan - G4").
+    init(_ candidate: CandidateVideo, titleWords: Set<String> = []) {
         self.candidate = candidate
-        let (title, numbering) = Self.separatingNumbering(candidate.title)
+        let (title, numbering) = Self.separatingNumbering(candidate.title, keeping: titleWords)
         self.numbering = numbering
         tokens = TextNormalizer.tokens(title)
         tokenSet = Set(tokens)
@@ -263,14 +264,17 @@ struct VideoProfile: Sendable {
     }
 
     /// A side letter with a number ("A1", "b2"), "Side A", or a number of one or two digits closed by "." or ")",
-    /// at the start of the title or right after a " - " or "|" separator, with the punctuation after it.
+    /// at the start of the title or right after a " - " or "|" separator, with the punctuation after it, and
+    /// followed by a word (the title it numbers).
     private static let numberingPattern = try! NSRegularExpression(
-        pattern: #"(?i)(?:^|(?<=\s[-–—|:]))\s*(?:side\s+[a-h]\d{0,2}|[a-h]\d{1,2}|\d{1,2}[.)])(?=[\s.:)\-–]|$)\s*[.:)\-–]?\s*"#)
+        pattern: #"(?i)(?:^|(?<=\s[-–—|:]))\s*(?:side\s+[a-h]\d{0,2}|[a-h]\d{1,2}|\d{1,2}[.)])(?=[\s.:)\-–]|$)\s*[.:)\-–]?\s*(?=[\p{L}\p{N}])"#)
 
     /// The title without the uploader's numbering, and the numbering removed (trimmed, in order).
-    static func separatingNumbering(_ title: String) -> (String, [String]) {
+    static func separatingNumbering(_ title: String, keeping titleWords: Set<String> = []) -> (String, [String]) {
         let ns = title as NSString
-        let matches = numberingPattern.matches(in: title, range: NSRange(location: 0, length: ns.length))
+        let matches = numberingPattern.matches(in: title, range: NSRange(location: 0, length: ns.length)).filter {
+            !titleWords.contains(TextNormalizer.tokens(ns.substring(with: $0.range)).joined())
+        }
         guard !matches.isEmpty else { return (title, []) }
         var out = ns
         var removed: [String] = []

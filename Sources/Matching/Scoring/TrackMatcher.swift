@@ -37,8 +37,9 @@ public struct MatcherConfiguration: Codable, Sendable, Hashable {
     public var sameRecordingTolerance = 0.03
     /// The same, for a track the tracklist gives no length: nothing then says which of two near lengths is the
     /// record's, and rips of one record differ by their lead-in, run-out and speed (2:38, 2:46 and 2:52 uploads of
-    /// one 1961 B side).
+    /// one 1961 B side); at most `sameRecordingMaxSecondsWithoutTrackLength` apart, more is another edit.
     public var sameRecordingToleranceWithoutTrackLength = 0.10
+    public var sameRecordingMaxSecondsWithoutTrackLength = 15
     /// A video length this close to the track's (seconds) says which version of the song it is.
     public var exactLengthSeconds = 5.0
 
@@ -73,7 +74,8 @@ public struct TrackMatcher: Sendable {
         }
         let context = ReleaseContext(release)
         let tracks = context.tracks
-        let videos = candidates.map(VideoProfile.init)
+        let titleWords = context.tracks.reduce(into: Set<String>()) { $0.formUnion($1.titleTokens) }
+        let videos = candidates.map { VideoProfile($0, titleWords: titleWords) }
 
         // Raw score of every (video, track) pair.
         var raw: [[PairScore]] = []
@@ -161,6 +163,7 @@ public struct TrackMatcher: Sendable {
                 let lead = candidates[group[0]]
                 guard let leadLength = lead.durationSeconds, let leadProfile = profiles[lead.url] else { return false }
                 return Self.sameLength(length, leadLength, tolerance: tolerance)
+                    && (track.duration != nil || abs(length - leadLength) <= configuration.sameRecordingMaxSecondsWithoutTrackLength)
                     && version(lead, leadProfile) == versions
             }) {
                 groups[g].append(index)
