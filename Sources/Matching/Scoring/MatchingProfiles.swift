@@ -26,8 +26,8 @@ struct ArtistProfile: Sendable {
     /// another script ("Кофе" is uploaded as "Kofe").
     static func profiles(of credit: DiscogsArtistCredit) -> [ArtistProfile] {
         let names = [credit.name] + (credit.anv.map { [$0] } ?? [])
-        return names.flatMap { name in [name] + (TextNormalizer.romanised(DiscogsArtistCredit.clean(name)).map { [$0] } ?? []) }
-            .compactMap(ArtistProfile.init)
+        let romanised = names.compactMap { TextNormalizer.romanised(DiscogsArtistCredit.clean($0)) }
+        return (names + romanised).compactMap(ArtistProfile.init)
     }
 }
 
@@ -267,7 +267,9 @@ struct VideoProfile: Sendable {
     /// at the start of the title or right after a " - " or "|" separator, with the punctuation after it, and
     /// followed by a word (the title it numbers).
     private static let numberingPattern = try! NSRegularExpression(
-        pattern: #"(?i)(?:^|(?<=\s[-–—|:]))\s*(?:side\s+[a-h]\d{0,2}|[a-h]\d{1,2}|\d{1,2}[.)])(?=[\s.:)\-–]|$)\s*[.:)\-–]?\s*(?=[\p{L}\p{N}])"#)
+        pattern: #"(?i)(?:^|(?<=\s[-–—|:]))\s*"#                             // at the start of the title or a part
+            + #"(?:side\s+[a-h]\d{0,2}|[a-h]\d{1,2}|\d{1,2}[.)])(?=[\s.:)\-–]|$)"#  // "Side A", "A1", "03." / "3)"
+            + #"\s*[.:)\-–]?\s*(?=[\p{L}\p{N}])"#)                            // its punctuation, then a word
 
     /// The title without the uploader's numbering, and the numbering removed (trimmed, in order).
     static func separatingNumbering(_ title: String, keeping titleWords: Set<String> = []) -> (String, [String]) {
@@ -279,8 +281,8 @@ struct VideoProfile: Sendable {
         var out = ns
         var removed: [String] = []
         for match in matches.reversed() {
-            removed.insert(ns.substring(with: match.range).trimmingCharacters(in: CharacterSet(charactersIn: " .:)-–")),
-                           at: 0)
+            let text = ns.substring(with: match.range)
+            removed.insert(text.trimmingCharacters(in: CharacterSet(charactersIn: " .:)-–")), at: 0)
             out = out.replacingCharacters(in: match.range, with: match.range.location == 0 ? "" : " ") as NSString
         }
         // A title that is nothing but a number ("1.") keeps it: then it is the title.

@@ -142,9 +142,9 @@ public struct TrackMatcher: Sendable {
 
     /// Marks candidates (best first) that are uploads of one recording: the same length (within
     /// `sameRecordingTolerance`, or `sameRecordingToleranceWithoutTrackLength` when the track has no length) and the
-    /// same version words, neither a whole album. Each member gets a
-    /// `same_recording` signal whose detail names the group by its best upload, so the policy can tell duplicates
-    /// of one recording (not ambiguous) from two recordings (ambiguous) with nothing but the stored evidence.
+    /// same version words, neither a whole album. Each member gets a `same_recording` signal whose detail names the
+    /// group by its best upload, so the policy can tell duplicates of one recording (not ambiguous) from two
+    /// recordings (ambiguous) with nothing but the stored evidence.
     func markSameRecordings(_ candidates: [ScoredCandidate], track: TrackProfile, profiles: [String: VideoProfile],
                             context: ReleaseContext) -> [ScoredCandidate] {
         // The version a video is: the one it names, or the track's when its length says so.
@@ -154,6 +154,7 @@ public struct TrackMatcher: Sendable {
         }
         let tolerance = track.duration == nil
             ? configuration.sameRecordingToleranceWithoutTrackLength : configuration.sameRecordingTolerance
+        let maxApart = track.duration == nil ? configuration.sameRecordingMaxSecondsWithoutTrackLength : Int.max
         var groups: [[Int]] = []
         for (index, candidate) in candidates.enumerated() {
             guard candidate.confidence > 0, let profile = profiles[candidate.url], profile.albumPhrases.isEmpty,
@@ -162,8 +163,7 @@ public struct TrackMatcher: Sendable {
             if let g = groups.firstIndex(where: { group in
                 let lead = candidates[group[0]]
                 guard let leadLength = lead.durationSeconds, let leadProfile = profiles[lead.url] else { return false }
-                return Self.sameLength(length, leadLength, tolerance: tolerance)
-                    && (track.duration != nil || abs(length - leadLength) <= configuration.sameRecordingMaxSecondsWithoutTrackLength)
+                return Self.sameLength(length, leadLength, tolerance: tolerance) && abs(length - leadLength) <= maxApart
                     && version(lead, leadProfile) == versions
             }) {
                 groups[g].append(index)
