@@ -334,4 +334,179 @@ final class RealCatalogueMatchingTests: XCTestCase {
         let groups = Set(result.track(at: 0)!.candidates.map(\.evidence.sameRecordingGroup))
         XCTAssertEqual(groups.count, 1)
     }
+
+    // MARK: - The uploader's own numbering
+
+    func testUploaderNumberingIsSeparatedFromTheTitle() {
+        // Real upload titles of 9342953, 14220607 and 1586403.
+        XCTAssertEqual(VideoProfile.separatingNumbering("Oils on Water - 14. Read About It - Midnight Oil").1, ["14"])
+        XCTAssertEqual(VideoProfile.separatingNumbering("DEF LEPPARD - 02. UNBELIEVABLE").0, "DEF LEPPARD - UNBELIEVABLE")
+        XCTAssertEqual(VideoProfile.separatingNumbering("3. Strange ships").0, "Strange ships")
+        XCTAssertEqual(VideoProfile.separatingNumbering("A1 - Yuli, Yuli").0, "Yuli, Yuli")
+        XCTAssertEqual(VideoProfile.separatingNumbering("Side A: Survival").1, ["Side A"])
+        // Numbers that are titles or names stay: a track title (20 Casey Hogan - Switchstance EP has "G4"), or
+        // one with no words after it.
+        XCTAssertTrue(VideoProfile.separatingNumbering("Casey Hogan - G4 (Original Mix)", keeping: ["g4"]).1.isEmpty)
+        XCTAssertTrue(VideoProfile.separatingNumbering("Casey Hogan - G4").1.isEmpty)
+        for title in ["Midnight Oil - 10,9,8,7,6,5,4,3,2,1 (full album)", "Prince - 1999", "1. ", "Pt. 2",
+                      "BY-PASS,DIMWIT,LOWCARD de la morte 2.14出町柳ソクラテス"] {
+            XCTAssertTrue(VideoProfile.separatingNumbering(title).1.isEmpty, title)
+        }
+    }
+
+    /// 9342953 Midnight Oil: an upload numbered for the uploader's own playlist ("Oils on Water - 14.") counts the
+    /// number as decoration, not as text the track leaves unexplained; 14220607 Def Leppard: "02." is the track's own.
+    func testUploaderNumberingIsDecorationWhetherOrNotItIsTheTracksPosition() {
+        let oil = DiscogsRelease(
+            id: 9_342_953, title: "10, 9, 8, 7, 6, 5, 4, 3, 2, 1", artists: [DiscogsArtistCredit(name: "Midnight Oil")],
+            tracklist: [
+                DiscogsTrack(position: "A3", title: "Short Memory", duration: "4:54"),
+                DiscogsTrack(position: "A4", title: "Read About It", duration: "3:50"),
+                DiscogsTrack(position: "B1", title: "US Forces", duration: "4:06"),
+            ],
+            videos: [video(1, "Oils on Water - 14. Read About It - Midnight Oil", 233)])
+        let read = matcher.match(oil).track(at: 1)!.candidates.first!
+        let numbering = read.evidence.signal("uploader_numbering")
+        XCTAssertEqual(numbering?.value, 0, "\(read.evidence)")
+        XCTAssertTrue(numbering?.detail?.contains("not this track's position") == true)
+        XCTAssertFalse(read.evidence.signal("title")?.detail?.contains("14") == true, "\(read.evidence)")
+
+        let leppard = DiscogsRelease(
+            id: 14_220_607, title: "X", artists: [DiscogsArtistCredit(name: "Def Leppard")],
+            tracklist: [
+                DiscogsTrack(position: "1", title: "Now", duration: "4:00"),
+                DiscogsTrack(position: "2", title: "Unbelievable", duration: "4:02"),
+                DiscogsTrack(position: "3", title: "You're So Beautiful", duration: "3:33"),
+            ],
+            videos: [video(1, "DEF LEPPARD - 02. UNBELIEVABLE", 246), video(2, "Def Leppard - Now", 231)])
+        let result = matcher.match(leppard)
+        XCTAssertEqual(decide(result, 1).storedCandidate?.url, yt(1))
+        XCTAssertTrue(decide(result, 1).isAutoApproved, "\(decide(result, 1))")
+        XCTAssertEqual(result.track(at: 1)!.candidates.first { $0.url == yt(1) }?.evidence.signal("uploader_numbering")?.value, 1)
+    }
+
+    // MARK: - Live recordings
+
+    /// 11058794 Frampton Comes Alive!: the live album's own uploads say "(Live)"; on this release that is its
+    /// version, and the plain upload of the same length is the same recording.
+    func testLiveUploadsMatchTheTracksOfALiveAlbum() {
+        let release = DiscogsRelease(
+            id: 11_058_794, title: "Frampton Comes Alive!", artists: [DiscogsArtistCredit(name: "Peter Frampton")],
+            tracklist: [
+                DiscogsTrack(position: "1-4", title: "Show Me The Way", duration: "4:32"),
+                DiscogsTrack(position: "1-10", title: "Baby, I Love Your Way", duration: "4:41"),
+            ],
+            videos: [
+                video(1, "Show Me The Way (Live)", 273),
+                video(2, "Peter Frampton, Show Me the Way", 277),
+                video(3, "Frampton Comes Alive II - Show Me the Way (Live)", 355),
+            ])
+        XCTAssertTrue(ReleaseContext(release).isLive)
+        let result = matcher.match(release)
+        guard case .autoApproved(let chosen) = decide(result, 0) else { return XCTFail("\(decide(result, 0))") }
+        XCTAssertTrue([yt(1), yt(2)].contains(chosen.url))
+        let live = result.track(at: 0)!.candidates.first { $0.url == yt(1) }!
+        XCTAssertNotNil(live.evidence.signal("live_release"))
+        XCTAssertNil(live.evidence.signal("different_version"))
+    }
+
+    /// 6084132 Megadeth, a studio album: "(Live 1987 Bochum, Germany)" is another version of the track.
+    func testALiveUploadIsAnotherVersionOnAStudioAlbum() {
+        let release = DiscogsRelease(
+            id: 6_084_132, title: "Killing Is My Business...And Business Is Good! ",
+            artists: [DiscogsArtistCredit(name: "Megadeth")],
+            tracklist: [
+                DiscogsTrack(position: "B1", title: "Rattlehead", duration: "3:39"),
+                DiscogsTrack(position: "B2", title: "Chosen Ones", duration: "2:50"),
+            ],
+            // The live upload's length set to the studio track's: the length does not make it the studio take.
+            videos: [video(1, "Rattlehead (Live 1987 Bochum, Germany)", 219)])
+        XCTAssertFalse(ReleaseContext(release).isLive)
+        let result = matcher.match(release)
+        XCTAssertFalse(decide(result, 0).isAutoApproved, "\(decide(result, 0))")
+        XCTAssertNotNil(result.track(at: 0)!.candidates.first?.evidence.signal("different_version"))
+    }
+
+    /// 14220573 Helloween - United Alive In Madrid is live although a song is called "I'm Alive"; a single named
+    /// after its song ("Stayin' Alive") is not.
+    func testAliveInTheReleaseTitleMakesItLiveUnlessTheTitleIsASong() {
+        let helloween = DiscogsRelease(
+            id: 14_220_573, title: "United Alive In Madrid", artists: [DiscogsArtistCredit(name: "Helloween")],
+            tracklist: [
+                DiscogsTrack(position: "B1", title: "I'm Alive", duration: "3:48"),
+                DiscogsTrack(position: "E1", title: "Forever And One", duration: "5:22"),
+            ])
+        XCTAssertTrue(ReleaseContext(helloween).isLive)
+        let single = DiscogsRelease(
+            id: 1, title: "Stayin' Alive", artists: [DiscogsArtistCredit(name: "Bee Gees")],
+            tracklist: [DiscogsTrack(position: "A", title: "Stayin' Alive"), DiscogsTrack(position: "B", title: "If I Can't Have You")])
+        XCTAssertFalse(ReleaseContext(single).isLive)
+    }
+
+    // MARK: - Another script
+
+    func testRomanisationOfAlphabetsAndKanaButNotHan() {
+        XCTAssertEqual(TextNormalizer.romanised("Кофе"), "Kofe")
+        XCTAssertEqual(TextNormalizer.romanised("そらごと"), "soragoto")
+        XCTAssertNil(TextNormalizer.romanised("砕け散る陽炎"), "Han has no one reading")
+        XCTAssertNil(TextNormalizer.romanised("Balance"))
+        XCTAssertNil(TextNormalizer.romanised("Máscaras"))
+    }
+
+    /// 12645393 Кофе - Balance / Computer: the band is credited in Cyrillic and uploaded as "Kofe".
+    func testAnArtistCreditedInAnotherScriptIsRecognisedRomanised() {
+        let release = DiscogsRelease(
+            id: 12_645_393, title: "Balance / Computer", artists: [DiscogsArtistCredit(name: "Кофе")],
+            tracklist: [
+                DiscogsTrack(position: "B1", title: "Computer"),
+                DiscogsTrack(position: "B2", title: "Computer (Kgbk Edit)"),
+            ],
+            videos: [video(1, "PREMIERE: Kofe - Computer (KGBK Edit) [Bordello A Parigi]", 351)])
+        let candidate = matcher.match(release).track(at: 1)!.candidates.first!
+        XCTAssertEqual(candidate.evidence.signal("artist")?.value, 1, "\(candidate.evidence)")
+    }
+
+    // MARK: - Tracklists without lengths
+
+    /// 7698004 Clarence "Frogman" Henry - But I Do: no lengths on the single; three rips of the B side at 2:38, 2:46
+    /// and 2:52 are one recording, not three rivals.
+    func testRipsOfATrackWithoutALengthAreOneRecording() {
+        let release = DiscogsRelease(
+            id: 7_698_004, title: "But I Do", artists: [DiscogsArtistCredit(name: "Clarence \"Frogman\" Henry")],
+            tracklist: [DiscogsTrack(position: "A", title: "But I Do"), DiscogsTrack(position: "B", title: "Just My Baby And Me")],
+            videos: [
+                video(1, "Just My Baby and Me by Clarence Frogman Henry", 172),
+                video(2, "Clarence Frogman Henry - Just My Baby And Me", 166),
+                video(3, "Just My Baby And Me - Clarence Frogman Henry (1961", 158),
+            ])
+        let result = matcher.match(release)
+        XCTAssertTrue(decide(result, 1).isAutoApproved, "\(decide(result, 1))")
+    }
+
+    /// 4497875 Petula Clark - Kiss Me Goodbye (no lengths): uploads at 3:45 and 4:08 are 23 s apart, more than rips
+    /// of one record differ by: a person decides.
+    func testUploadsFarApartAreNotOneRecordingEvenWithoutATrackLength() {
+        let release = DiscogsRelease(
+            id: 4_497_875, title: "Kiss Me Goodbye ", artists: [DiscogsArtistCredit(name: "Petula Clark")],
+            tracklist: [DiscogsTrack(position: "A", title: "Kiss Me Goodbye "),
+                        DiscogsTrack(position: "B", title: "I've Got Love Going For Me ")],
+            videos: [video(1, "Kiss Me Goodbye - petula clark", 225), video(3, "Petula Clark - Kiss me goodbye", 248)])
+        XCTAssertFalse(decide(matcher.match(release), 0).isAutoApproved)
+    }
+
+    /// 9342979 Hidden Orchestra - Wingbeats: without a length on the 12", the 6:13 official video and the 11:56 full
+    /// track are two recordings, and a person decides.
+    func testTwoLengthsOfATrackWithoutALengthStayAmbiguous() {
+        let release = DiscogsRelease(
+            id: 9_342_979, title: "Wingbeats", artists: [DiscogsArtistCredit(name: "Hidden Orchestra")],
+            tracklist: [
+                DiscogsTrack(position: "A1", title: "Wingbeats"),
+                DiscogsTrack(position: "B1", title: "Wingbeats: Source I - Bird Table"),
+            ],
+            videos: [
+                video(1, "Hidden Orchestra - Wingbeats (Official Video)", 373),
+                video(2, "Hidden Orchestra - Wingbeats", 716),
+            ])
+        XCTAssertFalse(decide(matcher.match(release), 0).isAutoApproved)
+    }
 }

@@ -21,6 +21,14 @@ struct ArtistProfile: Sendable {
     }
 
     func appears(inCompact text: String) -> Bool { compact.count >= 3 && TokenMatch.contains(text, compact) }
+
+    /// Profiles of a credit: its name and the name as printed (`anv`), each also romanised when written in
+    /// another script ("Кофе" is uploaded as "Kofe").
+    static func profiles(of credit: DiscogsArtistCredit) -> [ArtistProfile] {
+        let names = [credit.name] + (credit.anv.map { [$0] } ?? [])
+        let romanised = names.compactMap { TextNormalizer.romanised(DiscogsArtistCredit.clean($0)) }
+        return (names + romanised).compactMap(ArtistProfile.init)
+    }
 }
 
 /// What is known about the release as a whole: its artists, title, labels and matchable tracks.
@@ -43,11 +51,12 @@ struct ReleaseContext: Sendable {
     /// For each matchable track, the first track it is a copy of (itself when none): the LP and the CD of one
     /// package list the same recordings twice, with the same title, credits and length.
     var copyOf: [Int] = []
+    /// The release is a live recording (its title says so): "live" names no other version here.
+    var isLive = false
 
     init(_ release: DiscogsRelease) {
         let credited = release.artists.filter { !DiscogsArtistCredit.isVarious($0.name) }
-        releaseArtists = credited.flatMap { credit in [ArtistProfile(credit.name), credit.anv.flatMap(ArtistProfile.init)] }
-            .compactMap { $0 }
+        releaseArtists = credited.flatMap(ArtistProfile.profiles(of:))
         var shared = Set(TextNormalizer.tokens(release.title))
         for artist in releaseArtists { shared.formUnion(artist.tokens) }
         for label in release.labels { shared.formUnion(TextNormalizer.tokens(DiscogsArtistCredit.clean(label.name))) }
@@ -89,6 +98,16 @@ struct ReleaseContext: Sendable {
         }
         versionNeutralTokens = Set(TextNormalizer.tokens(release.title)).subtracting(allTrackWords)
         for artist in releaseArtists { versionNeutralTokens.formUnion(artist.tokens) }
+        // A live album is titled "Live ..." or "... Alive" ("Frampton Comes Alive!", "United Alive In Madrid"): its
+        // recordings are the live ones, so an upload marked "(Live)" names this release's version. Not when the
+        // title is a song's ("Stayin' Alive"); and live stays another version on a studio album.
+        let titleWords = TitleAnalysis(release.title).core.filter(TrackMatcher.isSignificantWord)
+        let titleIsASong = profiles.contains { track in
+            titleWords.allSatisfy { word in track.titleTokens.contains { TokenMatch.similar(word, $0) } }
+        }
+        isLive = Set(TextNormalizer.tokens(release.title)).subtracting(allTrackWords).contains("live")
+            || (titleWords.contains("alive") && !titleIsASong && !allTrackWords.contains("live"))
+        if isLive { versionNeutralTokens.insert("live") }
     }
 
     func explains(_ token: String) -> Bool { sharedTokens.contains(token) }
@@ -159,7 +178,8 @@ struct TrackProfile: Sendable {
         return foldedTitle == other.foldedTitle && artists.map(\.compact) == other.artists.map(\.compact)
     }
 
-    init(index: Int, track: DiscogsTrack, heading: Set<String>, releaseArtists: [ArtistProfile]) {
+    init(index: Int, track: DiscogsTrack, heading: Set<String>, releaseArtists: [ArtistProfile],
+         withTranslations: Bool = true) {
         self.index = index
         self.track = track
         title = TitleAnalysis(track.title)
@@ -167,8 +187,7 @@ struct TrackProfile: Sendable {
         compactCore = title.core.joined()
         foldedTitle = " " + TextNormalizer.tokens(track.title).joined(separator: " ") + " "
         duration = track.durationSeconds
-        let own = track.artists.flatMap { credit in [ArtistProfile(credit.name), credit.anv.flatMap(ArtistProfile.init)] }
-            .compactMap { $0 }
+        let own = track.artists.flatMap(ArtistProfile.profiles(of:))
         hasOwnArtists = !own.isEmpty
         artists = own.isEmpty ? releaseArtists : own
         var context = heading
@@ -178,12 +197,16 @@ struct TrackProfile: Sendable {
         context.formUnion(position)
         context.insert(position.joined())
         contextTokens = context
-        let languages = track.title.components(separatedBy: " = ").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard withTranslations else { return }
+        var languages = track.title.components(separatedBy: " = ").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        // A title in another script is also uploaded romanised ("Компьютер" as "Kompyuter").
+        languages += languages.compactMap(TextNormalizer.romanised)
         if languages.count > 1 {
             translations = languages.map { language in
                 var copy = track
                 copy.title = language
-                return TrackProfile(index: index, track: copy, heading: heading, releaseArtists: releaseArtists)
+                return TrackProfile(index: index, track: copy, heading: heading, releaseArtists: releaseArtists,
+                                    withTranslations: false)
             }
         }
     }
@@ -205,10 +228,16 @@ struct VideoProfile: Sendable {
     /// Guests the title credits after "feat."/"ft." in its part ("Faze Action feat. Zeke Manyika - Kariba"):
     /// tracklists often leave them out.
     var guestTokens: Set<String> = []
+    /// The uploader's own numbering at the start of the title or of a part ("A1 - ", "B2.", "Side A:", "03."),
+    /// left out of everything else: it follows the upload's order, not necessarily this release's.
+    var numbering: [String] = []
 
-    init(_ candidate: CandidateVideo) {
+    /// `titleWords`: words of the release's track titles, never taken for numbering ("Casey Hogan - G4").
+    init(_ candidate: CandidateVideo, titleWords: Set<String> = []) {
         self.candidate = candidate
-        tokens = TextNormalizer.tokens(candidate.title)
+        let (title, numbering) = Self.separatingNumbering(candidate.title, keeping: titleWords)
+        self.numbering = numbering
+        tokens = TextNormalizer.tokens(title)
         tokenSet = Set(tokens)
         compact = tokens.joined()
         versionWords = TitleAnalysis.versionWords(in: tokens)
@@ -216,7 +245,7 @@ struct VideoProfile: Sendable {
         albumPhrases = Vocabulary.albumWords.sorted().filter { spaced.contains(" \($0) ") }
         discNumbered = Self.namesDisc(tokens)
         var parts: [[String]] = []
-        for segment in TitleAnalysis.segments(of: candidate.title) {
+        for segment in TitleAnalysis.segments(of: title) {
             for piece in segment.text.components(separatedBy: CharacterSet(charactersIn: "|/•·")) {
                 let pieceTokens = TextNormalizer.tokens(piece)
                 if !pieceTokens.isEmpty { parts.append(pieceTokens) }
@@ -232,6 +261,33 @@ struct VideoProfile: Sendable {
         let description = String((candidate.description ?? "").prefix(4000))
         descriptionCompact = TextNormalizer.compact(description)
         timestampCount = Self.timestamps(in: description)
+    }
+
+    /// A side letter with a number ("A1", "b2"), "Side A", or a number of one or two digits closed by "." or ")",
+    /// at the start of the title or right after a " - " or "|" separator, with the punctuation after it, and
+    /// followed by a word (the title it numbers).
+    private static let numberingPattern = try! NSRegularExpression(
+        pattern: #"(?i)(?:^|(?<=\s[-–—|:]))\s*"#                             // at the start of the title or a part
+            + #"(?:side\s+[a-h]\d{0,2}|[a-h]\d{1,2}|\d{1,2}[.)])(?=[\s.:)\-–]|$)"#  // "Side A", "A1", "03." / "3)"
+            + #"\s*[.:)\-–]?\s*(?=[\p{L}\p{N}])"#)                            // its punctuation, then a word
+
+    /// The title without the uploader's numbering, and the numbering removed (trimmed, in order).
+    static func separatingNumbering(_ title: String, keeping titleWords: Set<String> = []) -> (String, [String]) {
+        let ns = title as NSString
+        let matches = numberingPattern.matches(in: title, range: NSRange(location: 0, length: ns.length)).filter {
+            !titleWords.contains(TextNormalizer.tokens(ns.substring(with: $0.range)).joined())
+        }
+        guard !matches.isEmpty else { return (title, []) }
+        var out = ns
+        var removed: [String] = []
+        for match in matches.reversed() {
+            let text = ns.substring(with: match.range)
+            removed.insert(text.trimmingCharacters(in: CharacterSet(charactersIn: " .:)-–")), at: 0)
+            out = out.replacingCharacters(in: match.range, with: match.range.location == 0 ? "" : " ") as NSString
+        }
+        // A title that is nothing but a number ("1.") keeps it: then it is the title.
+        let rest = out as String
+        return TextNormalizer.tokens(rest).isEmpty ? (title, []) : (rest, removed)
     }
 
     /// "cd1", "cd 2", "disc 1": the upload is a whole disc.

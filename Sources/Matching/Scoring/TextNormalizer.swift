@@ -72,6 +72,29 @@ public enum TextNormalizer {
         return out
     }
 
+    /// The text in Latin letters when it is written in an alphabet or syllabary with one standard romanisation
+    /// (Cyrillic, Greek, Japanese kana): "Кофе" -> "Kofe", "そらごと" -> "soragoto". Uploaders write such names
+    /// romanised as often as in their own script. Nil for Latin text, and for text with Han characters, whose
+    /// reading depends on the language (the transform would give Chinese readings of Japanese words).
+    public static func romanised(_ text: String) -> String? {
+        var transliterable = false
+        for scalar in text.unicodeScalars where !scalar.isASCII && scalar.properties.isAlphabetic {
+            switch scalar.value {
+            case 0x0370...0x03FF, 0x1F00...0x1FFF, 0x0400...0x052F, 0x3040...0x30FF, 0x31F0...0x31FF, 0xFF66...0xFF9F:
+                transliterable = true
+            case 0x00C0...0x024F, 0x1E00...0x1EFF:
+                continue  // Latin with diacritics: folding handles it
+            default:
+                return nil
+            }
+        }
+        guard transliterable, let latin = text.applyingTransform(toASCIILatin, reverse: false), latin != text
+        else { return nil }
+        return latin
+    }
+
+    private static let toASCIILatin = StringTransform(rawValue: "Any-Latin; Latin-ASCII")
+
     /// The text with every separator removed, for substring comparisons ("Rotor-Type" ~ "Rotortype").
     public static func compact(_ text: String) -> String {
         tokens(text).joined()

@@ -35,6 +35,11 @@ public struct MatcherConfiguration: Codable, Sendable, Hashable {
     public var differentLengthFactor = 0.6
     /// Two uploads whose lengths differ by at most this share (and at least 6 s is allowed) may be one recording.
     public var sameRecordingTolerance = 0.03
+    /// The same, for a track the tracklist gives no length: nothing then says which of two near lengths is the
+    /// record's, and rips of one record differ by their lead-in, run-out and speed (2:38, 2:46 and 2:52 uploads of
+    /// one 1961 B side); at most `sameRecordingMaxSecondsWithoutTrackLength` apart, more is another edit.
+    public var sameRecordingToleranceWithoutTrackLength = 0.10
+    public var sameRecordingMaxSecondsWithoutTrackLength = 15
     /// A video length this close to the track's (seconds) says which version of the song it is.
     public var exactLengthSeconds = 5.0
 
@@ -69,7 +74,8 @@ public struct TrackMatcher: Sendable {
         }
         let context = ReleaseContext(release)
         let tracks = context.tracks
-        let videos = candidates.map(VideoProfile.init)
+        let titleWords = context.tracks.reduce(into: Set<String>()) { $0.formUnion($1.titleTokens) }
+        let videos = candidates.map { VideoProfile($0, titleWords: titleWords) }
 
         // Raw score of every (video, track) pair.
         var raw: [[PairScore]] = []
@@ -135,9 +141,10 @@ public struct TrackMatcher: Sendable {
     // MARK: - One recording, several uploads
 
     /// Marks candidates (best first) that are uploads of one recording: the same length (within
-    /// `sameRecordingTolerance`) and the same version words, neither a whole album. Each member gets a
-    /// `same_recording` signal whose detail names the group by its best upload, so the policy can tell duplicates
-    /// of one recording (not ambiguous) from two recordings (ambiguous) with nothing but the stored evidence.
+    /// `sameRecordingTolerance`, or `sameRecordingToleranceWithoutTrackLength` when the track has no length) and the
+    /// same version words, neither a whole album. Each member gets a `same_recording` signal whose detail names the
+    /// group by its best upload, so the policy can tell duplicates of one recording (not ambiguous) from two
+    /// recordings (ambiguous) with nothing but the stored evidence.
     func markSameRecordings(_ candidates: [ScoredCandidate], track: TrackProfile, profiles: [String: VideoProfile],
                             context: ReleaseContext) -> [ScoredCandidate] {
         // The version a video is: the one it names, or the track's when its length says so.
@@ -145,6 +152,9 @@ public struct TrackMatcher: Sendable {
             let named = profile.versionWords.subtracting(context.versionNeutralTokens)
             return candidate.evidence.signal("version_by_length") == nil ? named : named.union(track.title.versionWords)
         }
+        let tolerance = track.duration == nil
+            ? configuration.sameRecordingToleranceWithoutTrackLength : configuration.sameRecordingTolerance
+        let maxApart = track.duration == nil ? configuration.sameRecordingMaxSecondsWithoutTrackLength : Int.max
         var groups: [[Int]] = []
         for (index, candidate) in candidates.enumerated() {
             guard candidate.confidence > 0, let profile = profiles[candidate.url], profile.albumPhrases.isEmpty,
@@ -153,7 +163,7 @@ public struct TrackMatcher: Sendable {
             if let g = groups.firstIndex(where: { group in
                 let lead = candidates[group[0]]
                 guard let leadLength = lead.durationSeconds, let leadProfile = profiles[lead.url] else { return false }
-                return Self.sameLength(length, leadLength, tolerance: configuration.sameRecordingTolerance)
+                return Self.sameLength(length, leadLength, tolerance: tolerance) && abs(length - leadLength) <= maxApart
                     && version(lead, leadProfile) == versions
             }) {
                 groups[g].append(index)
@@ -198,6 +208,14 @@ public struct TrackMatcher: Sendable {
         signals.append(EvidenceSignal(
             name: "title", value: Self.round(title.value), weight: cfg.titleWeight,
             contribution: Self.round(titleContribution), detail: title.detail))
+
+        if !video.numbering.isEmpty {
+            let own = video.numbering.filter { track.contextTokens.contains(TextNormalizer.tokens($0).joined()) }
+            signals.append(EvidenceSignal(
+                name: "uploader_numbering", value: own.isEmpty ? 0 : 1, weight: 0, contribution: 0,
+                detail: "left out the uploader's numbering \"\(video.numbering.joined(separator: "\", \""))\" ("
+                    + (own.isEmpty ? "not this track's position: the upload's own order)" : "this track's position)")))
+        }
 
         // Artist agreement.
         let artist = artistAgreement(video: video, track: track, context: context)
@@ -249,6 +267,11 @@ public struct TrackMatcher: Sendable {
         // Version words that are part of the release's names ("Live At Leeds", the band Live) describe every track.
         // A track title's own word ("Room To Live") does not make the release live.
         var extraVersions = video.versionWords.subtracting(track.titleTokens).subtracting(context.versionNeutralTokens)
+        if context.isLive, video.versionWords.contains("live"), !track.titleTokens.contains("live") {
+            signals.append(EvidenceSignal(
+                name: "live_release", value: 1, weight: 0, contribution: 0,
+                detail: "the release is a live recording: the video's \"live\" names this release's version"))
+        }
         if !extraVersions.isEmpty, extraVersions.isSubset(of: Vocabulary.remixWords),
            context.isRemixedByReleaseArtist(video: video, track: track) {
             // "soz.IO - Gimme Chocolate (Ayane Fukumi Remix)" on Ayane Fukumi's own record: the remix is this
