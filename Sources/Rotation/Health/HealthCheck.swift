@@ -15,6 +15,11 @@ public struct TierHealth: Codable, Sendable, Equatable {
     /// Postgres only: the schema check's one-line summary, and whether the shape is compatible.
     public var schemaCheck: String?
     public var schemaCompatible: Bool?
+    /// The TLS version of the connection (`TLSv1.3`); nil when it is not encrypted.
+    public var tlsVersion: String?
+    /// The name or address the server's certificate was verified against; nil when unencrypted or not verified
+    /// (Postgres below `sslmode=verify-full`).
+    public var tlsVerifiedPeer: String?
     public var error: String?
 }
 
@@ -43,6 +48,10 @@ public enum HealthCheck {
             defer { db.close() }
             health.roundTripMilliseconds = milliseconds(try db.ping())
             health.version = db.serverVersion
+            if let tls = db.tlsInfo {
+                health.tlsVersion = tls.version
+                health.tlsVerifiedPeer = tls.verifiedPeer
+            }
             health.schemaVersion = try MigrationRunner(connection: db, migrations: []).currentVersion()
             let check = try SchemaCheck.run(on: db)
             health.schemaCheck = check.summary
@@ -68,6 +77,8 @@ public enum HealthCheck {
                 defer { redis.close() }
                 health.roundTripMilliseconds = milliseconds(try redis.ping())
                 health.version = try redis.info(section: "server").version
+                health.tlsVersion = redis.tlsInfo?.version
+                health.tlsVerifiedPeer = redis.tlsInfo?.verifiedPeer
                 health.up = true
             } catch {
                 health.error = "\(error)"
