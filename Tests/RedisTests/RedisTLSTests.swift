@@ -53,19 +53,19 @@ final class RedisTLSTests: XCTestCase {
 
         let prefix = "tls-tests:\(UUID().uuidString):"
         try redis.command("SET", prefix + "a", "one")
-        XCTAssertEqual(try redis.command("GET", prefix + "a"), .bulkString(Array("one".utf8)))
+        XCTAssertEqual(try redis.command("GET", prefix + "a"), .bulk(Array("one".utf8)))
         // A value larger than one TLS record and one read buffer.
         let large = String(repeating: "x", count: 300_000)
         try redis.command("SET", prefix + "large", large)
         XCTAssertEqual(try redis.command("STRLEN", prefix + "large"), .integer(300_000))
-        XCTAssertEqual(try redis.command("GET", prefix + "large"), .bulkString(Array(large.utf8)))
+        XCTAssertEqual(try redis.command("GET", prefix + "large"), .bulk(Array(large.utf8)))
 
         let commands: [[any RedisArgument]] = (0..<200).map { ["SET", prefix + "p\($0)", $0] }
         let replies = try redis.pipeline(commands + [["INCR", prefix + "a"], ["GET", prefix + "p199"]])
         XCTAssertEqual(replies.count, 202)
         XCTAssertTrue(replies.prefix(200).allSatisfy { $0 == .status("OK") })
         if case .error = replies[200] {} else { XCTFail("INCR on a string must be an error in place: \(replies[200])") }
-        XCTAssertEqual(replies[201], .bulkString(Array("199".utf8)))
+        XCTAssertEqual(replies[201], .bulk(Array("199".utf8)))
 
         // One connection for all of it: TLS 1.3 session tickets arriving after the handshake are not mistaken for
         // a closed connection.
@@ -116,7 +116,7 @@ final class RedisTLSTests: XCTestCase {
         let ca = "tls_ca=\(try files.caCertificate)"
         let redis = try RedisConnection.connect(RedisConfiguration(url: try url(user: user, password: "curator-secret-1", query: ca)))
         defer { redis.close() }
-        XCTAssertEqual(try redis.command("ACL", "WHOAMI"), .bulkString(Array(user.utf8)))
+        XCTAssertEqual(try redis.command("ACL", "WHOAMI"), .bulk(Array(user.utf8)))
 
         let wrong = try RedisConfiguration(url: try url(user: user, password: "not-the-secret", query: ca))
         XCTAssertThrowsError(try RedisConnection.connect(wrong)) { error in
