@@ -17,6 +17,17 @@ extension LocalServers {
         }
     }
 
+    /// `ROTATION_TEST_TLS=1` makes the shared test servers (`TestEnvironment`) TLS-only, so a suite that talks to
+    /// them runs once more over TLS unchanged; `ROTATION_TEST_TLS=client-certificate` also requires a client
+    /// certificate from Redis clients.
+    public static var testTLSShape: TLSShape? {
+        switch ProcessInfo.processInfo.environment["ROTATION_TEST_TLS"] {
+        case "1", "true", "yes": return TLSShape()
+        case "client-certificate": return TLSShape(requireClientCertificate: true)
+        default: return nil
+        }
+    }
+
     /// Paths of the generated PEM files, for tests that build their own URLs.
     public struct TLSFiles: Sendable {
         public let caCertificate: String

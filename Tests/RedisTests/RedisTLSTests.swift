@@ -169,3 +169,31 @@ final class RedisTLSTests: XCTestCase {
         }
     }
 }
+
+/// Failures over TLS behave as over plain TCP: a frozen server times out, a restarted one is reconnected to.
+final class RedisTLSFailureTests: XCTestCase {
+    func testATimeoutAndARestartAreSurvivedOverTLS() throws {
+        let servers = try LocalServers.start(postgres: false, redis: true, tls: LocalServers.TLSShape())
+        defer { servers.stop() }
+        let redis = try RedisConnection.connect(
+            RedisConfiguration(url: try XCTUnwrap(servers.redisURL), commandTimeout: .milliseconds(300)))
+        defer { redis.close() }
+        XCTAssertEqual(try redis.command("PING"), .status("PONG"))
+
+        try servers.pauseRedis()
+        XCTAssertThrowsError(try redis.command("PING")) { error in
+            guard case RedisError.timeout(let message) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("no reply within 300 ms"), message)
+        }
+        try servers.resumeRedis()
+        XCTAssertEqual(try redis.command("PING"), .status("PONG"))
+
+        servers.stopRedis()
+        XCTAssertThrowsError(try redis.command("PING")) { error in
+            XCTAssertTrue((error as? RedisError)?.isConnectionProblem ?? false, "\(error)")
+        }
+        try servers.startRedis()
+        XCTAssertEqual(try redis.command("PING"), .status("PONG"))
+        XCTAssertNotNil(redis.tlsInfo)
+    }
+}
