@@ -9,7 +9,4 @@ static inline int rotation_ssl_set_sni(SSL *ssl, const char *name) { return (int
 
 /// SSL_CTX_set_min_proto_version is a macro.
 static inline int rotation_ssl_ctx_min_tls12(SSL_CTX *ctx) { return (int)SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION); }
-
-/// SSL_set_mode is a macro; auto-retry keeps blocking reads from returning WANT_READ after a session ticket.
-static inline void rotation_ssl_auto_retry(SSL *ssl) { SSL_set_mode(ssl, SSL_MODE_AUTO_RETRY); }
 #endif

@@ -214,7 +214,8 @@ public final class LocalServers: Sendable {
         servers.redis = process
         try writePID(process.processIdentifier, name: "redis", servers)
         try waitUntilReady("Redis", process: process, log: logFile) {
-            (try? self.capture(self.binaries.redisCLI, self.redisCLITLSArguments + ["-h", "127.0.0.1", "-p", String(port), "ping"],
+            (try? self.capture(self.binaries.redisCLI,
+                               self.redisCLITLSArguments + ["-h", "127.0.0.1", "-p", String(port), "ping"],
                                environment: ["REDISCLI_AUTH": password]))?
                 .contains("PONG") == true
         }

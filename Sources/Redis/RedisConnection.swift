@@ -15,10 +15,10 @@ private enum RedisLink {
     case tls(RedisTLSStream)
 }
 
-/// One blocking connection to Redis through hiredis (over OpenSSL for `rediss://`: RedisTLSStream.swift), safe to share between threads: a lock lets one command (or
-/// pipeline) run at a time. It connects lazily, authenticates and selects the database on every connect, and
-/// after the connection breaks (error, timeout, server restart) the next call reconnects, so callers survive a
-/// restart without rebuilding anything. Run it off the UI thread: every call may block up to the timeouts
+/// One blocking connection to Redis through hiredis (over OpenSSL for `rediss://`: RedisTLSStream.swift), safe to
+/// share between threads: a lock lets one command (or pipeline) run at a time. It connects lazily, authenticates
+/// and selects the database on every connect, and after the connection breaks (error, timeout, server restart) the
+/// next call reconnects, so callers survive a restart without rebuilding anything. Run it off the UI thread: every call may block up to the timeouts
 /// (host-name resolution is not covered by the connect timeout; use an IP address or a socket to bound it).
 /// Request/reply only: blocking commands must finish within the command timeout, and SUBSCRIBE/MONITOR are not
 /// supported (unsolicited data on an idle connection is taken as a closed connection and it reconnects).

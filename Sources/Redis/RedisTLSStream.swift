@@ -266,14 +266,12 @@ final class RedisTLSStream {
                 throw RedisError.protocolError("\(action) on \(target): \(reason)")
             }
             if let raw { return raw }
-            let count = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * 1024) { buffer in
+            try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * 1024) { buffer in
                 ERR_clear_error()
                 let count = SSL_read(ssl, buffer.baseAddress, Int32(buffer.count))
                 if count <= 0 { throw failure(count, while: action) }
                 buffer.withMemoryRebound(to: CChar.self) { _ = redisReaderFeed(reader, $0.baseAddress, Int(count)) }
-                return count
             }
-            _ = count
         }
     }
 

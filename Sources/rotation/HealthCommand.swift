@@ -33,6 +33,7 @@ struct HealthCommand: ParsableCommand {
                     printLine("          tls \(TerminalText.sanitize(tls))  \(peer)")
                 }
                 if let check = tier.schemaCheck { printLine("          shapes \(TerminalText.sanitize(check))") }
+                if let note = tier.note { printLine("          note: \(TerminalText.sanitize(note))") }
                 if let error = tier.error { printLine("          \(TerminalText.sanitize(error))") }
             }
         }

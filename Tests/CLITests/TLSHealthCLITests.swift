@@ -1,5 +1,6 @@
 import Foundation
 import LocalServers
+import Redis
 import XCTest
 
 /// `rotation health` against TLS-only private servers, as an operator would point it at a hosted deployment:
@@ -34,6 +35,18 @@ final class TLSHealthCLITests: XCTestCase {
         XCTAssertEqual(redis["tlsVerifiedPeer"] as? String, "localhost")
         XCTAssertTrue((postgres["tlsVersion"] as? String)?.hasPrefix("TLSv1.") ?? false, "\(postgres)")
         XCTAssertTrue((redis["tlsVersion"] as? String)?.hasPrefix("TLSv1.") ?? false, "\(redis)")
+
+        // An ACL user without INFO, as on a hosted Redis: the tier is up, with a note instead of a version.
+        let admin = try RedisConnection.connect(RedisConfiguration(url: try XCTUnwrap(servers.redisURL)))
+        defer { admin.close() }
+        try admin.command("ACL", "SETUSER", "hosted", "on", ">hosted-secret-1", "~*", "+@all", "-info")
+        var hosted = environment
+        hosted["REDIS_URL"] = "rediss://hosted:hosted-secret-1@localhost:\(redisComponents.port ?? 0)/0"
+        let limited = try run(["health"], environment: hosted)
+        XCTAssertEqual(limited.status, 0, "\(limited)")
+        XCTAssertTrue(limited.output.contains("refuses INFO"), limited.output)
+        XCTAssertTrue(limited.output.contains("rediss://hosted:***@localhost"), limited.output)
+        XCTAssertFalse(limited.output.contains("hosted-secret-1"), limited.output)
 
         // Without the CA the Redis certificate is not trusted: health says so and exits 1.
         var untrusted = environment

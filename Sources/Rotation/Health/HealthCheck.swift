@@ -20,6 +20,8 @@ public struct TierHealth: Codable, Sendable, Equatable {
     /// The name or address the server's certificate was verified against; nil when unencrypted or not verified
     /// (Postgres below `sslmode=verify-full`).
     public var tlsVerifiedPeer: String?
+    /// What could not be read from a tier that is up (a hosted Redis that refuses INFO); nil when nothing.
+    public var note: String?
     public var error: String?
 }
 
@@ -76,7 +78,12 @@ public enum HealthCheck {
                 let redis = try RedisConnection.connect(configuration)
                 defer { redis.close() }
                 health.roundTripMilliseconds = milliseconds(try redis.ping())
-                health.version = try redis.info(section: "server").version
+                do {
+                    health.version = try redis.info(section: "server").version
+                } catch let error as RedisError where error.isCommandRefused {
+                    // A hosted Redis may refuse INFO to this user: the tier still answers.
+                    health.note = "this server refuses INFO to this user: version unknown"
+                }
                 health.tlsVersion = redis.tlsInfo?.version
                 health.tlsVerifiedPeer = redis.tlsInfo?.verifiedPeer
                 health.up = true
