@@ -22,10 +22,14 @@ let package = Package(
         .systemLibrary(
             name: "CHiredis", pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]),
+        // OpenSSL carries Redis's bytes over TLS (hiredis 0.14 has none; it keeps the protocol).
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
 
         // Clients for the two shared tiers.
         .target(name: "Postgres", dependencies: ["CLibpq"]),
-        .target(name: "Redis", dependencies: ["CHiredis"]),
+        .target(name: "Redis", dependencies: ["CHiredis", "COpenSSL"]),
 
         // Private Postgres and Redis started from the installed binaries, for the demo and the tests.
         .target(name: "LocalServers"),

@@ -16,6 +16,8 @@ import Glibc
 public final class LocalServers: Sendable {
     public let directory: URL
     public let keepData: Bool
+    /// The TLS shape's CA and certificates (LocalServers+TLS.swift); nil for plain servers.
+    public let tlsFiles: TLSFiles?
     public var postgresURL: String? { servers.withLock { $0.postgresURL } }
     public var redisURL: String? { servers.withLock { $0.redisURL } }
     /// The running Redis server's process id (fault drills signal it: LocalServers+Faults.swift).
@@ -49,9 +51,9 @@ public final class LocalServers: Sendable {
     /// a given directory keeps its data between runs when `keepData` is true.
     public static func start(
         postgres: Bool = true, redis: Bool = true, directory: URL? = nil, keepData: Bool = false,
-        log: (String) -> Void = { _ in }
+        tls: TLSShape? = nil, log: (String) -> Void = { _ in }
     ) throws -> LocalServers {
-        let servers = try LocalServers(directory: directory, keepData: keepData)
+        let servers = try LocalServers(directory: directory, keepData: keepData, tls: tls)
         do {
             if postgres { log("starting Postgres…"); try servers.startPostgres() }
             if redis { log("starting Redis…"); try servers.startRedis() }
@@ -62,7 +64,7 @@ public final class LocalServers: Sendable {
         return servers
     }
 
-    private init(directory: URL?, keepData: Bool) throws {
+    private init(directory: URL?, keepData: Bool, tls: TLSShape?) throws {
         binaries = try ServerBinaries.locate()
         let fm = FileManager.default
         if let directory {
@@ -79,6 +81,8 @@ public final class LocalServers: Sendable {
         // its own (0700) directories, without listing or reading anything else here.
         _ = chmod(self.directory.path, Self.runsAsRoot ? 0o711 : 0o700)
         do {
+            let directory = self.directory
+            tlsFiles = try tls.map { try TLSFiles.generate(in: directory, shape: $0) }
             watchdog = try Self.startWatchdog(directory: self.directory, keepData: self.keepData)
         } catch {
             // What `stop()` would do: no server runs yet, so only a temporary directory is left to remove.
@@ -133,10 +137,10 @@ public final class LocalServers: Sendable {
             // A private, disposable server: durability across an OS crash is not worth the fsyncs.
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", "max_connections=200", "-c", "shared_buffers=256MB",
-        ], log: logFile, asServerUser: true)
+        ] + postgresTLSArguments, log: logFile, asServerUser: true)
         servers.postgres = process
         try writePID(process.processIdentifier, name: "postgres", servers)
-        let url = "postgres://rotation:\(password)@127.0.0.1:\(port)/rotation?sslmode=disable"
+        let url = "postgres://rotation:\(password)@127.0.0.1:\(port)/rotation?\(postgresURLQuery)"
         try waitUntilReady("Postgres", process: process, log: logFile) {
             self.succeeds(self.binaries.postgresBin.appendingPathComponent("pg_isready"),
                           ["-q", "-h", "127.0.0.1", "-p", String(port), "-d", "postgres", "-U", "rotation"])
@@ -159,8 +163,8 @@ public final class LocalServers: Sendable {
         let rules = """
             # Written by Rotation's LocalServers on every start: a password on every connection.
             local all all scram-sha-256
-            host all all 127.0.0.1/32 scram-sha-256
-            host all all ::1/128 scram-sha-256
+            \(postgresHostRuleKeyword) all all 127.0.0.1/32 scram-sha-256
+            \(postgresHostRuleKeyword) all all ::1/128 scram-sha-256
 
             """
         let file = postgresData.appendingPathComponent("pg_hba.conf")
@@ -202,19 +206,20 @@ public final class LocalServers: Sendable {
         try Self.writePrivately("requirepass \(password)\n", to: config)
         let process = try launch(binaries.redisServer, [
             config.path,
-            "--port", String(port), "--bind", "127.0.0.1", "--daemonize", "no",
+            "--bind", "127.0.0.1", "--daemonize", "no",
             "--dir", redisDir.path,
             // Kept data survives a restart through an RDB snapshot written at shutdown.
             "--save", keepData ? "3600 1" : "", "--appendonly", "no",
-        ], log: logFile, asServerUser: false)
+        ] + redisListenArguments(port: port), log: logFile, asServerUser: false)
         servers.redis = process
         try writePID(process.processIdentifier, name: "redis", servers)
         try waitUntilReady("Redis", process: process, log: logFile) {
-            (try? self.capture(self.binaries.redisCLI, ["-h", "127.0.0.1", "-p", String(port), "ping"],
+            (try? self.capture(self.binaries.redisCLI,
+                               self.redisCLITLSArguments + ["-h", "127.0.0.1", "-p", String(port), "ping"],
                                environment: ["REDISCLI_AUTH": password]))?
                 .contains("PONG") == true
         }
-        servers.redisURL = "redis://:\(password)@127.0.0.1:\(port)/0"
+        servers.redisURL = redisURL(password: password, port: port)
     }
 
     /// Stops Redis, keeping its port for `startRedis()`.

@@ -8,7 +8,7 @@ extension LocalServers {
     public static func shared() throws -> LocalServers {
         try sharedInstance.withLock { sharedInstance in
             if let sharedInstance { return sharedInstance }
-            let servers = try LocalServers.start()
+            let servers = try LocalServers.start(tls: LocalServers.testTLSShape)
             sharedInstance = servers
             atexit { LocalServers.stopShared() }
             return servers

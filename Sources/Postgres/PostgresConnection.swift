@@ -48,6 +48,13 @@ public final class PostgresConnection: @unchecked Sendable {
         return number >= 100_000 ? "\(number / 10_000).\(number % 10_000)" : "\(number / 10_000).\(number / 100 % 100)"
     }
 
+    /// The libpq handle under the lock (nil when closed), for extensions that read connection attributes without
+    /// a round trip (PostgresConnection+TLS.swift). The handle must not escape `body`.
+    func withHandle<Result>(_ body: (OpaquePointer?) -> Result) -> Result {
+        lock.lock(); defer { lock.unlock() }
+        return body(connection)
+    }
+
     // MARK: Connecting
 
     private func connect() throws {

@@ -1,7 +1,29 @@
 import Foundation
 
-/// Where and how to reach a Redis server: a TCP or Unix-socket endpoint, optional ACL user and password, the
-/// database number, and the connect and command timeouts. Built from a `redis://` / `unix://` URL or `REDIS_URL`.
+/// How a `rediss://` connection verifies the server and identifies itself. The files come from the URL's query
+/// (`tls_ca`, `tls_cert`, `tls_key`, `tls_servername`) or else from `REDIS_TLS_CA`, `REDIS_TLS_CERT`, `REDIS_TLS_KEY`.
+/// The server's certificate and name are always verified; there is no switch to turn that off.
+public struct RedisTLSOptions: Sendable, Equatable {
+    /// PEM file of the CA(s) to trust; nil trusts the system's store.
+    public var caFile: String?
+    /// PEM client certificate (chain) for servers with `tls-auth-clients yes`; nil sends none.
+    public var certificateFile: String?
+    /// PEM private key of the client certificate; nil reads it from `certificateFile`.
+    public var keyFile: String?
+    /// The name to ask for (SNI) and verify instead of the URL's host, for a server reached by another address.
+    public var serverName: String?
+
+    public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, serverName: String? = nil) {
+        self.caFile = caFile
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.serverName = serverName
+    }
+}
+
+/// Where and how to reach a Redis server: a TCP or Unix-socket endpoint, TLS or not, optional ACL user and password,
+/// the database number, and the connect and command timeouts. Built from a `redis://` / `rediss://` / `unix://` URL
+/// or `REDIS_URL`.
 /// Printing it (`description`, `debugDescription`, `dump`) shows the `redacted` form, never the password.
 public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
@@ -23,13 +45,15 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible, 
     public var password: String?
     /// Selected with SELECT on every (re)connect when not 0.
     public var database: Int
+    /// TLS (`rediss://`) when set: only with a TCP endpoint.
+    public var tls: RedisTLSOptions?
     public var connectTimeout: Duration
     /// How long one command (or one pipeline read) may wait for its reply.
     public var commandTimeout: Duration
 
     public init(
         endpoint: Endpoint = .tcp(host: "127.0.0.1", port: RedisConfiguration.defaultPort),
-        username: String? = nil, password: String? = nil, database: Int = 0,
+        username: String? = nil, password: String? = nil, database: Int = 0, tls: RedisTLSOptions? = nil,
         connectTimeout: Duration = RedisConfiguration.defaultTimeout,
         commandTimeout: Duration = RedisConfiguration.defaultTimeout
     ) {
@@ -37,18 +61,22 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible, 
         self.username = username
         self.password = password
         self.database = database
+        self.tls = tls
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
     }
 
-    /// Parses `redis://[user:password@]host[:port][/db]`, `unix:///path/redis.sock?db=N&password=...` or
-    /// `redis+unix:///path?...`. `rediss://` is refused: hiredis 0.14 has no TLS.
+    /// Parses `redis://[user:password@]host[:port][/db]`, `rediss://...` (TLS, same form, plus `tls_ca`,
+    /// `tls_cert`, `tls_key`, `tls_servername` in the query), `unix:///path/redis.sock?db=N&password=...` or
+    /// `redis+unix:///path?...`. For `rediss://`, `REDIS_TLS_CA` / `REDIS_TLS_CERT` / `REDIS_TLS_KEY` in
+    /// `environment` fill what the query leaves out.
     /// Errors describe what is wrong without repeating the URL, so a password in it is never echoed.
     public init(
         url: String, connectTimeout: Duration = RedisConfiguration.defaultTimeout,
-        commandTimeout: Duration = RedisConfiguration.defaultTimeout
+        commandTimeout: Duration = RedisConfiguration.defaultTimeout,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
-        self = try RedisURLParser.parse(url.trimmingCharacters(in: .whitespacesAndNewlines))
+        self = try RedisURLParser.parse(url.trimmingCharacters(in: .whitespacesAndNewlines), environment: environment)
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
     }
@@ -64,7 +92,8 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible, 
             return nil
         }
         do {
-            try self.init(url: url, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
+            try self.init(
+                url: url, connectTimeout: connectTimeout, commandTimeout: commandTimeout, environment: environment)
         } catch RedisError.invalidConfiguration(let message) {
             throw RedisError.invalidConfiguration("REDIS_URL: \(message)")
         }
@@ -79,7 +108,7 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible, 
             if password != nil { userInfo += ":***" }
             if !userInfo.isEmpty { userInfo += "@" }
             let shownHost = host.contains(":") ? "[\(host)]" : host
-            return "redis://\(userInfo)\(shownHost):\(port)/\(database)"
+            return "\(tls == nil ? "redis" : "rediss")://\(userInfo)\(shownHost):\(port)/\(database)"
         case .unixSocket(let path):
             var query = ["db=\(database)"]
             if let username { query.append("username=\(Self.encodeUserInfo(username))") }
@@ -112,7 +141,7 @@ public struct RedisConfiguration: Sendable, Equatable, CustomStringConvertible, 
 /// The hand-written URL parser behind `RedisConfiguration(url:)`: Foundation's URL parsing differs between
 /// platforms and its errors cannot say which part is wrong.
 enum RedisURLParser {
-    static func parse(_ url: String) throws -> RedisConfiguration {
+    static func parse(_ url: String, environment: [String: String] = [:]) throws -> RedisConfiguration {
         guard !url.isEmpty else { throw invalid("the URL is empty; expected redis://host:port/db") }
         guard let schemeEnd = url.range(of: "://") else {
             throw invalid("not a URL; expected redis://[user:password@]host:port/db or unix:///path/redis.sock")
@@ -133,11 +162,12 @@ enum RedisURLParser {
         case "unix", "redis+unix", "redis-socket":
             return try parseUnix(rest, query: query)
         case "rediss":
-            throw invalid(
-                "TLS (rediss://) is not supported: this client uses hiredis 0.14, which has no TLS; "
-                    + "use redis:// on a trusted network or a Unix socket")
+            var configuration = try parseTCP(rest, query: query)
+            configuration.tls = try tlsOptions(query: query, environment: environment)
+            return configuration
         default:
-            throw invalid("unsupported scheme '\(scheme.prefix(20))'; expected redis://, unix:// or redis+unix://")
+            throw invalid(
+                "unsupported scheme '\(scheme.prefix(20))'; expected redis://, rediss://, unix:// or redis+unix://")
         }
     }
 
@@ -280,6 +310,21 @@ enum RedisURLParser {
             if configuration.username != nil { throw invalid("the user name is given twice") }
             configuration.username = user
         }
+    }
+
+    /// The query wins over the environment, so one URL can name its own files.
+    private static func tlsOptions(query: [String: String], environment: [String: String]) throws -> RedisTLSOptions {
+        func value(_ parameter: String, _ variable: String) -> String? {
+            let given = query[parameter] ?? environment[variable]
+            return given?.isEmpty == false ? given : nil
+        }
+        let options = RedisTLSOptions(
+            caFile: value("tls_ca", "REDIS_TLS_CA"), certificateFile: value("tls_cert", "REDIS_TLS_CERT"),
+            keyFile: value("tls_key", "REDIS_TLS_KEY"), serverName: query["tls_servername"].flatMap { $0.isEmpty ? nil : $0 })
+        if options.keyFile != nil && options.certificateFile == nil {
+            throw invalid("a TLS client key (tls_key / REDIS_TLS_KEY) needs its certificate (tls_cert / REDIS_TLS_CERT)")
+        }
+        return options
     }
 
     private static func parseDatabase(_ text: Substring, what: String) throws -> Int {

@@ -8,19 +8,26 @@ import Synchronization
     import Darwin
 #endif
 
-/// One blocking connection to Redis through hiredis, safe to share between threads: a lock lets one command (or
-/// pipeline) run at a time. It connects lazily, authenticates and selects the database on every connect, and
-/// after the connection breaks (error, timeout, server restart) the next call reconnects, so callers survive a
-/// restart without rebuilding anything. Run it off the UI thread: every call may block up to the timeouts
+/// The open transport: hiredis' own socket for plain TCP and Unix sockets, or OpenSSL (with hiredis' formatter
+/// and reply reader) for `rediss://`.
+private enum RedisLink {
+    case plain(UnsafeMutablePointer<redisContext>)
+    case tls(RedisTLSStream)
+}
+
+/// One blocking connection to Redis through hiredis (over OpenSSL for `rediss://`: RedisTLSStream.swift), safe to
+/// share between threads: a lock lets one command (or pipeline) run at a time. It connects lazily, authenticates
+/// and selects the database on every connect, and after the connection breaks (error, timeout, server restart) the
+/// next call reconnects, so callers survive a restart without rebuilding anything. Run it off the UI thread: every call may block up to the timeouts
 /// (host-name resolution is not covered by the connect timeout; use an IP address or a socket to bound it).
 /// Request/reply only: blocking commands must finish within the command timeout, and SUBSCRIBE/MONITOR are not
 /// supported (unsolicited data on an idle connection is taken as a closed connection and it reconnects).
 public final class RedisConnection: Sendable, CustomStringConvertible {
     public let configuration: RedisConfiguration
 
-    /// The hiredis context: nil when not connected or after the connection broke. Held for a whole command (or
+    /// The transport: nil when not connected or after the connection broke. Held for a whole command (or
     /// pipeline), so one runs at a time.
-    private let hiredis = Mutex<UnsafeMutablePointer<redisContext>?>(nil)
+    private let hiredis = Mutex<RedisLink?>(nil)
 
     /// hiredis 0.14 writes with write(2), so a server that went away would kill the process with SIGPIPE;
     /// ignoring it turns that into an EPIPE error on the connection. Done once, before the first connection.
@@ -63,9 +70,20 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
 
     /// Whether a connection is open and not known to be broken (no network round trip).
     public var isConnected: Bool {
-        hiredis.withLock { context in
-            guard let context else { return false }
-            return context.pointee.err == 0
+        hiredis.withLock { link in
+            switch link {
+            case nil: return false
+            case .plain(let context): return context.pointee.err == 0
+            case .tls: return true
+            }
+        }
+    }
+
+    /// The TLS version and verified peer of the open connection; nil for plain TCP or when not connected.
+    public var tlsInfo: RedisTLSInfo? {
+        hiredis.withLock { link in
+            if case .tls(let stream) = link { return stream.info }
+            return nil
         }
     }
 
@@ -132,9 +150,12 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
         }
     }
 
-    private func runPipeline(_ context: UnsafeMutablePointer<redisContext>, _ commands: [[any RedisArgument]]) throws
-        -> [RedisReply]
-    {
+    private func runPipeline(_ link: RedisLink, _ commands: [[any RedisArgument]]) throws -> [RedisReply] {
+        let context: UnsafeMutablePointer<redisContext>
+        switch link {
+        case .plain(let plain): context = plain
+        case .tls(let stream): return try runPipeline(stream, commands)
+        }
         for arguments in commands {
             let status = Self.withArgv(arguments) { argc, argv, lengths in
                 redisAppendCommandArgv(context, argc, argv, lengths)
@@ -153,22 +174,45 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
         return replies
     }
 
+    /// The TLS pipeline: every command formatted by hiredis, sent in one write, the replies read in order.
+    private func runPipeline(_ stream: RedisTLSStream, _ commands: [[any RedisArgument]]) throws -> [RedisReply] {
+        var bytes: [UInt8] = []
+        for arguments in commands {
+            let formatted = Self.withArgv(arguments) { argc, argv, lengths in RedisTLSStream.format(argc, argv, lengths) }
+            if formatted.isEmpty { throw RedisError.protocolError("queueing a pipelined command: cannot format it") }
+            bytes += formatted
+        }
+        try stream.send(bytes, action: "sending a pipeline")
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(commands.count)
+        for _ in commands {
+            replies.append(Self.take(try stream.readReply(action: "reading pipelined replies")))
+        }
+        return replies
+    }
+
     // MARK: Connection management (callers hold `hiredis`'s lock and pass what it guards)
 
     /// The open connection, or a new one when there is none or the old one broke.
-    private func liveContext(_ held: inout UnsafeMutablePointer<redisContext>?) throws -> UnsafeMutablePointer<redisContext> {
-        if let context = held {
-            if context.pointee.err == 0 && !Self.peerHasClosed(context) { return context }
+    private func liveContext(_ held: inout RedisLink?) throws -> RedisLink {
+        switch held {
+        case .plain(let context):
+            if context.pointee.err == 0 && !Self.peerHasClosed(context) { return .plain(context) }
             Self.drop(&held)
+        case .tls(let stream):
+            if !stream.peerHasClosed() { return .tls(stream) }
+            Self.drop(&held)
+        case nil:
+            break
         }
-        let context = try open()
-        held = context
-        return context
+        let link = try open()
+        held = link
+        return link
     }
 
-    private static func drop(_ held: inout UnsafeMutablePointer<redisContext>?) {
-        if let context = held { redisFree(context) }
-        held = nil
+    private static func drop(_ held: inout RedisLink?) {
+        if case .plain(let context) = held { redisFree(context) }
+        held = nil  // a TLS stream closes when released
     }
 
     /// An idle connection has nothing to read; if it is readable, the server closed it (a restart, an idle
@@ -180,7 +224,12 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
         return ready != 0
     }
 
-    private func open() throws -> UnsafeMutablePointer<redisContext> {
+    private func open() throws -> RedisLink {
+        if let tls = configuration.tls, case .tcp(let host, let port) = configuration.endpoint {
+            let link = RedisLink.tls(try RedisTLSStream.open(configuration, host: host, port: port, tls: tls))
+            try logIn(link)
+            return link
+        }
         let connectTimeout = Self.cTimeval(configuration.connectTimeout)
         let target = configuration.endpointDescription
         let made: UnsafeMutablePointer<redisContext>?
@@ -207,33 +256,47 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
             if redisSetTimeout(context, Self.cTimeval(configuration.commandTimeout)) != REDIS_OK {
                 throw RedisError.connectionRefused("\(target): cannot set the command timeout")
             }
-            if let password = configuration.password {
-                var arguments: [any RedisArgument] = ["AUTH"]
-                if let username = configuration.username { arguments.append(username) }
-                arguments.append(password)
-                if case .error(let message) = try roundTrip(context, arguments) {
-                    let who = configuration.username.map { "user '\($0)'" } ?? "the default user"
-                    throw RedisError.authenticationFailed(
-                        "\(target) refused the password for \(who): \(scrub(message))")
-                }
-            }
-            if configuration.database != 0 {
-                if case .error(let message) = try roundTrip(context, ["SELECT", configuration.database]) {
-                    if message.hasPrefix("NOAUTH") { throw error(forReply: message) }
-                    throw RedisError.server("selecting database \(configuration.database): \(scrub(message))")
-                }
-            }
+            try logIn(.plain(context))
         } catch {
             redisFree(context)
             throw error
         }
-        return context
+        return .plain(context)
     }
 
-    /// One command on `context`. On a connection failure the caller frees `context`.
-    private func roundTrip(_ context: UnsafeMutablePointer<redisContext>, _ arguments: [any RedisArgument]) throws
-        -> RedisReply
-    {
+    /// AUTH (with the ACL user when given) and SELECT, on every new connection.
+    private func logIn(_ link: RedisLink) throws {
+        let target = configuration.endpointDescription
+        if let password = configuration.password {
+            var arguments: [any RedisArgument] = ["AUTH"]
+            if let username = configuration.username { arguments.append(username) }
+            arguments.append(password)
+            if case .error(let message) = try roundTrip(link, arguments) {
+                let who = configuration.username.map { "user '\($0)'" } ?? "the default user"
+                throw RedisError.authenticationFailed(
+                    "\(target) refused the password for \(who): \(scrub(message))")
+            }
+        }
+        if configuration.database != 0 {
+            if case .error(let message) = try roundTrip(link, ["SELECT", configuration.database]) {
+                if message.hasPrefix("NOAUTH") { throw error(forReply: message) }
+                throw RedisError.server("selecting database \(configuration.database): \(scrub(message))")
+            }
+        }
+    }
+
+    /// One command on `link`. On a connection failure the caller drops `link`.
+    private func roundTrip(_ link: RedisLink, _ arguments: [any RedisArgument]) throws -> RedisReply {
+        let context: UnsafeMutablePointer<redisContext>
+        switch link {
+        case .plain(let plain): context = plain
+        case .tls(let stream):
+            let action = "running \(Self.commandName(arguments))"
+            let raw = try Self.withArgv(arguments) { argc, argv, lengths in
+                try stream.roundTrip(argc, argv, lengths, action: action)
+            }
+            return Self.take(raw)
+        }
         let raw = Self.withArgv(arguments) { argc, argv, lengths in
             redisCommandArgv(context, argc, argv, lengths)
         }
@@ -267,8 +330,8 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
     /// are valid only inside `body`, which is the single C call that borrows them.
     private static func withArgv<Result>(
         _ arguments: [any RedisArgument],
-        _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> Result
-    ) -> Result {
+        _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) throws -> Result
+    ) rethrows -> Result {
         var buffer: [UInt8] = []
         var offsets: [Int] = []
         var lengths: [Int] = []
@@ -282,12 +345,12 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
         }
         // Never empty, so the base address exists even when every argument is "".
         buffer.append(0)
-        return buffer.withUnsafeBytes { bytes in
+        return try buffer.withUnsafeBytes { bytes in
             let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)
             var pointers: [UnsafePointer<CChar>?] = offsets.map { UnsafePointer(base + $0) }
-            return pointers.withUnsafeMutableBufferPointer { argv in
-                lengths.withUnsafeBufferPointer { lengthPointer in
-                    body(Int32(arguments.count), argv.baseAddress!, lengthPointer.baseAddress!)
+            return try pointers.withUnsafeMutableBufferPointer { argv in
+                try lengths.withUnsafeBufferPointer { lengthPointer in
+                    try body(Int32(arguments.count), argv.baseAddress!, lengthPointer.baseAddress!)
                 }
             }
         }

@@ -26,6 +26,15 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// True when the server refused to run the command at all: an ACL without it (`NOPERM`), or a hosted Redis that
+    /// renamed or removed it (`unknown command`, `unknown subcommand`). Callers degrade with a note instead of
+    /// failing (issue 11, hosted Redis limits).
+    public var isCommandRefused: Bool {
+        guard case .server(let message) = self else { return false }
+        let lowered = message.lowercased()
+        return lowered.hasPrefix("noperm") || lowered.contains("unknown command") || lowered.contains("unknown subcommand")
+    }
+
     public var description: String {
         switch self {
         case .invalidConfiguration(let message): return "invalid Redis configuration: \(message)"

@@ -28,7 +28,12 @@ struct HealthCommand: ParsableCommand {
                 if let rtt = tier.roundTripMilliseconds { line += String(format: "  rtt %.2f ms", rtt) }
                 if tier.tier == "postgres" && tier.up { line += "  schema \(tier.schemaVersion.map(String.init) ?? "none (run rotation migrate)")" }
                 printLine(line)
+                if let tls = tier.tlsVersion {
+                    let peer = tier.tlsVerifiedPeer.map { "verified peer \(TerminalText.sanitize($0))" } ?? "peer name not verified"
+                    printLine("          tls \(TerminalText.sanitize(tls))  \(peer)")
+                }
                 if let check = tier.schemaCheck { printLine("          shapes \(TerminalText.sanitize(check))") }
+                if let note = tier.note { printLine("          note: \(TerminalText.sanitize(note))") }
                 if let error = tier.error { printLine("          \(TerminalText.sanitize(error))") }
             }
         }

@@ -15,6 +15,13 @@ public struct TierHealth: Codable, Sendable, Equatable {
     /// Postgres only: the schema check's one-line summary, and whether the shape is compatible.
     public var schemaCheck: String?
     public var schemaCompatible: Bool?
+    /// The TLS version of the connection (`TLSv1.3`); nil when it is not encrypted.
+    public var tlsVersion: String?
+    /// The name or address the server's certificate was verified against; nil when unencrypted or not verified
+    /// (Postgres below `sslmode=verify-full`).
+    public var tlsVerifiedPeer: String?
+    /// What could not be read from a tier that is up (a hosted Redis that refuses INFO); nil when nothing.
+    public var note: String?
     public var error: String?
 }
 
@@ -43,6 +50,10 @@ public enum HealthCheck {
             defer { db.close() }
             health.roundTripMilliseconds = milliseconds(try db.ping())
             health.version = db.serverVersion
+            if let tls = db.tlsInfo {
+                health.tlsVersion = tls.version
+                health.tlsVerifiedPeer = tls.verifiedPeer
+            }
             health.schemaVersion = try MigrationRunner(connection: db, migrations: []).currentVersion()
             let check = try SchemaCheck.run(on: db)
             health.schemaCheck = check.summary
@@ -67,7 +78,14 @@ public enum HealthCheck {
                 let redis = try RedisConnection.connect(configuration)
                 defer { redis.close() }
                 health.roundTripMilliseconds = milliseconds(try redis.ping())
-                health.version = try redis.info(section: "server").version
+                do {
+                    health.version = try redis.info(section: "server").version
+                } catch let error as RedisError where error.isCommandRefused {
+                    // A hosted Redis may refuse INFO to this user: the tier still answers.
+                    health.note = "this server refuses INFO to this user: version unknown"
+                }
+                health.tlsVersion = redis.tlsInfo?.version
+                health.tlsVerifiedPeer = redis.tlsInfo?.verifiedPeer
                 health.up = true
             } catch {
                 health.error = "\(error)"
