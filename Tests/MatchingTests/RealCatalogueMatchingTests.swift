@@ -509,4 +509,88 @@ final class RealCatalogueMatchingTests: XCTestCase {
             ])
         XCTAssertFalse(decide(matcher.match(release), 0).isAutoApproved)
     }
+
+    // MARK: - Headings, index tracks, medleys, DJ mixes
+
+    /// 2370027 Brian Eno - Working Backwards: 1983-1973, a box set whose headings are its albums' titles, each also
+    /// a song: "Another Green World" heads side E and closes it as E7. Uploads with the real titles' wording.
+    func testBoxSetHeadingIsNeitherATrackNorARivalTitle() throws {
+        var release = try Fixtures.release(2_370_027)
+        release.videos = [
+            video(1, "Brian Eno - Another Green World", 101),
+            video(2, "Brian Eno - Sky Saw (Another Green World)", 206),
+        ]
+        let result = matcher.match(release)
+        XCTAssertNil(result.track(at: 22), "a heading is never a track to match")
+        guard case .autoApproved(let song) = decide(result, 29) else { return XCTFail("\(decide(result, 29))") }
+        XCTAssertEqual(song.url, yt(1))
+        // The album named beside Sky Saw is its heading: the upload is Sky Saw's, not E7's, and not ambiguous.
+        guard case .autoApproved(let skySaw) = decide(result, 23) else { return XCTFail("\(decide(result, 23))") }
+        XCTAssertEqual(skySaw.url, yt(2))
+        let rival = result.track(at: 29)!.candidates.first { $0.url == yt(2) }!
+        XCTAssertNotNil(rival.evidence.signal("names_heading"))
+        XCTAssertLessThan(rival.confidence, policy.storeThreshold)
+    }
+
+    /// 228202 Freddie Hubbard & Ilhan Mimaroglu - Sing Me A Song Of Songmy: two index entries of sub-tracks; the
+    /// uploads are single sub-tracks ("Threnody For Sharon Tate", "Interlude I & Interlude II"), not the parts.
+    /// 374278 Pink Floyd - Atom Heart Mother: the upload of the whole suite is the index entry's.
+    func testAnUploadOfOneSubTrackIsNotTheIndexEntry() throws {
+        let songmy = matcher.match(try Fixtures.release(228_202))
+        for index in [0, 1] {
+            XCTAssertFalse(decide(songmy, index).isAutoApproved)
+        }
+        let threnody = songmy.track(at: 0)!.candidates.first { $0.url.hasSuffix("dR4nMlOQ5xY") }!
+        XCTAssertNotNil(threnody.evidence.signal("part_of_track"))
+        let interludes = songmy.track(at: 1)!.candidates.first { $0.url.hasSuffix("rljqsxDBNpA") }!
+        XCTAssertNotNil(interludes.evidence.signal("part_of_track"))
+
+        let floyd = matcher.match(try Fixtures.release(374_278))
+        guard case .autoApproved(let suite) = decide(floyd, 0) else { return XCTFail("\(decide(floyd, 0))") }
+        XCTAssertTrue(suite.url.hasSuffix("uUHb3cBvWMY"))
+        XCTAssertNil(suite.evidence.signal("part_of_track"))
+    }
+
+    /// 4497821 Dr. John - Dr. John's Gumbo (real tracklist, no lengths): an upload of one song of the Huey Smith
+    /// medley is another version of the entry; an upload titled as the whole medley is the entry's.
+    func testOneSongOfAMedleyIsNotTheMedley() {
+        func gumbo(_ videos: [DiscogsVideo]) -> DiscogsRelease {
+            DiscogsRelease(
+                id: 4_497_821, title: "Dr. John's Gumbo", artists: [DiscogsArtistCredit(name: "Dr. John")],
+                tracklist: [
+                    DiscogsTrack(position: "9", title: "Tipitina  "),
+                    DiscogsTrack(position: "10", title: "Those Lonely Lonely Nights    "),
+                    DiscogsTrack(position: "11",
+                                 title: " Huey Smith Medley: High Blood Pressure/Don't You Just Know It/Well I'll Be John Brown  "),
+                    DiscogsTrack(position: "12", title: " Little Liza Jane "),
+                ],
+                videos: videos)
+        }
+        let one = matcher.match(gumbo([video(1, "Dr. John - High Blood Pressure", 150)]))
+        XCTAssertFalse(decide(one, 2).isAutoApproved)
+        XCTAssertNotNil(one.track(at: 2)!.candidates.first!.evidence.signal("part_of_track"))
+
+        let whole = matcher.match(gumbo([
+            video(2, "Dr. John - Huey Smith Medley (High Blood Pressure / Don't You Just Know It / Well I'll Be John Brown)", 205),
+        ]))
+        guard case .autoApproved(let medley) = decide(whole, 2) else { return XCTFail("\(decide(whole, 2))") }
+        XCTAssertNil(medley.evidence.signal("part_of_track"))
+    }
+
+    /// 121788 Mate Galic - The Original DJ Collection Vol. 1 (format "CD, Mixed"): "Rotor-Type - Be Yourself 1994"
+    /// (5:38) is the single, not the 4:54 segment of the mix; an upload of the segment's length is the segment.
+    func testASinglesUploadIsNotASegmentOfADJMix() throws {
+        var release = try Fixtures.release(121_788)
+        XCTAssertEqual(release.formats.first?.descriptions, ["Mixed"])
+        let mixed = matcher.match(release)
+        XCTAssertFalse(decide(mixed, 3).isAutoApproved)
+        let single = mixed.track(at: 3)!.candidates.first { $0.url.hasSuffix("5mok8ZWoAJs") }!
+        XCTAssertNotNil(single.evidence.signal("mixed_segment"))
+
+        release.videos = [video(1, "Rotor-Type - Be Yourself (Original Mix)", 296)]
+        guard case .autoApproved(let segment) = decide(matcher.match(release), 3) else {
+            return XCTFail("\(decide(matcher.match(release), 3))")
+        }
+        XCTAssertNil(segment.evidence.signal("mixed_segment"))
+    }
 }

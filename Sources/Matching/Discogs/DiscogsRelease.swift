@@ -16,20 +16,24 @@ public struct DiscogsRelease: Codable, Sendable, Hashable {
     public var images: [DiscogsImage]
     public var uri: String?
     public var thumb: String?
+    /// The release's formats (`formats[]`: "Vinyl", "CD"...) with their descriptions ("LP", "Album", "Mixed").
+    public var formats: [DiscogsFormat]
 
     public init(
         id: Int64, title: String, artists: [DiscogsArtistCredit] = [], extraArtists: [DiscogsArtistCredit] = [],
         year: Int? = nil, labels: [DiscogsLabelCredit] = [], genres: [String] = [], styles: [String] = [],
         tracklist: [DiscogsTrack] = [], videos: [DiscogsVideo] = [], images: [DiscogsImage] = [],
-        uri: String? = nil, thumb: String? = nil
+        uri: String? = nil, thumb: String? = nil, formats: [DiscogsFormat] = []
     ) {
         self.id = id; self.title = title; self.artists = artists; self.extraArtists = extraArtists; self.year = year
         self.labels = labels; self.genres = genres; self.styles = styles; self.tracklist = tracklist
         self.videos = videos; self.images = images; self.uri = uri; self.thumb = thumb
+        self.formats = formats
     }
 
     enum CodingKeys: String, CodingKey {
         case id, title, artists, extraartists, year, labels, genres, styles, tracklist, videos, images, uri, thumb
+        case formats
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +51,7 @@ public struct DiscogsRelease: Codable, Sendable, Hashable {
         images = c.lenientArray(DiscogsImage.self, .images)
         uri = c.lenientString(.uri)
         thumb = c.lenientString(.thumb)
+        formats = c.lenientArray(DiscogsFormat.self, .formats)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -64,6 +69,7 @@ public struct DiscogsRelease: Codable, Sendable, Hashable {
         try c.encode(images, forKey: .images)
         try c.encodeIfPresent(uri, forKey: .uri)
         try c.encodeIfPresent(thumb, forKey: .thumb)
+        if !formats.isEmpty { try c.encode(formats, forKey: .formats) }
     }
 
     /// The release artists as Discogs displays them ("A & B", "Various").
@@ -151,12 +157,35 @@ public struct DiscogsLabelCredit: Codable, Sendable, Hashable {
     }
 }
 
+/// One of a release's `formats`: its name ("Vinyl", "CD") and descriptions ("LP", "Album", "Mixed").
+public struct DiscogsFormat: Codable, Sendable, Hashable {
+    public var name: String
+    public var descriptions: [String]
+
+    public init(name: String, descriptions: [String] = []) { self.name = name; self.descriptions = descriptions }
+
+    enum CodingKeys: String, CodingKey { case name, descriptions }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = c.lenientString(.name) ?? ""
+        descriptions = c.lenientArray(String.self, .descriptions)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        if !descriptions.isEmpty { try c.encode(descriptions, forKey: .descriptions) }
+    }
+}
+
 /// One entry of a release's `tracklist`. Its `track_index` is its position in that array (headings included).
 ///
 /// Matching rules: `heading` entries are never matched. An `index` entry (a suite or medley with `sub_tracks`) is
 /// matched as one recording: its title and duration (or the sum of its sub-track durations) describe the whole
 /// piece, because `track_matches` has one row per tracklist entry and a sub-track has no `track_index` of its own.
-/// A video of a single sub-track is therefore not a match for the entry (its duration disagrees).
+/// A video of a single sub-track is therefore not a match for the entry (its duration disagrees, and the matcher's
+/// `part_of_track` signal keeps it from auto-approval).
 public struct DiscogsTrack: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable { case track, heading, index }
 

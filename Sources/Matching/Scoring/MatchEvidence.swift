@@ -22,9 +22,12 @@ public struct MatchEvidence: Codable, Sendable, Hashable {
     public func signal(_ name: String) -> EvidenceSignal? { signals.first { $0.name == name } }
 
     /// Signals that say the video is another version or mix than the track, or does not name the track's own.
-    /// A length well outside the track's (`different_length`) is measured as another edit or take.
+    /// A length well outside the track's (`different_length`) is measured as another edit or take; an upload of one
+    /// part of a medley or suite (`part_of_track`) is not the whole, and on a DJ-mixed release an upload whose length
+    /// does not agree with the segment's (`mixed_segment`) is the single, not the mixed segment.
     public static let versionSignalNames: Set<String> = [
-        "different_version", "different_mix", "version_not_named", "different_length",
+        "different_version", "different_mix", "version_not_named", "different_length", "part_of_track",
+        "mixed_segment",
     ]
 
     /// The signal the matcher adds to every upload of a recording that has several uploads among the candidates.

@@ -53,6 +53,9 @@ struct ReleaseContext: Sendable {
     var copyOf: [Int] = []
     /// The release is a live recording (its title says so): "live" names no other version here.
     var isLive = false
+    /// The release is a DJ mix (a format described "Mixed"): its tracks are segments of one continuous mix, cut in
+    /// and out of their neighbours, so a single's upload is another version unless the lengths agree.
+    var isDJMixed = false
 
     init(_ release: DiscogsRelease) {
         let credited = release.artists.filter { !DiscogsArtistCredit.isVarious($0.name) }
@@ -108,9 +111,26 @@ struct ReleaseContext: Sendable {
         isLive = Set(TextNormalizer.tokens(release.title)).subtracting(allTrackWords).contains("live")
             || (titleWords.contains("alive") && !titleIsASong && !allTrackWords.contains("live"))
         if isLive { versionNeutralTokens.insert("live") }
+        isDJMixed = release.formats.contains { format in
+            format.descriptions.contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "mixed" }
+        }
     }
 
     func explains(_ token: String) -> Bool { sharedTokens.contains(token) }
+
+    /// Another track the video names by its whole title and heading, where this track's title is only that
+    /// heading's words: "Brian Eno - Sky Saw (Another Green World)" names Sky Saw under the heading "Another Green
+    /// World", not the track "Another Green World" that closes the same box set section.
+    func trackNamedWithHeading(video: VideoProfile, besides track: TrackProfile) -> TrackProfile? {
+        let own = Set(track.title.core.filter(TrackMatcher.isSignificantWord))
+        guard !own.isEmpty else { return nil }
+        func present(_ token: String) -> Bool { video.tokens.contains { TokenMatch.similar(token, $0) } }
+        return tracks.first { other in
+            guard other.index != track.index, own.isSubset(of: other.heading) else { return false }
+            let words = other.title.core.filter(TrackMatcher.isSignificantWord)
+            return !words.isEmpty && !words.contains(where: own.contains) && words.allSatisfy(present)
+        }
+    }
 
     /// The tracks (indices into `tracks`) that are copies of track `t`, itself included.
     func copies(of t: Int) -> Set<Int> {
@@ -168,6 +188,14 @@ struct TrackProfile: Sendable {
     var contextTokens: Set<String>
     /// The title's other languages, each as a profile of its own ("Máscaras = Masks": "Masks").
     var translations: [TrackProfile] = []
+    /// The pieces this entry is made of, each as its significant title words: the sub-tracks of an index entry
+    /// (a suite), or the songs of a medley title ("Medley: A / B / C", "Last Rites / Love To Death"). Empty for
+    /// an entry of one piece.
+    var parts: [[String]] = []
+    /// Words of the heading this entry is listed under (a box set's album title, "Another Green World").
+    var heading: Set<String> = []
+    /// The entry is an index (a suite with sub-tracks): its own title names the whole.
+    var isIndex: Bool { track.type == .index }
 
     var label: String { track.position.isEmpty ? "entry \(index)" : track.position }
 
@@ -197,6 +225,8 @@ struct TrackProfile: Sendable {
         context.formUnion(position)
         context.insert(position.joined())
         contextTokens = context
+        parts = Self.parts(of: track)
+        self.heading = heading
         guard withTranslations else { return }
         var languages = track.title.components(separatedBy: " = ").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         // A title in another script is also uploaded romanised ("Компьютер" as "Kompyuter").
@@ -209,6 +239,26 @@ struct TrackProfile: Sendable {
                                     withTranslations: false)
             }
         }
+    }
+}
+
+extension TrackProfile {
+    /// The pieces of an index entry (its sub-tracks) or of a medley title: the title after a "Medley:" lead-in, cut
+    /// at "/". Pieces without a significant word are left out; fewer than two pieces is no medley.
+    static func parts(of track: DiscogsTrack) -> [[String]] {
+        var titles: [String]
+        if track.type == .index {
+            titles = track.subTracks.map(\.title)
+        } else {
+            var title = track.title
+            if let colon = title.range(of: ":"),
+               TextNormalizer.tokens(String(title[..<colon.lowerBound])).contains("medley") {
+                title = String(title[colon.upperBound...])
+            }
+            titles = title.components(separatedBy: "/")
+        }
+        let parts = titles.map { TitleAnalysis($0).core.filter(TrackMatcher.isSignificantWord) }.filter { !$0.isEmpty }
+        return parts.count >= 2 ? parts : []
     }
 }
 

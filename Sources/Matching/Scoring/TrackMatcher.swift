@@ -261,6 +261,10 @@ public struct TrackMatcher: Sendable {
         if context.namesOnlyRelease(video: video, track: track) {
             penalise("names_release", cfg.namesReleaseFactor, "video names the release, not this track")
         }
+        if let other = context.trackNamedWithHeading(video: video, besides: track) {
+            penalise("names_heading", cfg.namesReleaseFactor,
+                     "the video names \(other.label) \"\(other.track.title)\" with its heading, which is this track's title")
+        }
         if let album = fullAlbumReason(video: video, track: track) {
             penalise("full_album", cfg.fullAlbumFactor, album)
         }
@@ -303,6 +307,19 @@ public struct TrackMatcher: Sendable {
                 penalise("version_not_named", strong ? cfg.differentVersionFactor : cfg.unnamedMixFactor,
                          "track is the \(named) version; the video does not say so")
             }
+        }
+        if let part = partOfTrack(video: video, track: track) {
+            // Policy, not score: one song of a medley, or one sub-track of a suite, is not the whole entry; a person
+            // decides.
+            signals.append(EvidenceSignal(name: "part_of_track", value: 1, weight: 0, contribution: 0, detail: part))
+        }
+        if context.isDJMixed, !duration.exact {
+            // A DJ mix cuts its tracks in and out of each other: the single's upload is another version of the mixed
+            // segment unless its length agrees with the segment's.
+            signals.append(EvidenceSignal(
+                name: "mixed_segment", value: 1, weight: 0, contribution: 0,
+                detail: "the release is a DJ mix and the lengths do not agree (\(duration.detail)): "
+                    + "the upload is the single, not the mixed segment"))
         }
         if duration.severe {
             penalise("duration_mismatch", cfg.durationMismatchFactor, duration.detail)
@@ -440,6 +457,20 @@ public struct TrackMatcher: Sendable {
         let detail = "video \(TrackDuration.format(video)) vs track \(TrackDuration.format(track))"
         return Measure(value: exp(-excess * excess), detail: detail, severe: ratio < 0.67 || ratio > 1.5,
                        exact: delta <= configuration.exactLengthSeconds)
+    }
+
+    /// Why the video is one part of a medley or suite rather than the whole entry: it names every word of some
+    /// part and no word of another, and (for an index entry) not the entry's own title. Nil otherwise.
+    func partOfTrack(video: VideoProfile, track: TrackProfile) -> String? {
+        guard !track.parts.isEmpty else { return nil }
+        func present(_ token: String) -> Bool { video.tokens.contains { TokenMatch.similar(token, $0) } }
+        let named = track.parts.filter { $0.allSatisfy(present) }
+        let absent = track.parts.filter { !$0.contains(where: present) }
+        guard !named.isEmpty, !absent.isEmpty else { return nil }
+        if track.isIndex, track.title.core.filter(Self.isSignificantWord).allSatisfy(present) { return nil }
+        return "the video names \(named.count) of the \(track.parts.count) "
+            + (track.isIndex ? "sub-tracks" : "songs of the medley") + " (\"" + named[0].joined(separator: " ")
+            + "\"), not the whole entry"
     }
 
     func fullAlbumReason(video: VideoProfile, track: TrackProfile) -> String? {
