@@ -32,6 +32,8 @@ public protocol RedisClient: AnyObject, Sendable {
     func dbsizeByNode() throws -> [(node: String, keys: Int)]
     /// `INFO` of each master, by node address.
     func infoByNode(sections: [String]) throws -> [(node: String, info: RedisInfo)]
+    /// The connections a keyspace walk visits, one after the other: the server's, or every master's in slot order.
+    func scanNodes() -> [RedisConnection]
     /// True for a cluster.
     var isCluster: Bool { get }
 }
@@ -68,6 +70,8 @@ extension RedisConnection: RedisClient {
     public func infoByNode(sections: [String]) throws -> [(node: String, info: RedisInfo)] {
         [(configuration.endpointDescription, try info(sections: sections))]
     }
+
+    public func scanNodes() -> [RedisConnection] { [self] }
 
     public var isCluster: Bool { false }
 }
@@ -174,6 +178,8 @@ extension RedisCluster: RedisClient {
     public func infoByNode(sections: [String]) throws -> [(node: String, info: RedisInfo)] {
         try forEachMaster { _, connection in try connection.info(sections: sections) }.map { ($0.node.address, $0.result) }
     }
+
+    public func scanNodes() -> [RedisConnection] { masters.map { connection(to: $0) } }
 
     public var isCluster: Bool { true }
 }

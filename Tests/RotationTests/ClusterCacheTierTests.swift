@@ -123,4 +123,41 @@ final class ClusterCacheTierTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(scan.matchKeys, keys.count)
         XCTAssertGreaterThanOrEqual(scan.ttlSpread.underOneHour, keys.count, "TTLs sampled on every master")
     }
+
+    func testBrowseAndClearsWalkEveryMaster() throws {
+        let h = try harness()
+        // Nothing else writes match:* keys on this cluster while the test runs (its other tests remove theirs).
+        let releaseID = Int64.random(in: 1_000_000_000...9_000_000_000)
+        let releaseKeys = (0..<12).map { TrackKey(releaseID: releaseID, trackIndex: $0) }
+        let otherKeys = spreadKeys(48)
+        for key in releaseKeys + otherKeys { try h.redis.set(key.cacheKey, "{}", expireSeconds: 3000) }
+        let all = Set((releaseKeys + otherKeys).map(\.cacheKey))
+        XCTAssertEqual(Set(releaseKeys.map { h.redis.slotMap.master(ofSlot: ClusterSlot.of($0.cacheKey))! }).count, 3)
+
+        // Small steps, so pages end inside a master's walk and at the moves from one master to the next.
+        let browser = CacheKeyBrowser(redis: h.redis, database: h.db, budget: ScanBudget(callsPerStep: 2, countPerCall: 10))
+        var seen: Set<String> = []
+        var cursor: String?
+        var pages = 0
+        repeat {
+            let page = try browser.page(after: cursor, limit: 10)
+            seen.formUnion(page.items.map(\.key))
+            cursor = page.nextCursor
+            pages += 1
+        } while cursor != nil && pages < 1000
+        XCTAssertEqual(seen, all)
+        XCTAssertTrue(pages > 3, "\(pages) pages")
+
+        let clearer = CacheClearer(redis: h.redis, database: h.db, batchSize: 7,
+                                   budget: ScanBudget(callsPerStep: 3, countPerCall: 10))
+        XCTAssertEqual(try clearer.fullDryRun(.allMatches).count, all.count)
+        // A release's keys span the masters: EXISTS and UNLINK grouped by master and slot (no CROSSSLOT).
+        for key in releaseKeys { _ = try insertMatch(h, key, confidence: 0.9, approved: true) }
+        XCTAssertEqual(try clearer.clear(.release(releaseID)).unlinked, releaseKeys.count)
+        XCTAssertEqual(try clearer.clear(.key(otherKeys[0])).unlinked, 1)
+        let everything = try clearer.clear(.allMatches)
+        XCTAssertEqual(everything.unlinked, all.count - releaseKeys.count - 1)
+        XCTAssertEqual(try h.redis.mget(Array(all)), Array(repeating: nil, count: all.count))
+        XCTAssertEqual(try clearer.fullDryRun(.allMatches).count, 0)
+    }
 }
