@@ -75,18 +75,14 @@ public struct KeyspaceScanner: Sendable {
     /// sample shared out until `ttlSampleLimit`); `shouldContinue` lets a background owner stop it early (the
     /// result is then nil).
     public func scan(_ client: any RedisClient, shouldContinue: () -> Bool = { true }) throws -> KeyspaceScanResult? {
-        guard let cluster = client as? RedisCluster else {
-            guard let connection = client as? RedisConnection else {
-                throw RedisError.protocolError("no keyspace scan for \(type(of: client))")
-            }
-            return try scan(connection, shouldContinue: shouldContinue)
-        }
+        let nodes = client.scanNodes()
+        if nodes.count == 1 { return try scan(nodes[0], shouldContinue: shouldContinue) }
         let started = Date()
         var total = KeyspaceScanResult(matchKeys: 0, calls: 0, ttlSpread: TTLSpread(), startedAt: started, completedAt: started)
-        for master in cluster.masters {
+        for node in nodes {
             var perMaster = self
             perMaster.ttlSampleLimit = max(0, ttlSampleLimit - total.ttlSpread.sampled)
-            guard let part = try perMaster.scan(cluster.connection(to: master), shouldContinue: shouldContinue) else {
+            guard let part = try perMaster.scan(node, shouldContinue: shouldContinue) else {
                 return nil
             }
             total.matchKeys += part.matchKeys
