@@ -38,17 +38,24 @@ public final class LocalRedisCluster: @unchecked Sendable {
 
     public func url(port: Int) -> String { "redis://:\(password)@127.0.0.1:\(port)/0" }
 
+    /// Tries again on fresh ports when a node cannot start: a port found free can be taken before the node binds
+    /// it (or its bus port, port + 10000).
     static func start(masters: Int, replicasPerMaster: Int) throws -> LocalRedisCluster {
-        let cluster = try LocalRedisCluster(nodes: masters * (1 + replicasPerMaster))
-        do {
-            try cluster.startNodes()
-            try cluster.create(replicasPerMaster: replicasPerMaster)
-            try cluster.waitUntilHealthy(expectedMasters: masters, replicasPerMaster: replicasPerMaster)
-        } catch {
-            cluster.stop()
-            throw error
+        var attempt = 1
+        while true {
+            let cluster = try LocalRedisCluster(nodes: masters * (1 + replicasPerMaster))
+            do {
+                try cluster.startNodes()
+                try cluster.create(replicasPerMaster: replicasPerMaster)
+                try cluster.waitUntilHealthy(expectedMasters: masters, replicasPerMaster: replicasPerMaster)
+                return cluster
+            } catch {
+                let nodeDied = cluster.lock.withLock { cluster.processes.values.contains { !$0.isRunning } }
+                cluster.stop()
+                guard nodeDied, attempt < 3 else { throw error }
+                attempt += 1
+            }
         }
-        return cluster
     }
 
     private init(nodes: Int) throws {
@@ -81,7 +88,13 @@ public final class LocalRedisCluster: @unchecked Sendable {
     private func startNodes() throws {
         for port in ports { try startNode(port: port) }
         for port in ports {
-            try waitUntil("Redis Cluster node \(port)", port: port) { self.answersPing(port: port) }
+            try waitUntil("Redis Cluster node \(port)", port: port) {
+                // A node that exited (its port taken) will not answer: stop waiting for it.
+                self.answersPing(port: port) || self.lock.withLock { self.processes[port]?.isRunning != true }
+            }
+            guard lock.withLock({ processes[port]?.isRunning == true }) else {
+                throw LocalServerError.notReady("Redis Cluster node \(port)", log: "the node exited (port taken?)")
+            }
         }
     }
 
