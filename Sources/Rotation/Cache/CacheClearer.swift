@@ -72,7 +72,8 @@ public struct CacheClearResult: Codable, Sendable, Equatable {
 /// keyspace with budgeted `SCAN ... COUNT` steps and `UNLINK` each batch. Never `KEYS`, never `FLUSHDB`. Every
 /// long walk takes a `StopSignal`, checked between SCAN calls and between UNLINK batches.
 public struct CacheClearer: Sendable {
-    public let redis: RedisConnection
+    /// One server or a cluster (walks visit every master; UNLINK is grouped by master and slot).
+    public let redis: any RedisClient
     /// Needed for release, store and drift clears.
     public let database: PostgresConnection?
     /// Keys per UNLINK (and per EXISTS pipeline).
@@ -80,7 +81,7 @@ public struct CacheClearer: Sendable {
     public var sampleSize: Int
     public var budget: ScanBudget
 
-    public init(redis: RedisConnection, database: PostgresConnection?, batchSize: Int = 500, sampleSize: Int = 10,
+    public init(redis: any RedisClient, database: PostgresConnection?, batchSize: Int = 500, sampleSize: Int = 10,
                 budget: ScanBudget = .standard) {
         self.redis = redis
         self.database = database
@@ -152,7 +153,7 @@ public struct CacheClearer: Sendable {
     private func walk(_ target: CacheClearTarget, stop: StopSignal?, _ body: ([String], ScanProgress?) throws -> Void) throws {
         switch target {
         case .key(let key):
-            if try redis.exists(key.cacheKey) { try body([key.cacheKey], nil) }
+            if try redis.command(key: key.cacheKey, ["EXISTS", key.cacheKey]).int ?? 0 > 0 { try body([key.cacheKey], nil) }
         case .release(let releaseID):
             try walkExisting(try candidateKeys(releaseCondition: "discogs_id = $1", matchCondition: "release_id = $1", releaseID),
                              stop: stop, body)
@@ -200,7 +201,7 @@ public struct CacheClearer: Sendable {
         for start in stride(from: 0, to: keys.count, by: batchSize) {
             if stop?.isStopRequested == true { return }
             let batch = Array(keys[start..<min(start + batchSize, keys.count)])
-            let replies = try redis.pipeline(batch.map { ["EXISTS", $0] })
+            let replies = try redis.pipeline(routedBy: batch, batch.map { ["EXISTS", $0] })
             let existing = zip(batch, replies).filter { $0.1.int == 1 }.map(\.0)
             if !existing.isEmpty { try body(existing, nil) }
         }
@@ -211,7 +212,7 @@ public struct CacheClearer: Sendable {
         guard let database else { throw CacheClearError.needsDatabase }
         let parsed = keys.compactMap { key in TrackKey(cacheKey: key).map { (key, $0) } }
         guard !parsed.isEmpty else { return [] }
-        let values = try redis.pipeline(parsed.map { ["GET", $0.0] })
+        let values = try redis.pipeline(routedBy: parsed.map(\.0), parsed.map { ["GET", $0.0] })
         let rows = try database.query("""
             SELECT \(TrackMatch.columns) FROM track_matches
             WHERE (release_id, track_index) IN (SELECT * FROM unnest($1::bigint[], $2::integer[]))

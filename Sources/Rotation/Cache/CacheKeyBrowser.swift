@@ -31,11 +31,12 @@ public struct CacheKeyPage: Sendable, Equatable {
 /// comparing them with Postgres in one query. A page spends at most one `ScanBudget` step, so on a keyspace where
 /// `match:*` keys are rare a page may hold few keys or none: the caller shows the progress and asks for more.
 public struct CacheKeyBrowser: Sendable {
-    public let redis: RedisConnection
+    /// One server or a cluster (a page walks the masters in turn).
+    public let redis: any RedisClient
     public let database: PostgresConnection?
     public var budget: ScanBudget
 
-    public init(redis: RedisConnection, database: PostgresConnection?, budget: ScanBudget = .browse) {
+    public init(redis: any RedisClient, database: PostgresConnection?, budget: ScanBudget = .browse) {
         self.redis = redis
         self.database = database
         self.budget = budget
@@ -59,7 +60,8 @@ public struct CacheKeyBrowser: Sendable {
             return CacheKeyPage(items: [], nextCursor: step.position.token, progress: progress, scanCalls: step.calls)
         }
 
-        let replies = try redis.pipeline(keys.flatMap { [["TTL", $0], ["GET", $0]] as [[any RedisArgument]] })
+        let replies = try redis.pipeline(routedBy: keys.flatMap { [$0, $0] },
+                                         keys.flatMap { [["TTL", $0], ["GET", $0]] as [[any RedisArgument]] })
         let drifted = database == nil ? [] : Set(try CacheClearer(redis: redis, database: database).driftedKeys(keys))
         let stores = try storesOfReleases(keys.compactMap { TrackKey(cacheKey: $0)?.releaseID })
         let entries = keys.enumerated().map { index, key -> CacheKeyEntry in

@@ -49,7 +49,7 @@ public struct CacheRepairQueue: Sendable {
     /// Unlinks every queued key, oldest first, in batches; returns how many were repaired. Throws when Redis or
     /// Postgres fails: what was not repaired stays queued (an entry queued again meanwhile stays too).
     @discardableResult
-    public func repair(using redis: RedisConnection, batchSize: Int = 500) throws -> Int {
+    public func repair(using redis: any RedisClient, batchSize: Int = 500) throws -> Int {
         var repaired = 0
         while true {
             let rows = try database.query("""
@@ -75,7 +75,7 @@ public struct CacheRepairQueue: Sendable {
 
     /// Repairs everything it can and says what is left and why: `rotation cache repair`. Never throws for a server
     /// that is down; the report carries the error.
-    public func repairReport(using redis: RedisConnection?) -> CacheRepairReport {
+    public func repairReport(using redis: (any RedisClient)?) -> CacheRepairReport {
         var report = CacheRepairReport()
         if let redis {
             do {
@@ -134,7 +134,7 @@ public final class BackgroundCacheRepair: Sendable {
     /// Repairs pending keys when the interval has passed, something is pending and Redis is not known to be down.
     /// Returns how many keys were repaired (0 when nothing was due); never throws.
     @discardableResult
-    public func runIfDue(database: PostgresConnection, redis: RedisConnection, now: Date = Date()) -> Int {
+    public func runIfDue(database: PostgresConnection, redis: any RedisClient, now: Date = Date()) -> Int {
         let due = lastProbe.withLock { lastProbe in
             if let last = lastProbe, now.timeIntervalSince(last) < interval { return false }
             lastProbe = now

@@ -30,6 +30,16 @@ public struct TTLSpread: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// Adds another sample's buckets (a cluster's masters scanned one after the other).
+    mutating func merge(_ other: TTLSpread) {
+        underOneHour += other.underOneHour
+        oneToSixHours += other.oneToSixHours
+        sixToTwelveHours += other.sixToTwelveHours
+        twelveToTwentyFourHours += other.twelveToTwentyFourHours
+        overTwentyFourHours += other.overTwentyFourHours
+        persistent += other.persistent
+    }
+
     mutating func add(_ ttl: RedisTTL) {
         switch ttl {
         case .missing: break
@@ -61,7 +71,29 @@ public struct KeyspaceScanner: Sendable {
         self.ttlSampleLimit = ttlSampleLimit
     }
 
-    /// One full scan; `shouldContinue` lets a background owner stop it early (the result is then nil).
+    /// One full scan of one server, or of every master of a cluster in turn (a cursor per master; the TTL
+    /// sample shared out until `ttlSampleLimit`); `shouldContinue` lets a background owner stop it early (the
+    /// result is then nil).
+    public func scan(_ client: any RedisClient, shouldContinue: () -> Bool = { true }) throws -> KeyspaceScanResult? {
+        let nodes = client.scanNodes()
+        if nodes.count == 1 { return try scan(nodes[0], shouldContinue: shouldContinue) }
+        let started = Date()
+        var total = KeyspaceScanResult(matchKeys: 0, calls: 0, ttlSpread: TTLSpread(), startedAt: started, completedAt: started)
+        for node in nodes {
+            var perMaster = self
+            perMaster.ttlSampleLimit = max(0, ttlSampleLimit - total.ttlSpread.sampled)
+            guard let part = try perMaster.scan(node, shouldContinue: shouldContinue) else {
+                return nil
+            }
+            total.matchKeys += part.matchKeys
+            total.calls += part.calls
+            total.ttlSpread.merge(part.ttlSpread)
+        }
+        total.completedAt = Date()
+        return total
+    }
+
+    /// One full scan of one server.
     public func scan(_ redis: RedisConnection, shouldContinue: () -> Bool = { true }) throws -> KeyspaceScanResult? {
         let started = Date()
         var cursor: UInt64 = 0

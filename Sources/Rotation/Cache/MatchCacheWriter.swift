@@ -13,7 +13,8 @@ import Synchronization
 /// it can. Repair unlinks the key rather than rewriting it: a delete can never race a newer write into a stale
 /// value, and the next read re-caches from Postgres.
 public final class MatchCacheWriter: Sendable {
-    let redis: RedisConnection?
+    /// One server or a cluster: on a cluster each command goes to its key's master, batches grouped by node.
+    let redis: (any RedisClient)?
     /// Where repairs are recorded; nil for the worker, which names its own connection with each batch.
     let database: PostgresConnection?
     /// Seconds a written key lives.
@@ -32,7 +33,7 @@ public final class MatchCacheWriter: Sendable {
 
     private let repairState = Mutex(RepairState())
 
-    init(database: PostgresConnection?, redis: RedisConnection?, ttl: Int, readOnly: Bool) {
+    init(database: PostgresConnection?, redis: (any RedisClient)?, ttl: Int, readOnly: Bool) {
         self.database = database
         self.redis = redis
         self.ttl = max(1, ttl)
@@ -40,7 +41,7 @@ public final class MatchCacheWriter: Sendable {
     }
 
     /// The worker's writer: keys whose write failed are recorded on the connection given to `write(_:repairs:)`.
-    public convenience init(redis: RedisConnection, ttlSeconds: Int) {
+    public convenience init(redis: any RedisClient, ttlSeconds: Int) {
         self.init(database: nil, redis: redis, ttl: ttlSeconds, readOnly: false)
     }
 
@@ -54,8 +55,8 @@ public final class MatchCacheWriter: Sendable {
         return arguments
     }
 
-    private func unlinkCommand(_ keys: [TrackKey]) -> [any RedisArgument] {
-        ["UNLINK"] + keys.map { $0.cacheKey as any RedisArgument }
+    private func unlinkCommand(_ key: TrackKey) -> [any RedisArgument] {
+        ["UNLINK", key.cacheKey]
     }
 
     // MARK: Writing
@@ -63,7 +64,10 @@ public final class MatchCacheWriter: Sendable {
     /// Makes the cache agree with `row` (nil: no row) for `key`: a review action's write-through.
     func apply(_ key: TrackKey, row: TrackMatch?) -> CacheWriteResult {
         guard !readOnly, let redis else { return .skipped }
-        guard send(row.map { setCommand($0) } ?? unlinkCommand([key]), for: [key], on: redis) else { return .repairQueued }
+        let sent = send(for: [key], on: redis) { redis in
+            if let row { try redis.command(key: key.cacheKey, setCommand(row)) } else { try redis.unlink([key.cacheKey]) }
+        }
+        guard sent else { return .repairQueued }
         return row == nil ? .unlinked : .written
     }
 
@@ -72,7 +76,7 @@ public final class MatchCacheWriter: Sendable {
     /// made, so nothing needs repair.
     func recache(_ row: TrackMatch, overwrite: Bool) {
         guard !readOnly, let redis, !backoff.shouldSkip else { return }
-        _ = send(setCommand(row, onlyIfAbsent: !overwrite), for: [row.key], on: redis)
+        _ = send(for: [row.key], on: redis) { try $0.command(key: row.key.cacheKey, setCommand(row, onlyIfAbsent: !overwrite)) }
     }
 
     /// Unlinks many keys in batches, reporting `(done, total)` after each; keys left when Redis fails are queued.
@@ -82,7 +86,7 @@ public final class MatchCacheWriter: Sendable {
         var done = 0
         while done < keys.count {
             let batch = Array(keys[done..<min(done + batchSize, keys.count)])
-            guard send(unlinkCommand(batch), for: batch, on: redis) else {
+            guard send(for: batch, on: redis, { try $0.unlink(batch.map(\.cacheKey)) }) else {
                 queueRepair(Array(keys[(done + batch.count)...]), reason: "Redis unavailable")
                 return .repairQueued
             }
@@ -115,18 +119,19 @@ public final class MatchCacheWriter: Sendable {
     @discardableResult
     public func write(_ rows: [TrackMatch], repairs: PostgresConnection? = nil) -> [String] {
         guard !rows.isEmpty, let redis else { return [] }
-        let commands = rows.map { $0.approved ? setCommand($0) : unlinkCommand([$0.key]) }
+        let commands = rows.map { $0.approved ? setCommand($0) : unlinkCommand($0.key) }
         return sendPipeline(commands, for: rows.map(\.key), on: redis, repairsOn: repairs).map(\.cacheKey)
     }
 
-    /// Sends one command for `keys`; false when it failed (the failure rule applied).
-    private func send(_ command: [any RedisArgument], for keys: [TrackKey], on redis: RedisConnection) -> Bool {
+    /// Runs `body` (one command, or one UNLINK of many keys) for `keys`; false when it failed (the failure rule
+    /// applied).
+    private func send(for keys: [TrackKey], on redis: any RedisClient, _ body: (any RedisClient) throws -> Void) -> Bool {
         guard !backoff.shouldSkip else {
             queueRepair(keys, reason: "Redis unavailable")
             return false
         }
         do {
-            try redis.command(command)
+            try body(redis)
             backoff.recordSuccess()
             return true
         } catch {
@@ -137,14 +142,14 @@ public final class MatchCacheWriter: Sendable {
 
     /// Sends `commands` (one per key) in one pipeline; returns the keys whose command failed (the failure rule
     /// applied to them).
-    private func sendPipeline(_ commands: [[any RedisArgument]], for keys: [TrackKey], on redis: RedisConnection,
+    private func sendPipeline(_ commands: [[any RedisArgument]], for keys: [TrackKey], on redis: any RedisClient,
                               repairsOn database: PostgresConnection? = nil) -> [TrackKey] {
         guard !backoff.shouldSkip else {
             queueRepair(keys, reason: "Redis unavailable", on: database)
             return keys
         }
         do {
-            let replies = try redis.pipeline(commands)
+            let replies = try redis.pipeline(routedBy: keys.map(\.cacheKey), commands)
             backoff.recordSuccess()
             let failed = zip(keys, replies).filter { $0.1.errorMessage != nil }
             if let reply = failed.first?.1.errorMessage {

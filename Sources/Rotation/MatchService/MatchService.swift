@@ -10,7 +10,8 @@ import Synchronization
 /// run them off the UI thread.
 public final class MatchService: Sendable {
     public let database: PostgresConnection
-    public let redis: RedisConnection?
+    /// One server or a cluster (`RedisClient`); nil runs without a cache.
+    public let redis: (any RedisClient)?
     public let readOnly: Bool
     /// The service's own `match:*` hits and misses, for the cache pane.
     public let counters = MatchCacheCounters()
@@ -22,7 +23,7 @@ public final class MatchService: Sendable {
 
     /// `redis` nil runs without a cache (reads go to Postgres, nothing is written to Redis).
     public init(
-        database: PostgresConnection, redis: RedisConnection?, cacheTTL: Int = 86_400, readOnly: Bool = false,
+        database: PostgresConnection, redis: (any RedisClient)?, cacheTTL: Int = 86_400, readOnly: Bool = false,
         computer: (any TrackMatchComputing)? = nil
     ) {
         self.database = database

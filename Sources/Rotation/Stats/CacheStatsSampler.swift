@@ -3,10 +3,11 @@ import Redis
 import Synchronization
 
 /// Samples cache statistics with O(1) commands (`INFO`, `DBSIZE`) and keeps a throttled background `SCAN` of the
-/// `match:*` keys for what needs one (key count, TTL spread), on its own connection. Never `KEYS`.
+/// `match:*` keys for what needs one (key count, TTL spread), on its own connection. Never `KEYS`. On a cluster
+/// the figures are the masters' summed (`RedisInfo.summed`) and the scan walks every master.
 public final class CacheStatsSampler: Sendable {
-    private let redis: RedisConnection
-    private let scanRedis: RedisConnection
+    private let redis: any RedisClient
+    private let scanRedis: any RedisClient
     private let counters: MatchCacheCounters?
     private let scanner: KeyspaceScanner
     /// Minimum seconds between the starts of two background scans.
@@ -24,11 +25,12 @@ public final class CacheStatsSampler: Sendable {
     private let progress = Mutex(Progress())
 
     public init(
-        redis: RedisConnection, counters: MatchCacheCounters? = nil, scanner: KeyspaceScanner = KeyspaceScanner(),
+        redis: any RedisClient, counters: MatchCacheCounters? = nil, scanner: KeyspaceScanner = KeyspaceScanner(),
         scanInterval: TimeInterval = 60
     ) {
         self.redis = redis
-        self.scanRedis = RedisConnection(configuration: redis.configuration)
+        // One server: a connection of its own for the scan. A cluster's node connections serve both.
+        self.scanRedis = (redis as? RedisConnection).map { RedisConnection(configuration: $0.configuration) } ?? redis
         self.counters = counters
         self.scanner = scanner
         self.scanInterval = scanInterval
@@ -47,9 +49,7 @@ public final class CacheStatsSampler: Sendable {
     /// than `scanInterval` (pass `startScan: false` to only read).
     public func sample(startScan: Bool = true) throws -> CacheStats {
         // Only the sections the pane reads (Redis 7 takes several at once); older servers get the default set.
-        let info: RedisInfo
-        if let sections = try? redis.info(sections: ["server", "memory", "stats", "keyspace"]) { info = sections } else { info = try redis.info() }
-        let totalKeys = try redis.dbsize()
+        let (info, totalKeys) = try serverFigures()
         let hits = info.keyspaceHits ?? 0
         let misses = info.keyspaceMisses ?? 0
         let (windowRate, scan) = progress.withLock { progress -> (Double?, KeyspaceScanResult?) in
@@ -70,6 +70,17 @@ public final class CacheStatsSampler: Sendable {
             evictedKeys: info.evictedKeys, expiredKeys: info.expiredKeys, opsPerSecond: info.instantaneousOpsPerSec,
             serverHitRate: windowRate, serverHitRateLifetime: info.keyspaceHitRatio, service: counters?.snapshot,
             redisVersion: info.version)
+    }
+
+    /// `INFO` and `DBSIZE`: the server's, or the sum over a cluster's masters.
+    private func serverFigures() throws -> (RedisInfo, Int) {
+        let sections = ["server", "memory", "stats", "keyspace"]
+        guard let single = redis as? RedisConnection else {
+            return (RedisInfo.summed(try redis.infoByNode(sections: sections).map(\.info)), try redis.totalKeys())
+        }
+        let info: RedisInfo
+        if let answered = try? single.info(sections: sections) { info = answered } else { info = try single.info() }
+        return (info, try single.dbsize())
     }
 
     /// Runs a scan now on the calling thread (the CLI), and keeps it as the latest.

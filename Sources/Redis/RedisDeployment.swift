@@ -1,0 +1,57 @@
+/// Opens the right client for `REDIS_URL`: it may name one server or any node(s) of a cluster, comma-separated
+/// (`redis://:pw@10.0.0.1:7000,redis://10.0.0.2:7000`; later URLs without a password take the first one's).
+/// The first node that answers says which: `INFO cluster` with `cluster_enabled:1` means a cluster.
+public enum RedisDeployment {
+    /// Parses the comma-separated URLs; the first gives the password, user and database to the others.
+    public static func configurations(
+        url: String, connectTimeout: Duration = RedisConfiguration.defaultTimeout,
+        commandTimeout: Duration = RedisConfiguration.defaultTimeout
+    ) throws -> [RedisConfiguration] {
+        let parts = url.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else { throw RedisError.invalidConfiguration("the URL is empty; expected redis://host:port") }
+        var configurations: [RedisConfiguration] = []
+        for (index, part) in parts.enumerated() {
+            do {
+                var configuration = try RedisConfiguration(
+                    url: part, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
+                if let first = configurations.first, configuration.password == nil {
+                    configuration.password = first.password
+                    configuration.username = first.username
+                }
+                configurations.append(configuration)
+            } catch RedisError.invalidConfiguration(let message) {
+                throw RedisError.invalidConfiguration(parts.count > 1 ? "URL \(index + 1): \(message)" : message)
+            }
+        }
+        return configurations
+    }
+
+    /// Connects to the first configuration that answers and returns a `RedisConnection` for a single server or
+    /// a `RedisCluster` (seeded with every configuration) for a cluster.
+    public static func connect(_ configurations: [RedisConfiguration]) throws -> any RedisClient {
+        var lastError: Error = RedisError.invalidConfiguration("no Redis URL given")
+        for (index, configuration) in configurations.enumerated() {
+            let connection = RedisConnection(configuration: configuration)
+            let info: RedisInfo
+            do {
+                info = try connection.info(section: "cluster")
+            } catch let error as RedisError where error.isConnectionProblem {
+                lastError = error
+                continue
+            }
+            guard info.integer("cluster_enabled") == 1 else { return connection }
+            connection.close()
+            let others = configurations.indices.filter { $0 != index }.compactMap { other -> ClusterNode? in
+                guard case .tcp(let host, let port) = configurations[other].endpoint else { return nil }
+                return ClusterNode(host: host, port: port)
+            }
+            return try RedisCluster(configuration: configuration, otherSeeds: others)
+        }
+        throw lastError
+    }
+
+    /// `configurations(url:)` then `connect(_:)`.
+    public static func connect(url: String) throws -> any RedisClient {
+        try connect(configurations(url: url))
+    }
+}
