@@ -159,6 +159,7 @@ public final class PostgresConnection: @unchecked Sendable {
                              nil, nil, 0)
             }
         }
+        defer { if channels.isEmpty { discardNotifications(conn) } }
         return try consume(result, connection: conn)
     }
 
@@ -365,6 +366,12 @@ public final class PostgresConnection: @unchecked Sendable {
             pending = drainNotifications(conn)
         }
         return pending
+    }
+
+    /// Frees notifications nobody listens for here: through a pooler, a server connection another client left
+    /// listening hands them to whoever holds it, and libpq would keep them for as long as the connection lives.
+    private func discardNotifications(_ conn: OpaquePointer) {
+        while let notify = PQnotifies(conn) { PQfreemem(notify) }
     }
 
     private func drainNotifications(_ conn: OpaquePointer) -> [PostgresNotification] {

@@ -186,13 +186,20 @@ public final class ChangeFeed: Sendable {
     /// shows it delivers, else on `listenConfiguration`, else a connection to poll with.
     private func openConnection() throws -> (PostgresConnection, ChangeFeedMode) {
         let opened = try PostgresConnection(configuration)
-        try opened.listen(Self.channel)
-        if try ChangeFeedProbe.notificationsArrive(on: opened, configuration: configuration, timeout: probeTimeout,
-                                                     others: deliver) {
-            return (opened, .listening)
+        let reason: String
+        if opened.sessionOptionsApplied {
+            try opened.listen(Self.channel)
+            if try ChangeFeedProbe.notificationsArrive(on: opened, configuration: configuration, timeout: probeTimeout,
+                                                         others: deliver) {
+                return (opened, .listening)
+            }
+            try opened.unlisten(Self.channel)
+            reason = "LISTEN through DATABASE_URL gets no notifications (a pooler in transaction mode?)"
+        } else {
+            // A known pooler: no LISTEN through it at all, which would stay behind on a pooled server connection
+            // and push every change to whichever client holds that connection next.
+            reason = "DATABASE_URL goes through a pooler (it refused the session's startup options), where LISTEN gets nothing"
         }
-        try opened.unlisten(Self.channel)
-        let reason = "LISTEN through DATABASE_URL gets no notifications (a pooler in transaction mode?)"
         guard let listenConfiguration else {
             return (opened, .polling(interval: changePollInterval, reason: reason))
         }
