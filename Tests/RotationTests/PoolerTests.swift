@@ -142,3 +142,11 @@ final class PoolerTests: XCTestCase {
         XCTAssertEqual(feed.mode, .listening)
     }
 }
+
+extension PoolerTests {
+    func testTheGrantsSayReadOnlyThroughThePooler() throws {
+        let (_, pooled) = try freshDatabase()
+        XCTAssertTrue(try DatabaseGrants.read(from: PostgresConnection(PostgresConfiguration(pooled, readOnly: true))).readOnly)
+        XCTAssertFalse(try DatabaseGrants.read(from: PostgresConnection(PostgresConfiguration(pooled))).readOnly)
+    }
+}
