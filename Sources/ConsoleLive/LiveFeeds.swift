@@ -53,7 +53,8 @@ public final class LiveFeeds: Sendable {
             state.threads = [
                 loop("health", every: state.healthInterval) { [settings, inbox] in
                     let report = HealthCheck.run(settings: settings, timeoutSeconds: 2)
-                    inbox.post(.healthChanged(HealthSnapshot(postgres: TierStatus(report.postgres), redis: TierStatus(report.redis))))
+                    inbox.post(.healthChanged(HealthSnapshot(postgres: TierStatus(report.postgres), redis: TierStatus(report.redis),
+                                                             replica: report.replica?.summary)))
                 },
                 loop("cache stats", every: state.statsInterval, body: cacheStatsStep()),
                 loop("queue stats", every: state.statsInterval, body: queueStatsStep()),
@@ -63,7 +64,7 @@ public final class LiveFeeds: Sendable {
                 state.threads.append(loop("cache repair", every: state.statsInterval, body: cacheRepairStep()))
             }
             if let url = settings.databaseURL {
-                let feed = ChangeFeed(url: url)
+                let feed = ChangeFeed(url: url, listenURL: settings.databaseListenURL)
                 _ = feed.subscribe { [weak self] event in self?.receive(event) }
                 state.feed = feed
                 // start() waits for the first LISTEN, up to the connect timeout when Postgres is unreachable: never
@@ -119,7 +120,8 @@ public final class LiveFeeds: Sendable {
 
     private func queueStatsStep() -> @Sendable () -> Void {
         let database = LazyResource<PostgresConnection> { [settings] in
-            guard let url = settings.databaseURL else { throw PostgresError(.connectionFailed, message: "DATABASE_URL is not set") }
+            // The pane's counts are stats: the replica answers them when there is one.
+            guard let url = settings.databaseReadURL ?? settings.databaseURL else { throw PostgresError(.connectionFailed, message: "DATABASE_URL is not set") }
             return try PostgresConnection(PostgresConfiguration(url, connectTimeout: 2, applicationName: "rotation queue pane", readOnly: true))
         }
         return { [inbox] in
@@ -156,6 +158,8 @@ public final class LiveFeeds: Sendable {
                 state.changes.insert(.everything)
             case .disconnected:
                 break  // the health pane reports the outage
+            case .mode(let mode):
+                if let note = mode.note { inbox.post(.liveUpdatesDegraded(note)) }
             }
         }
     }

@@ -16,7 +16,10 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
     /// A program and its arguments that play a URL (`mpv --no-video`); the URL is appended as one argument.
     public let playerCommand: [String]?
 
+    /// The primary (DATABASE_URL): writes the queue's actions make, and re-reads after every write.
     private let reads: LazyResource<PostgresConnection>
+    /// Lists, pages and stats: the replica (DATABASE_READ_URL) when there is one and it has this console's writes.
+    private let routing: ReplicaReadRouting
     private let writes: LazyResource<ReviewActions>
     private let cacheRedis: RedisConnection?
     private let stops = RequestStopSignals()
@@ -29,6 +32,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
             guard let url = settings.databaseURL else { throw ReviewError.databaseUnavailable("DATABASE_URL is not set") }
             return try PostgresConnection(PostgresConfiguration(url, applicationName: "rotation console", readOnly: settings.readOnly))
         }
+        routing = ReplicaReadRouting(primary: reads, replicaURL: settings.databaseReadURL)
         writes = LazyResource { ReviewActions(service: try MatchService(settings: settings)) }
         cacheRedis = try? settings.redisURL.map { try RedisConnection(url: $0) }
     }
@@ -67,9 +71,10 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
 
         case .undo(let id):
             let outcome = try writes.get().undo(reviewer: reviewer)
+            routing.wrote()
             var rows: [TrackRow] = []
             if let key = outcome.key {
-                rows = try trackRows(of: key.releaseID).filter { $0.index == key.trackIndex }
+                rows = try trackRows(of: key.releaseID, fromPrimary: true).filter { $0.index == key.trackIndex }
             }
             let what = outcome.key.map { " on \($0)" } ?? ""
             events.post(.reviewApplied(id, rows, summary: "Undone: the last decision\(what) is reversed"))
@@ -86,7 +91,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
             let stop = stops.signal(for: id)
             let page: CacheKeyPage
             do {
-                page = try CacheKeyBrowser(redis: redis, database: try? reads.get()).page(after: after, stop: stop)
+                page = try CacheKeyBrowser(redis: redis, database: try? routing.connection()).page(after: after, stop: stop)
             } catch let error as PostgresError where error.isConnectionProblem {
                 // Postgres went away after it had been reached: the keys without stores and drift, not nothing.
                 page = try CacheKeyBrowser(redis: redis, database: nil).page(after: after, stop: stop)
@@ -111,7 +116,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
                                        : .cacheClearFinished(id, cleared: result.unlinked))
 
         case .loadQueue(let id, let filter, _):
-            events.post(.queueRowsLoaded(id, try queueRows(filter)))
+            events.post(.queueRowsLoaded(id, try queueRows(filter, from: try routing.connection())))
 
         case .requeue(let id, let jobIDs):
             let queue = ProcessingQueue(connection: try reads.get())
@@ -122,15 +127,17 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
                 changed += outcome.requeued
                 elsewhere += outcome.processingElsewhere
             }
+            routing.wrote()
             let left = elsewhere == 0 ? "" : "; \(elsewhere) left to another processor (the web app), still within the stuck limit"
-            events.post(.queueRowsChanged(id, try queueRows(.attention),
+            events.post(.queueRowsChanged(id, try queueRows(.attention, from: try reads.get()),
                                           summary: "Requeued \(changed) job\(changed == 1 ? "" : "s")" + left))
 
         case .bumpPriority(let id, let jobIDs):
             let queue = ProcessingQueue(connection: try reads.get())
             var changed = 0
             for release in try queue.releases(ofJobs: jobIDs) { changed += try queue.bump(release: release) }
-            events.post(.queueRowsChanged(id, try queueRows(.queued), summary: "Raised the priority of \(changed) job\(changed == 1 ? "" : "s")"))
+            routing.wrote()
+            events.post(.queueRowsChanged(id, try queueRows(.queued, from: try reads.get()), summary: "Raised the priority of \(changed) job\(changed == 1 ? "" : "s")"))
 
         case .cancel(let id):
             stops.signal(for: id).requestStop()
@@ -192,12 +199,13 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
         }
         // Answer with the rows as they are now, read back once per release. Postgres may have gone away during
         // the batch: the report of what was applied matters more than the fresh rows.
+        if !applied.isEmpty { routing.wrote() }
         var rows: [TrackRow] = []
         var rereadProblem: String?
         do {
             for releaseID in Set(applied.map(\.releaseID)).sorted() {
                 let wanted = Set(applied.filter { $0.releaseID == releaseID }.map(\.trackIndex))
-                rows += try trackRows(of: releaseID).filter { wanted.contains($0.index) }
+                rows += try trackRows(of: releaseID, fromPrimary: true).filter { wanted.contains($0.index) }
             }
         } catch where command.targets.count > 1 {
             rereadProblem = Self.firstLine(of: error)
@@ -250,10 +258,12 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
 
     // MARK: Helpers
 
-    private func queries() throws -> ReviewQueries { ReviewQueries(database: try reads.get()) }
+    /// The console's queries on the replica when it may answer, else on the primary.
+    private func queries() throws -> ReviewQueries { ReviewQueries(database: try routing.connection()) }
 
-    private func trackRows(of releaseID: Int64) throws -> [TrackRow] {
-        let detail = try queries().release(releaseID)
+    /// A release's tracks; `fromPrimary` for the re-read after a write, which must see it.
+    private func trackRows(of releaseID: Int64, fromPrimary: Bool = false) throws -> [TrackRow] {
+        let detail = try (fromPrimary ? ReviewQueries(database: try reads.get()) : queries()).release(releaseID)
         return detail.tracks.compactMap { TrackRow($0, titleSource: detail.titleSource) }
     }
 
@@ -264,8 +274,8 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
 
     private func clearer() throws -> CacheClearer { CacheClearer(redis: try redis(), database: try? reads.get()) }
 
-    private func queueRows(_ filter: QueueFilter) throws -> [QueueJobRow] {
-        let queue = ProcessingQueue(connection: try reads.get())
+    private func queueRows(_ filter: QueueFilter, from database: PostgresConnection) throws -> [QueueJobRow] {
+        let queue = ProcessingQueue(connection: database)
         let now = Date()
         switch filter {
         case .attention:

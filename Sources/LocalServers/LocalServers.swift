@@ -25,7 +25,7 @@ public final class LocalServers: Sendable {
     /// The password of the `rotation` superuser, for clients that build their own conninfo (the URLs carry it).
     public var postgresPassword: String { servers.withLock { $0.postgresPassword } }
 
-    private let binaries: ServerBinaries
+    let binaries: ServerBinaries
     private let watchdog: Process
 
     /// The servers' processes, ports and secrets. Held while a server starts or stops, so starts and stops are
@@ -43,6 +43,16 @@ public final class LocalServers: Sendable {
     }
 
     private let servers = Mutex(Servers())
+    /// Servers of the other shapes started beside these (a replica, a pooler: LocalServers+Replica.swift,
+    /// +PgBouncer.swift); stopped first, newest first.
+    let attachedServers = Mutex<[AttachedServer]>([])
+    struct AttachedServer {
+        var name: String
+        var process: Process
+        /// The signal that stops it cleanly.
+        var signal: Int32
+        var url: String
+    }
 
     private static let runsAsRoot = getuid() == 0
     private static let unprivilegedUser = "postgres"
@@ -95,8 +105,8 @@ public final class LocalServers: Sendable {
 
     // MARK: Postgres
 
-    private var postgresData: URL { directory.appendingPathComponent("postgres") }
-    private var postgresSockets: URL { directory.appendingPathComponent("postgres-sockets") }
+    var postgresData: URL { directory.appendingPathComponent("postgres") }
+    var postgresSockets: URL { directory.appendingPathComponent("postgres-sockets") }
 
     /// Where Postgres also listens on a Unix socket (mode 0700 directory, password required there too), and its
     /// port, which names the socket file.
@@ -165,6 +175,8 @@ public final class LocalServers: Sendable {
             local all all scram-sha-256
             \(postgresHostRuleKeyword) all all 127.0.0.1/32 scram-sha-256
             \(postgresHostRuleKeyword) all all ::1/128 scram-sha-256
+            local replication all scram-sha-256
+            \(postgresHostRuleKeyword) replication all 127.0.0.1/32 scram-sha-256
 
             """
         let file = postgresData.appendingPathComponent("pg_hba.conf")
@@ -252,6 +264,10 @@ public final class LocalServers: Sendable {
             return false
         }
         if alreadyStopped { return }
+        for attached in attachedServers.withLock({ list in defer { list.removeAll() }; return list }).reversed() {
+            Self.terminate(attached.process, signal: attached.signal)
+            ServerWatchdog.forget(name: attached.name, in: directory)
+        }
         stopPostgres()
         stopRedis()
         watchdog.terminate()
@@ -298,7 +314,7 @@ public final class LocalServers: Sendable {
     }
 
     /// Writes a secret readable by its owner only (the Postgres user, once handed over).
-    private static func writePrivately(_ text: String, to url: URL) throws {
+    static func writePrivately(_ text: String, to url: URL) throws {
         try? FileManager.default.removeItem(at: url)
         guard FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8),
                                              attributes: [.posixPermissions: 0o600]) else {
@@ -310,7 +326,7 @@ public final class LocalServers: Sendable {
         (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined()
     }
 
-    private func giveToServerUser(_ urls: URL...) throws {
+    func giveToServerUser(_ urls: URL...) throws {
         guard Self.runsAsRoot else { return }
         for url in urls {
             try run(URL(fileURLWithPath: "/bin/chown"), ["-R", "\(Self.unprivilegedUser):", url.path],
@@ -318,7 +334,7 @@ public final class LocalServers: Sendable {
         }
     }
 
-    private func command(_ executable: URL, _ arguments: [String], asServerUser: Bool) -> (URL, [String]) {
+    func command(_ executable: URL, _ arguments: [String], asServerUser: Bool) -> (URL, [String]) {
         guard asServerUser && Self.runsAsRoot else { return (executable, arguments) }
         // setpriv execs in place (no extra process), so the pid we hold is the server's own.
         return (URL(fileURLWithPath: "/usr/bin/setpriv"),
@@ -326,7 +342,7 @@ public final class LocalServers: Sendable {
                  executable.path] + arguments)
     }
 
-    private func launch(_ executable: URL, _ arguments: [String], log: URL, asServerUser: Bool) throws -> Process {
+    func launch(_ executable: URL, _ arguments: [String], log: URL, asServerUser: Bool) throws -> Process {
         let (exe, args) = command(executable, arguments, asServerUser: asServerUser)
         // Logs are for us alone, like everything in the directory.
         _ = FileManager.default.createFile(atPath: log.path, contents: nil, attributes: [.posixPermissions: 0o600])
@@ -355,7 +371,7 @@ public final class LocalServers: Sendable {
     }
 
     @discardableResult
-    private func capture(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+    func capture(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -380,7 +396,7 @@ public final class LocalServers: Sendable {
         (try? capture(executable, arguments)) != nil
     }
 
-    private func waitUntilReady(_ name: String, process: Process, log: URL, probe: () -> Bool) throws {
+    func waitUntilReady(_ name: String, process: Process, log: URL, probe: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if !process.isRunning { break }
@@ -392,7 +408,7 @@ public final class LocalServers: Sendable {
         throw LocalServerError.notReady(name, log: tail)
     }
 
-    private static func terminate(_ process: Process, signal: Int32) {
+    static func terminate(_ process: Process, signal: Int32) {
         guard process.isRunning else { return }
         kill(process.processIdentifier, signal)
         let deadline = Date().addingTimeInterval(15)

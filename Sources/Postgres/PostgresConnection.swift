@@ -14,6 +14,10 @@ public final class PostgresConnection: @unchecked Sendable {
     private var transactionDepth = 0
     /// How many times this object has (re)connected; a change means notifications may have been missed.
     public private(set) var generation = 0
+    /// False when the session settings sent at connect (`options`: time zone, statement timeout, read-only) were
+    /// refused or dropped, as a pooler such as PgBouncer does: then they are applied to every transaction instead,
+    /// and a statement outside one runs in its own (read-only when configured). See PostgresPooling.swift.
+    public private(set) var sessionOptionsApplied = true
 
     public init(_ configuration: PostgresConfiguration) throws {
         self.configuration = configuration
@@ -60,6 +64,19 @@ public final class PostgresConnection: @unchecked Sendable {
     private func connect() throws {
         if let connection { PQfinish(connection) }
         connection = nil
+        do {
+            try open(sendingOptions: sessionOptionsApplied)
+        } catch let error as PostgresError where sessionOptionsApplied && Self.refusesStartupOptions(error) {
+            try open(sendingOptions: false)
+            sessionOptionsApplied = false
+        }
+        if sessionOptionsApplied, try !optionsTookEffect() { sessionOptionsApplied = false }
+        for channel in channels {
+            _ = try execute("LISTEN \(quoteIdentifier(channel))", [])
+        }
+    }
+
+    private func open(sendingOptions: Bool) throws {
         var options = "-c TimeZone=UTC -c DateStyle=ISO -c client_min_messages=warning"
         if let timeout = configuration.statementTimeout { options += " -c statement_timeout=\(timeout)" }
         if configuration.readOnly { options += " -c default_transaction_read_only=on" }
@@ -74,9 +91,8 @@ public final class PostgresConnection: @unchecked Sendable {
             ("connect_timeout", String(configuration.connectTimeout)),
             ("application_name", configuration.applicationName),
             ("client_encoding", "UTF8"),
-            ("options", options),
             ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3"),
-        ]
+        ] + (sendingOptions ? [("options", options)] : [])
         let keywords = parameters.map { strdup($0.0) } + [nil]
         let values = parameters.map { strdup($0.1) } + [nil]
         defer {
@@ -98,12 +114,9 @@ public final class PostgresConnection: @unchecked Sendable {
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
         connection = conn
         generation += 1
-        for channel in channels {
-            _ = try execute("LISTEN \(quoteIdentifier(channel))", [])
-        }
     }
 
-    private func ensureConnected() throws -> OpaquePointer {
+    func ensureConnected() throws -> OpaquePointer {
         if let connection, PQstatus(connection) == CONNECTION_OK { return connection }
         if transactionDepth > 0 {
             throw PostgresError(.connectionLost, message: "the connection was lost inside a transaction")
@@ -119,6 +132,9 @@ public final class PostgresConnection: @unchecked Sendable {
     @discardableResult
     public func query(_ sql: String, parameters: [any PostgresEncodable] = []) throws -> PostgresResult {
         lock.lock(); defer { lock.unlock() }
+        if transactionDepth == 0 && needsTransactionForSettings {
+            return try transaction { _ in try execute(sql, parameters) }
+        }
         return try execute(sql, parameters)
     }
 
@@ -128,7 +144,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     @discardableResult
-    private func execute(_ sql: String, _ parameters: [any PostgresEncodable]) throws -> PostgresResult {
+    func execute(_ sql: String, _ parameters: [any PostgresEncodable]) throws -> PostgresResult {
         let conn = try ensureConnected()
         var texts: [UnsafeMutablePointer<CChar>?] = []
         texts.reserveCapacity(parameters.count)
@@ -150,6 +166,7 @@ public final class PostgresConnection: @unchecked Sendable {
                              nil, nil, 0)
             }
         }
+        defer { if channels.isEmpty { discardNotifications(conn) } }
         return try consume(result, connection: conn)
     }
 
@@ -228,6 +245,9 @@ public final class PostgresConnection: @unchecked Sendable {
     /// itself ships, never for text from users or servers.
     public func executeScript(_ sql: String) throws {
         lock.lock(); defer { lock.unlock() }
+        if transactionDepth == 0 && needsTransactionForSettings {
+            return try transaction { _ in try executeScript(sql) }
+        }
         let conn = try ensureConnected()
         _ = try consume(PQexec(conn, sql), connection: conn)
     }
@@ -244,12 +264,13 @@ public final class PostgresConnection: @unchecked Sendable {
         let depth = transactionDepth
         let savepoint = "rotation_sp_\(depth)"
         if depth == 0 {
-            try execute(isolation.map { "BEGIN ISOLATION LEVEL \($0)" } ?? "BEGIN", [])
+            try execute(beginStatement(isolation: isolation), [])
         } else {
             try execute("SAVEPOINT \(savepoint)", [])
         }
         transactionDepth += 1
         do {
+            if depth == 0 && !sessionOptionsApplied { try applyTransactionSettings() }
             let value = try body(self)
             transactionDepth -= 1
             try execute(depth == 0 ? "COMMIT" : "RELEASE SAVEPOINT \(savepoint)", [])
@@ -352,6 +373,12 @@ public final class PostgresConnection: @unchecked Sendable {
             pending = drainNotifications(conn)
         }
         return pending
+    }
+
+    /// Frees notifications nobody listens for here: through a pooler, a server connection another client left
+    /// listening hands them to whoever holds it, and libpq would keep them for as long as the connection lives.
+    private func discardNotifications(_ conn: OpaquePointer) {
+        while let notify = PQnotifies(conn) { PQfreemem(notify) }
     }
 
     private func drainNotifications(_ conn: OpaquePointer) -> [PostgresNotification] {

@@ -36,6 +36,9 @@ struct HealthCommand: ParsableCommand {
                 if let note = tier.note { printLine("          note: \(TerminalText.sanitize(note))") }
                 if let error = tier.error { printLine("          \(TerminalText.sanitize(error))") }
             }
+            if let replica = report.replica {
+                printLine("replica   \(replica.up ? "up  " : "DOWN") \(TerminalText.sanitize(replica.target))  \(TerminalText.sanitize(replica.summary))")
+            }
         }
         if !report.allUp {
             let down = [report.postgres, report.redis].filter { !$0.up }.map(\.tier).joined(separator: " and ")

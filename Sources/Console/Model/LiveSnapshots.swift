@@ -119,10 +119,13 @@ public struct TierStatus: Equatable, Sendable {
 public struct HealthSnapshot: Equatable, Sendable {
     public var postgres: TierStatus
     public var redis: TierStatus
+    /// The read replica's state and lag ("lag 0 B, last replay 1.2 s ago"), when one is configured.
+    public var replica: String?
 
-    public init(postgres: TierStatus, redis: TierStatus) {
+    public init(postgres: TierStatus, redis: TierStatus, replica: String? = nil) {
         self.postgres = postgres
         self.redis = redis
+        self.replica = replica
     }
 
     public static let assumedUp = HealthSnapshot(postgres: .unknown, redis: .unknown)

@@ -20,6 +20,8 @@ public enum ConsoleEvent: Sendable {
     case dataChanged([DataChange])
     /// The chosen theme could not be applied (unknown name or broken file): the default is shown, and why.
     case themeNotApplied(problem: String)
+    /// Live updates arrive another way than NOTIFY (polling behind a pooler): the status bar says so.
+    case liveUpdatesDegraded(String)
 
     // Answers
     case storesLoaded(RequestID, [StoreRow])

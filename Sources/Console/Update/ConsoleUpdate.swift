@@ -65,6 +65,9 @@ extension ConsoleState {
         case .themeNotApplied(let problem):
             message = StatusMessage(problem, severity: .warning)
             return []
+        case .liveUpdatesDegraded(let note):
+            message = StatusMessage(note, severity: .warning)
+            return []
         default:
             return applyAnswer(event)
         }

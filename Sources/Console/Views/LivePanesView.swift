@@ -133,5 +133,9 @@ enum LivePanesView {
                            width: inner.width, style: CellStyle(.textDim))
             }
         }
+        if let replica = state.health.replica, inner.height > 4 {
+            buffer.put("Replica " + replica, at: CellPosition(column: inner.column, row: inner.row + 4), width: inner.width,
+                       style: CellStyle(.textDim))
+        }
     }
 }

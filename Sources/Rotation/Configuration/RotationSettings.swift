@@ -4,6 +4,12 @@ import Foundation
 /// override single fields.
 public struct RotationSettings: Sendable {
     public var databaseURL: String?
+    /// `DATABASE_LISTEN_URL`: a direct connection for the change feed's LISTEN when `databaseURL` goes through a
+    /// pooler in transaction mode (where notifications never arrive); without it the feed polls.
+    public var databaseListenURL: String?
+    /// `DATABASE_READ_URL`: a read replica for the console's lists, pages and stats; every guarded action and
+    /// its re-read go to `databaseURL` (ReplicaReadRouting in ConsoleLive).
+    public var databaseReadURL: String?
     public var redisURL: String?
     public var discogsUserToken: String?
     public var discogsBaseURL: String
@@ -22,6 +28,8 @@ public struct RotationSettings: Sendable {
             return v
         }
         databaseURL = value("DATABASE_URL")
+        databaseListenURL = value("DATABASE_LISTEN_URL")
+        databaseReadURL = value("DATABASE_READ_URL")
         redisURL = value("REDIS_URL")
         discogsUserToken = value("DISCOGS_USER_TOKEN")
         discogsBaseURL = value("DISCOGS_API_URL") ?? "https://api.discogs.com"

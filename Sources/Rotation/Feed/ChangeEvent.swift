@@ -54,4 +54,6 @@ public enum FeedEvent: Sendable, Equatable {
     case resync
     /// The feed lost its connection and is retrying with backoff.
     case disconnected(String)
+    /// How changes reach the feed, said once it knows and again whenever that changes (ChangeFeedMode.swift).
+    case mode(ChangeFeedMode)
 }

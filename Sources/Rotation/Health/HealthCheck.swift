@@ -29,6 +29,8 @@ public struct TierHealth: Codable, Sendable, Equatable {
 public struct HealthReport: Codable, Sendable, Equatable {
     public var postgres: TierHealth
     public var redis: TierHealth
+    /// The read replica, when `DATABASE_READ_URL` is set (ReplicaHealth.swift).
+    public var replica: ReplicaHealth? = nil
     public var allUp: Bool { postgres.up && redis.up }
 }
 
@@ -36,7 +38,8 @@ public struct HealthReport: Codable, Sendable, Equatable {
 public enum HealthCheck {
     public static func run(settings: RotationSettings, timeoutSeconds: Int = 3) -> HealthReport {
         HealthReport(postgres: postgres(settings.databaseURL, timeoutSeconds: timeoutSeconds),
-                     redis: redis(settings.redisURL, timeoutSeconds: timeoutSeconds))
+                     redis: redis(settings.redisURL, timeoutSeconds: timeoutSeconds),
+                     replica: replica(settings.databaseReadURL, primaryURL: settings.databaseURL, timeoutSeconds: timeoutSeconds))
     }
 
     public static func postgres(_ url: String?, timeoutSeconds: Int) -> TierHealth {

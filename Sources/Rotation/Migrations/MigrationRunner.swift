@@ -148,26 +148,40 @@ public struct MigrationRunner {
         options: MigrationOptions = MigrationOptions(), progress: (Migration) -> Void = { _ in },
         events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }
     ) throws -> [Migration] {
-        try connection.query("SELECT pg_advisory_lock($1)", Self.advisoryLockKey)
-        defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", Self.advisoryLockKey) }
+        // Through a transaction-mode pooler (the session's settings did not take: see PostgresPooling.swift) a
+        // session lock would stay with whichever server connection took it, and the unlock go to another: there
+        // each migration's transaction takes the lock itself and skips a migration another runner just applied.
+        let sessionLock = connection.sessionOptionsApplied
+        if sessionLock { try connection.query("SELECT pg_advisory_lock($1)", Self.advisoryLockKey) }
+        defer { if sessionLock { _ = try? connection.query("SELECT pg_advisory_unlock($1)", Self.advisoryLockKey) } }
         // Read the state only once the lock is held: another runner may have just finished.
         let todo = try pending()
         guard !todo.isEmpty else { return [] }
-        let watcher = LockWaitWatcher(watching: connection, report: events)
+        // The watcher names the sessions our backend waits for, which a pooler does not keep one backend for.
+        let watcher = sessionLock ? LockWaitWatcher(watching: connection, report: events) : nil
         defer { watcher?.stop() }
+        var applied: [Migration] = []
         for migration in todo {
             progress(migration)
             try buildIndexesConcurrently(for: migration, options: options, events: events)
             var attempt = 1
             while true {
                 do {
-                    try connection.transaction { db in
+                    let ran = try connection.transaction { db in
+                        if !sessionLock {
+                            try db.query("SELECT pg_advisory_xact_lock($1)", Self.advisoryLockKey)
+                            let done = try db.query("SELECT 1 FROM schema_migrations WHERE version = $1::integer",
+                                                    migration.version)
+                            if !done.rows.isEmpty { return false }
+                        }
                         try db.query("SELECT set_config('lock_timeout', $1, true)", "\(options.lockTimeout.milliseconds)ms")
                         try db.executeScript(migration.sql)
                         try db.query(
                             "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                             migration.version, migration.name, migration.checksum)
+                        return true
                     }
+                    if ran { applied.append(migration) }
                     break
                 } catch let error as PostgresError where error.sqlState == "55P03" {
                     let blockers = watcher?.lastWait.map { " (\($0.description))" } ?? ""
@@ -184,7 +198,7 @@ public struct MigrationRunner {
                 }
             }
         }
-        return todo
+        return applied
     }
 
     /// Builds the indexes `migration` creates with `CREATE ... INDEX IF NOT EXISTS` on tables that already hold

@@ -27,7 +27,9 @@ public struct DatabaseGrants: Equatable, Sendable {
                             has_table_privilege('track_matches', 'UPDATE') AND has_table_privilege('match_reviews', 'INSERT'))
                      AS review,
                    has_table_privilege('processing_queue', 'UPDATE') AND has_table_privilege('track_matches', 'DELETE') AS admin,
-                   current_setting('default_transaction_read_only') = 'on' AS read_only
+                   -- transaction_read_only too: through a pooler read-only mode is each transaction's, not the session's
+                   current_setting('default_transaction_read_only') = 'on' OR current_setting('transaction_read_only') = 'on'
+                     AS read_only
             """).rows
         guard let row = row.first else { throw PostgresError(.decoding, message: "the grants query returned no row") }
         return DatabaseGrants(review: try row.decode("review", as: Bool?.self) == true,
