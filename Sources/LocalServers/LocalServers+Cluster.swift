@@ -243,18 +243,8 @@ public final class LocalRedisCluster: @unchecked Sendable {
     }
 
     private func run(_ executable: URL, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["REDISCLI_AUTH": password]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, !output.hasPrefix("ERR"), !output.contains("[ERR]") else {
+        let (status, output) = try runToCompletion(executable, arguments, environment: ["REDISCLI_AUTH": password])
+        guard status == 0, !output.hasPrefix("ERR"), !output.contains("[ERR]") else {
             throw LocalServerError.commandFailed("redis-cli \(arguments.prefix(6).joined(separator: " "))", output: output)
         }
         return output

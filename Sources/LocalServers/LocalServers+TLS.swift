@@ -81,18 +81,8 @@ extension LocalServers {
         }
 
         private static func openssl(_ arguments: [String], in directory: URL) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = arguments
-            process.currentDirectoryURL = directory
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
+            let (status, output) = try runToCompletion(URL(fileURLWithPath: "/usr/bin/openssl"), arguments, in: directory)
+            guard status == 0 else {
                 throw LocalServerError.commandFailed("openssl \(arguments.first ?? "")", output: output)
             }
         }

@@ -372,21 +372,8 @@ public final class LocalServers: Sendable {
 
     @discardableResult
     func capture(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        process.currentDirectoryURL = directory
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let (status, output) = try runToCompletion(executable, arguments, environment: environment, in: directory)
+        guard status == 0 else {
             throw LocalServerError.commandFailed(executable.lastPathComponent, output: output)
         }
         return output
@@ -454,4 +441,25 @@ public final class LocalServers: Sendable {
             }
         }
     }
+}
+
+/// Runs a command to its end with standard input closed, its standard output and error captured together; the
+/// environment is this process's plus `environment` (passwords go there, never in the arguments).
+func runToCompletion(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                     in directory: URL? = nil) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
+    if let directory { process.currentDirectoryURL = directory }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
 }
