@@ -7,7 +7,7 @@ public enum RedisDeployment {
         url: String, connectTimeout: Duration = RedisConfiguration.defaultTimeout,
         commandTimeout: Duration = RedisConfiguration.defaultTimeout
     ) throws -> [RedisConfiguration] {
-        let parts = url.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let parts = splitURLs(url)
         guard !parts.isEmpty else { throw RedisError.invalidConfiguration("the URL is empty; expected redis://host:port") }
         var configurations: [RedisConfiguration] = []
         for (index, part) in parts.enumerated() {
@@ -24,6 +24,26 @@ public enum RedisDeployment {
             }
         }
         return configurations
+    }
+
+    /// Splits at a comma only where the next URL starts (`redis://`, `rediss://`, `unix://`), so a comma inside a
+    /// password or a query stays where it is.
+    static func splitURLs(_ text: String) -> [String] {
+        var parts: [String] = []
+        var current = Substring(text)
+        var searchStart = current.startIndex
+        while let comma = current[searchStart...].firstIndex(of: ",") {
+            let rest = current[current.index(after: comma)...].drop { $0 == " " }
+            if ["redis://", "rediss://", "unix://"].contains(where: { rest.lowercased().hasPrefix($0) }) {
+                parts.append(String(current[..<comma]))
+                current = rest
+                searchStart = current.startIndex
+            } else {
+                searchStart = current.index(after: comma)
+            }
+        }
+        parts.append(String(current))
+        return parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// Connects to the first configuration that answers and returns a `RedisConnection` for a single server or

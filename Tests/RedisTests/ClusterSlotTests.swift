@@ -29,4 +29,16 @@ final class ClusterSlotTests: XCTestCase {
         XCTAssertNil(ClusterNode(address: "127.0.0.1"))
         XCTAssertNil(ClusterNode(address: ":7001"))
     }
+
+    func testSeveralURLsAreSplitWhereTheNextURLStartsNotAtACommaInAPassword() throws {
+        let configurations = try RedisDeployment.configurations(
+            url: "redis://:pa,ss@10.0.0.1:7000, redis://10.0.0.2:7001,rediss://u:x,y@node3:7002")
+        XCTAssertEqual(configurations.count, 3)
+        XCTAssertEqual(configurations[0].password, "pa,ss")
+        XCTAssertEqual(configurations[1].password, "pa,ss", "a URL without a password takes the first one's")
+        XCTAssertEqual(configurations[2].password, "x,y")
+        guard case .tcp(let host, let port) = configurations[1].endpoint else { return XCTFail("not TCP") }
+        XCTAssertEqual(host, "10.0.0.2")
+        XCTAssertEqual(port, 7001)
+    }
 }
