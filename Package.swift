@@ -58,7 +58,7 @@ let package = Package(
         // I/O of its own: it imports Terminal and the pure Matching only.
         .target(name: "Console", dependencies: ["Terminal", "Matching"], exclude: ["Keys/default-keymap.toml"]),
         // The console's effects run against the service: the effect handler, live feeds, session grants, URL launcher.
-        .target(name: "ConsoleLive", dependencies: ["Console", "Rotation", "Matching", "Postgres", "Redis"]),
+        .target(name: "ConsoleLive", dependencies: ["Console", "Rotation", "Matching"]),
 
         .executableTarget(
             name: "rotation",

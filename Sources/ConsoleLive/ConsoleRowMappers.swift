@@ -143,7 +143,8 @@ extension CacheSnapshot {
         self.init(totalKeys: stats.totalKeys, matchKeys: stats.matchKeys, scanAgeSeconds: stats.scanAgeSeconds.map { Int($0) },
                   memoryUsedBytes: stats.usedMemoryBytes, memoryMaxBytes: stats.maxMemoryBytes, evictions: stats.evictedKeys,
                   opsPerSecond: stats.opsPerSecond.map(Double.init), hitRate: stats.serverHitRate ?? stats.serverHitRateLifetime,
-                  serviceHits: stats.service?.hits ?? 0, serviceMisses: stats.service?.misses ?? 0, ttlSpread: spread)
+                  serviceHits: stats.service?.hits ?? 0, serviceMisses: stats.service?.misses ?? 0, ttlSpread: spread,
+                  limits: stats.limits)
     }
 }
 

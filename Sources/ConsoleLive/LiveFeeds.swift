@@ -1,7 +1,5 @@
 import Console
 import Foundation
-import Postgres
-import Redis
 import Rotation
 import Synchronization
 
@@ -112,20 +110,16 @@ public final class LiveFeeds: Sendable {
     private func cacheStatsStep() -> @Sendable () -> Void {
         let sampler = CacheSamplerSlot()
         return { [inbox, settings, counters] in
-            guard let url = settings.redisURL,
-                  let stats = try? sampler.sampler(url: url, counters: counters()).sample() else { return }
+            guard let stats = try? sampler.sampler(settings: settings, counters: counters())?.sample() else { return }
             inbox.post(.cacheStatsSampled(CacheSnapshot(stats)))
         }
     }
 
     private func queueStatsStep() -> @Sendable () -> Void {
-        let database = LazyResource<PostgresConnection> { [settings] in
-            // The pane's counts are stats: the replica answers them when there is one.
-            guard let url = settings.databaseReadURL ?? settings.databaseURL else { throw PostgresError(.connectionFailed, message: "DATABASE_URL is not set") }
-            return try PostgresConnection(PostgresConfiguration(url, connectTimeout: 2, applicationName: "rotation queue pane", readOnly: true))
-        }
+        // The pane's counts are stats: the replica answers them when there is one.
+        let tiers = TierConnections(settings: settings, purpose: "rotation queue pane", connectTimeout: 2, readOnly: true)
         return { [inbox] in
-            guard let connection = try? database.get(),
+            guard let connection = try? tiers.reader(),
                   let stats = try? ProcessingQueue(connection: connection).statistics() else { return }
             inbox.post(.queueStatsSampled(QueueSnapshot(stats)))
         }
@@ -134,17 +128,10 @@ public final class LiveFeeds: Sendable {
     /// Keys left stale while Redis was down or paused (`cache_repairs`) are repaired as soon as Redis answers again,
     /// whether or not the reviewer does anything (`BackgroundCacheRepair`). Not in read-only mode: no Redis writes.
     private func cacheRepairStep() -> @Sendable () -> Void {
-        let database = LazyResource<PostgresConnection> { [settings] in
-            guard let url = settings.databaseURL else { throw PostgresError(.connectionFailed, message: "DATABASE_URL is not set") }
-            return try PostgresConnection(PostgresConfiguration(url, connectTimeout: 2, applicationName: "rotation cache repair"))
-        }
-        let redis = LazyResource<RedisConnection> { [settings] in
-            guard let url = settings.redisURL else { throw RedisError.invalidConfiguration("REDIS_URL is not set") }
-            return try RedisConnection(url: url)
-        }
+        let tiers = TierConnections(settings: settings, purpose: "rotation cache repair", connectTimeout: 2)
         let repairs = BackgroundCacheRepair(interval: 0)
         return {
-            guard let connection = try? database.get(), let cache = try? redis.get() else { return }
+            guard let connection = try? tiers.primary(), let cache = try? tiers.redis() else { return }
             repairs.runIfDue(database: connection, redis: cache)
         }
     }
@@ -179,11 +166,12 @@ private final class CacheSamplerSlot: @unchecked Sendable {
     private var current: CacheStatsSampler?
     private var hasCounters = false
 
-    /// Only the cache-stats thread calls this.
-    func sampler(url: String, counters: MatchCacheCounters?) throws -> CacheStatsSampler {
+    /// Only the cache-stats thread calls this. Nil without `REDIS_URL`.
+    func sampler(settings: RotationSettings, counters: MatchCacheCounters?) throws -> CacheStatsSampler? {
         if let current, hasCounters || counters == nil { return current }
+        guard let redis = try TierConnections.openRedis(settings) else { return nil }
         current?.stop()
-        let made = CacheStatsSampler(redis: try RedisConnection(url: url), counters: counters, scanInterval: 30)
+        let made = CacheStatsSampler(redis: redis, counters: counters, scanInterval: 30)
         current = made
         hasCounters = counters != nil
         return made

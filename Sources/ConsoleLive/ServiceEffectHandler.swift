@@ -1,12 +1,11 @@
 import Console
 import Foundation
-import Postgres
-import Redis
 import Rotation
 import Synchronization
 
-/// Runs the console's effects against the Rotation service: Postgres and Redis through the match service, the
-/// console queries, the cache tools and the queue. Called off the UI thread; every answer goes to the inbox.
+/// Runs the console's effects against the Rotation service: the match service's review actions, the review
+/// queries, the cache tools and the queue, over the tiers as `TierConnections` reaches them (primary, replica
+/// route, Redis server or cluster). Called off the UI thread; every answer goes to the inbox.
 ///
 /// Connections open on first use and are retried on the next effect when a server is down, so the console starts
 /// and stays up with either tier (or both) unavailable.
@@ -16,25 +15,19 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
     /// A program and its arguments that play a URL (`mpv --no-video`); the URL is appended as one argument.
     public let playerCommand: [String]?
 
-    /// The primary (DATABASE_URL): writes the queue's actions make, and re-reads after every write.
-    private let reads: LazyResource<PostgresConnection>
-    /// Lists, pages and stats: the replica (DATABASE_READ_URL) when there is one and it has this console's writes.
-    private let routing: ReplicaReadRouting
+    /// The primary for the queue's actions and every re-read after a write; lists, pages and stats from the
+    /// replica when there is one and it has this console's writes; the cache.
+    private let tiers: TierConnections
+    /// The review actions, on the match service's own connections.
     private let writes: LazyResource<ReviewActions>
-    private let cacheRedis: RedisConnection?
     private let stops = RequestStopSignals()
 
     public init(settings: RotationSettings, reviewer: String, playerCommand: [String]? = nil) {
         self.settings = settings
         self.reviewer = reviewer
         self.playerCommand = playerCommand
-        reads = LazyResource {
-            guard let url = settings.databaseURL else { throw ReviewError.databaseUnavailable("DATABASE_URL is not set") }
-            return try PostgresConnection(PostgresConfiguration(url, applicationName: "rotation console", readOnly: settings.readOnly))
-        }
-        routing = ReplicaReadRouting(primary: reads, replicaURL: settings.databaseReadURL)
+        tiers = TierConnections(settings: settings, purpose: "rotation console")
         writes = LazyResource { ReviewActions(service: try MatchService(settings: settings)) }
-        cacheRedis = try? settings.redisURL.map { try RedisConnection(url: $0) }
     }
 
     /// The match service's own `match:*` hit and miss counters, once it exists (for the cache pane).
@@ -45,7 +38,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
         do {
             try run(effect, events: events)
         } catch {
-            events.post(.requestFailed(id, Self.message(for: error)))
+            events.post(.requestFailed(id, TierFailure.message(for: error)))
         }
         // A cancel names the request it stops: that mark must outlive the cancel itself (it is read by the
         // request, running or yet to run, which removes it when it finishes).
@@ -71,7 +64,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
 
         case .undo(let id):
             let outcome = try writes.get().undo(reviewer: reviewer)
-            routing.wrote()
+            tiers.wrote()
             var rows: [TrackRow] = []
             if let key = outcome.key {
                 rows = try trackRows(of: key.releaseID, fromPrimary: true).filter { $0.index == key.trackIndex }
@@ -87,12 +80,12 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
 
         case .loadCacheKeys(let id, let after):
             // One budgeted SCAN step (ScanBudget.browse), however few match:* keys the keyspace holds.
-            let redis = try redis()
+            let redis = try tiers.redis()
             let stop = stops.signal(for: id)
             let page: CacheKeyPage
             do {
-                page = try CacheKeyBrowser(redis: redis, database: try? routing.connection()).page(after: after, stop: stop)
-            } catch let error as PostgresError where error.isConnectionProblem {
+                page = try CacheKeyBrowser(redis: redis, database: try? tiers.reader()).page(after: after, stop: stop)
+            } catch where TierFailure.isPostgresUnreachable(error) {
                 // Postgres went away after it had been reached: the keys without stores and drift, not nothing.
                 page = try CacheKeyBrowser(redis: redis, database: nil).page(after: after, stop: stop)
             }
@@ -116,10 +109,10 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
                                        : .cacheClearFinished(id, cleared: result.unlinked))
 
         case .loadQueue(let id, let filter, _):
-            events.post(.queueRowsLoaded(id, try queueRows(filter, from: try routing.connection())))
+            events.post(.queueRowsLoaded(id, try queueRows(filter, fromPrimary: false)))
 
         case .requeue(let id, let jobIDs):
-            let queue = ProcessingQueue(connection: try reads.get())
+            let queue = ProcessingQueue(connection: try tiers.primary())
             var changed = 0
             var elsewhere = 0
             for release in try queue.releases(ofJobs: jobIDs) {
@@ -127,17 +120,17 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
                 changed += outcome.requeued
                 elsewhere += outcome.processingElsewhere
             }
-            routing.wrote()
+            tiers.wrote()
             let left = elsewhere == 0 ? "" : "; \(elsewhere) left to another processor (the web app), still within the stuck limit"
-            events.post(.queueRowsChanged(id, try queueRows(.attention, from: try reads.get()),
+            events.post(.queueRowsChanged(id, try queueRows(.attention, fromPrimary: true),
                                           summary: "Requeued \(changed) job\(changed == 1 ? "" : "s")" + left))
 
         case .bumpPriority(let id, let jobIDs):
-            let queue = ProcessingQueue(connection: try reads.get())
+            let queue = ProcessingQueue(connection: try tiers.primary())
             var changed = 0
             for release in try queue.releases(ofJobs: jobIDs) { changed += try queue.bump(release: release) }
-            routing.wrote()
-            events.post(.queueRowsChanged(id, try queueRows(.queued, from: try reads.get()), summary: "Raised the priority of \(changed) job\(changed == 1 ? "" : "s")"))
+            tiers.wrote()
+            events.post(.queueRowsChanged(id, try queueRows(.queued, fromPrimary: true), summary: "Raised the priority of \(changed) job\(changed == 1 ? "" : "s")"))
 
         case .cancel(let id):
             stops.signal(for: id).requestStop()
@@ -190,7 +183,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
             } catch where command.targets.count > 1 {
                 // One track's failure never stops the others; the report says which were left unchanged.
                 let reason = Self.firstLine(of: error)
-                if Self.leftUnchanged(error) {
+                if TierFailure.leftUnchanged(error) {
                     notApplied.append((target.track, reason))
                 } else {
                     unknown.append((target.track, reason))
@@ -199,7 +192,7 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
         }
         // Answer with the rows as they are now, read back once per release. Postgres may have gone away during
         // the batch: the report of what was applied matters more than the fresh rows.
-        if !applied.isEmpty { routing.wrote() }
+        if !applied.isEmpty { tiers.wrote() }
         var rows: [TrackRow] = []
         var rereadProblem: String?
         do {
@@ -225,20 +218,9 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
         events.post(.reviewApplied(id, rows, conflicts: conflicts, summary: summary))
     }
 
-    /// Whether a failed decision is known to have changed nothing: a `ReviewError` says so, except `outcomeUnknown`
-    /// (the commit's answer was lost and could not be re-read), and a Postgres error comes from a statement that
-    /// failed as a whole. Anything else may have come after the commit.
-    static func leftUnchanged(_ error: Error) -> Bool {
-        switch error {
-        case ReviewError.outcomeUnknown: false
-        case is ReviewError, is PostgresError: true
-        default: false
-        }
-    }
-
-    /// The first line of `message(for:)`: why, without the server's context lines, for a status line.
+    /// The first line of `TierFailure.message(for:)`: why, without the server's context lines, for a status line.
     private static func firstLine(of error: Error) -> String {
-        message(for: error).split(separator: "\n").first.map(String.init) ?? ""
+        TierFailure.message(for: error).split(separator: "\n").first.map(String.init) ?? ""
     }
 
     /// Tracks named in a summary, as `release/index`.
@@ -259,23 +241,18 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
     // MARK: Helpers
 
     /// The console's queries on the replica when it may answer, else on the primary.
-    private func queries() throws -> ReviewQueries { ReviewQueries(database: try routing.connection()) }
+    private func queries() throws -> ReviewQueries { ReviewQueries(database: try tiers.reader()) }
 
     /// A release's tracks; `fromPrimary` for the re-read after a write, which must see it.
     private func trackRows(of releaseID: Int64, fromPrimary: Bool = false) throws -> [TrackRow] {
-        let detail = try (fromPrimary ? ReviewQueries(database: try reads.get()) : queries()).release(releaseID)
+        let detail = try (fromPrimary ? ReviewQueries(database: try tiers.primary()) : queries()).release(releaseID)
         return detail.tracks.compactMap { TrackRow($0, titleSource: detail.titleSource) }
     }
 
-    private func redis() throws -> RedisConnection {
-        guard let cacheRedis else { throw RedisError.invalidConfiguration("REDIS_URL is not set or not valid") }
-        return cacheRedis
-    }
+    private func clearer() throws -> CacheClearer { CacheClearer(redis: try tiers.redis(), database: try? tiers.primary()) }
 
-    private func clearer() throws -> CacheClearer { CacheClearer(redis: try redis(), database: try? reads.get()) }
-
-    private func queueRows(_ filter: QueueFilter, from database: PostgresConnection) throws -> [QueueJobRow] {
-        let queue = ProcessingQueue(connection: database)
+    private func queueRows(_ filter: QueueFilter, fromPrimary: Bool) throws -> [QueueJobRow] {
+        let queue = ProcessingQueue(connection: try fromPrimary ? tiers.primary() : tiers.reader())
         let now = Date()
         switch filter {
         case .attention:
@@ -286,38 +263,6 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
             return try queue.list(status: filter.rawValue, limit: 200).map { QueueJobRow($0, now: now) }
         }
     }
-
-    /// What the reviewer reads when an effect fails: the error's own description, which never holds a secret.
-    static func message(for error: Error) -> String {
-        switch error {
-        case let error as PostgresError where error.isConnectionProblem:
-            return "Postgres is unavailable: \(error.message)"
-        case let error as RedisError where error.isConnectionProblem:
-            return "Redis is unavailable: \(error)"
-        default:
-            return "\(error)"
-        }
-    }
-}
-
-/// A value made on first use; a failure is not remembered, so the next use tries again (a server came back).
-/// Callers that ask while the value is being made wait for it rather than making a second one.
-final class LazyResource<Value: Sendable>: Sendable {
-    private let make: @Sendable () throws -> Value
-    private let value = Mutex<Value?>(nil)
-
-    init(_ make: @escaping @Sendable () throws -> Value) { self.make = make }
-
-    func get() throws -> Value {
-        try value.withLock { value in
-            if let value { return value }
-            let made = try make()
-            value = made
-            return made
-        }
-    }
-
-    var existing: Value? { value.withLock { $0 } }
 }
 
 /// The stop signal of each request, shared between the UI thread's `.cancel` and the handler thread running the

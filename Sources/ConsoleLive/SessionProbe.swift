@@ -1,6 +1,5 @@
 import Console
 import Foundation
-import Postgres
 import Rotation
 
 /// Finds out what the console's user may do, from the database's own grants (`DatabaseGrants`), so that actions
@@ -10,11 +9,7 @@ public enum SessionProbe {
     /// still refuse what the user may not do.
     public static func session(settings: RotationSettings, reviewer: String) -> ConsoleSession {
         var session = ConsoleSession(user: reviewer, readOnly: settings.readOnly, grants: Set(ConsoleGrant.allCases))
-        guard let url = settings.databaseURL,
-              let db = try? PostgresConnection(PostgresConfiguration(url, connectTimeout: 3, readOnly: settings.readOnly))
-        else { return session }
-        defer { db.close() }
-        guard let granted = try? DatabaseGrants.read(from: db) else { return session }
+        guard let granted = try? DatabaseGrants.read(settings: settings, connectTimeout: 3) else { return session }
         var grants = Set<ConsoleGrant>()
         if granted.review { grants.insert(.review) }
         if granted.admin { grants.insert(.admin) }

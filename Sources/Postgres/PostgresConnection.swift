@@ -9,8 +9,8 @@ import Foundation
 public final class PostgresConnection: @unchecked Sendable {
     public let configuration: PostgresConfiguration
     private var connection: OpaquePointer?
-    private let lock = NSRecursiveLock()
-    private var channels: Set<String> = []
+    let lock = NSRecursiveLock()
+    var channels: Set<String> = []
     private var transactionDepth = 0
     /// How many times this object has (re)connected; a change means notifications may have been missed.
     public private(set) var generation = 0
@@ -61,7 +61,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     // MARK: Connecting
 
-    private func connect() throws {
+    func connect() throws {
         if let connection { PQfinish(connection) }
         connection = nil
         do {
@@ -76,7 +76,7 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    private func open(sendingOptions: Bool) throws {
+    func open(sendingOptions: Bool) throws {
         var options = "-c TimeZone=UTC -c DateStyle=ISO -c client_min_messages=warning"
         if let timeout = configuration.statementTimeout { options += " -c statement_timeout=\(timeout)" }
         if configuration.readOnly { options += " -c default_transaction_read_only=on" }
@@ -170,7 +170,7 @@ public final class PostgresConnection: @unchecked Sendable {
         return try consume(result, connection: conn)
     }
 
-    private func consume(_ result: OpaquePointer?, connection conn: OpaquePointer) throws -> PostgresResult {
+    func consume(_ result: OpaquePointer?, connection conn: OpaquePointer) throws -> PostgresResult {
         guard let result else {
             throw connectionError(conn, fallback: "no result from the server")
         }
@@ -183,7 +183,7 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    private func read(_ result: OpaquePointer) -> PostgresResult {
+    func read(_ result: OpaquePointer) -> PostgresResult {
         let columnCount = Int(PQnfields(result))
         let rowCount = Int(PQntuples(result))
         var names: [String] = []
@@ -212,7 +212,7 @@ public final class PostgresConnection: @unchecked Sendable {
         return PostgresResult(columns: columns, rows: rows, affectedRows: affected, commandTag: tag)
     }
 
-    private func error(from result: OpaquePointer, connection conn: OpaquePointer) -> PostgresError {
+    func error(from result: OpaquePointer, connection conn: OpaquePointer) -> PostgresError {
         func field(_ code: Character) -> String? {
             guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
             return scrub(String(cString: value))
@@ -226,14 +226,14 @@ public final class PostgresConnection: @unchecked Sendable {
                              detail: field("D"), hint: field("H"))
     }
 
-    private func connectionError(_ conn: OpaquePointer, fallback: String) -> PostgresError {
+    func connectionError(_ conn: OpaquePointer, fallback: String) -> PostgresError {
         let text = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
         return PostgresError(.connectionLost,
                              message: "lost the connection to \(configuration.redacted): \(scrub(text.isEmpty ? fallback : text))")
     }
 
     /// Removes the configured password from any text that could be shown.
-    private func scrub(_ text: String) -> String {
+    func scrub(_ text: String) -> String {
         var text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         for secret in configuration.secrets {
             text = text.replacingOccurrences(of: secret, with: "***")
@@ -282,116 +282,6 @@ public final class PostgresConnection: @unchecked Sendable {
             }
             throw error
         }
-    }
-
-    // MARK: COPY
-
-    /// Streams rows into `COPY … FROM STDIN` (text format). `produce` calls `send` with each line's text,
-    /// newline included. Returns the number of rows the server copied.
-    @discardableResult
-    public func copyIn(_ sql: String, _ produce: (_ send: (String) throws -> Void) throws -> Void) throws -> Int {
-        lock.lock(); defer { lock.unlock() }
-        let conn = try ensureConnected()
-        guard let start = PQexec(conn, sql) else { throw connectionError(conn, fallback: "COPY failed") }
-        guard PQresultStatus(start) == PGRES_COPY_IN else {
-            defer { PQclear(start) }
-            throw error(from: start, connection: conn)
-        }
-        PQclear(start)
-        var buffer = [UInt8]()
-        buffer.reserveCapacity(1 << 16)
-        func flush() throws {
-            guard !buffer.isEmpty else { return }
-            let status = buffer.withUnsafeBufferPointer {
-                $0.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
-            }
-            buffer.removeAll(keepingCapacity: true)
-            if status != 1 { throw connectionError(conn, fallback: "COPY failed") }
-        }
-        do {
-            try produce { line in
-                buffer.append(contentsOf: line.utf8)
-                if buffer.count >= 1 << 16 { try flush() }
-            }
-            try flush()
-        } catch {
-            _ = PQputCopyEnd(conn, "aborted by the client")
-            while let result = PQgetResult(conn) { PQclear(result) }
-            throw error
-        }
-        guard PQputCopyEnd(conn, nil) == 1 else { throw connectionError(conn, fallback: "COPY failed") }
-        var copied = 0
-        var failure: PostgresError?
-        while let result = PQgetResult(conn) {
-            if PQresultStatus(result) == PGRES_COMMAND_OK {
-                copied = Int(String(cString: PQcmdTuples(result))) ?? 0
-            } else if failure == nil {
-                failure = error(from: result, connection: conn)
-            }
-            PQclear(result)
-        }
-        if let failure { throw failure }
-        return copied
-    }
-
-    // MARK: LISTEN / NOTIFY
-
-    /// Starts listening on `channel`; kept across reconnects.
-    public func listen(_ channel: String) throws {
-        lock.lock(); defer { lock.unlock() }
-        channels.insert(channel)
-        try execute("LISTEN \(quoteIdentifier(channel))", [])
-    }
-
-    public func unlisten(_ channel: String) throws {
-        lock.lock(); defer { lock.unlock() }
-        channels.remove(channel)
-        try execute("UNLISTEN \(quoteIdentifier(channel))", [])
-    }
-
-    /// Sends a notification (parameterized through `pg_notify`).
-    public func notify(_ channel: String, payload: String = "") throws {
-        try query("SELECT pg_notify($1, $2)", channel, payload)
-    }
-
-    /// Waits up to `timeout` seconds on the connection's socket for notifications and returns those that arrived
-    /// (none on timeout). Never polls the server with queries.
-    public func waitForNotifications(timeout: TimeInterval) throws -> [PostgresNotification] {
-        lock.lock(); defer { lock.unlock() }
-        let conn = try ensureConnected()
-        var pending = drainNotifications(conn)
-        if !pending.isEmpty { return pending }
-        var descriptor = pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0)
-        let ready = poll(&descriptor, 1, Int32(max(0, timeout * 1000)))
-        if ready < 0 && errno != EINTR {
-            throw PostgresError(.connectionLost, message: "waiting for notifications failed: errno \(errno)")
-        }
-        if ready > 0 {
-            if PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK {
-                throw connectionError(conn, fallback: "connection lost while waiting for notifications")
-            }
-            pending = drainNotifications(conn)
-        }
-        return pending
-    }
-
-    /// Frees notifications nobody listens for here: through a pooler, a server connection another client left
-    /// listening hands them to whoever holds it, and libpq would keep them for as long as the connection lives.
-    private func discardNotifications(_ conn: OpaquePointer) {
-        while let notify = PQnotifies(conn) { PQfreemem(notify) }
-    }
-
-    private func drainNotifications(_ conn: OpaquePointer) -> [PostgresNotification] {
-        var notifications: [PostgresNotification] = []
-        _ = PQconsumeInput(conn)
-        while let notify = PQnotifies(conn) {
-            notifications.append(PostgresNotification(
-                channel: String(cString: notify.pointee.relname),
-                payload: String(cString: notify.pointee.extra),
-                senderPID: notify.pointee.be_pid))
-            PQfreemem(notify)
-        }
-        return notifications
     }
 
     // MARK: Helpers

@@ -36,6 +36,9 @@ public protocol RedisClient: AnyObject, Sendable {
     func scanNodes() -> [RedisConnection]
     /// True for a cluster.
     var isCluster: Bool { get }
+    /// Another client to the same deployment with connections of its own, for work that must not wait behind this
+    /// client's commands (a background scan beside the stats pane's `INFO`).
+    func independentClient() -> any RedisClient
 }
 
 extension RedisClient {
@@ -68,12 +71,14 @@ extension RedisConnection: RedisClient {
     }
 
     public func infoByNode(sections: [String]) throws -> [(node: String, info: RedisInfo)] {
-        [(configuration.endpointDescription, try info(sections: sections))]
+        [(configuration.endpointDescription, try info(sectionsOrDefault: sections))]
     }
 
     public func scanNodes() -> [RedisConnection] { [self] }
 
     public var isCluster: Bool { false }
+
+    public func independentClient() -> any RedisClient { RedisConnection(configuration: configuration) }
 }
 
 extension RedisCluster: RedisClient {
@@ -176,10 +181,13 @@ extension RedisCluster: RedisClient {
     }
 
     public func infoByNode(sections: [String]) throws -> [(node: String, info: RedisInfo)] {
-        try forEachMaster { _, connection in try connection.info(sections: sections) }.map { ($0.node.address, $0.result) }
+        try forEachMaster { _, connection in try connection.info(sectionsOrDefault: sections) }.map { ($0.node.address, $0.result) }
     }
 
     public func scanNodes() -> [RedisConnection] { masters.map { connection(to: $0) } }
 
     public var isCluster: Bool { true }
+
+    /// The cluster's node connections serve a background scan too: each runs one command at a time.
+    public func independentClient() -> any RedisClient { self }
 }

@@ -101,6 +101,16 @@ extension RedisConnection {
         return RedisInfo(parsing: text)
     }
 
+    /// `INFO` of the sections when the server takes several at once (Redis 7), else its default set (older
+    /// servers, and hosted ones that refuse section arguments).
+    public func info(sectionsOrDefault sections: [String]) throws -> RedisInfo {
+        do {
+            return try info(sections: sections)
+        } catch let error as RedisError where !error.isConnectionProblem && sections.count > 1 {
+            return try info()
+        }
+    }
+
     /// One `SCAN` step. Start with cursor 0 and continue with the returned cursor until it is 0 again.
     /// `count` is a hint for how much work the server does per step, not a number of keys.
     public func scan(cursor: UInt64 = 0, match: String? = nil, count: Int? = nil, type: String? = nil) throws

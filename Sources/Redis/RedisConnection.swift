@@ -10,7 +10,7 @@ import Synchronization
 
 /// The open transport: hiredis' own socket for plain TCP and Unix sockets, or OpenSSL (with hiredis' formatter
 /// and reply reader) for `rediss://`.
-private enum RedisLink {
+enum RedisLink {
     case plain(UnsafeMutablePointer<redisContext>)
     case tls(RedisTLSStream)
 }
@@ -27,7 +27,7 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
 
     /// The transport: nil when not connected or after the connection broke. Held for a whole command (or
     /// pipeline), so one runs at a time.
-    private let hiredis = Mutex<RedisLink?>(nil)
+    let hiredis = Mutex<RedisLink?>(nil)
 
     /// hiredis 0.14 writes with write(2), so a server that went away would kill the process with SIGPIPE;
     /// ignoring it turns that into an EPIPE error on the connection. Done once, before the first connection.
@@ -101,7 +101,7 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
     }
 
     /// NOAUTH means the server wants a password this configuration lacks: a login problem, not a bad command.
-    private func error(forReply message: String) -> RedisError {
+    func error(forReply message: String) -> RedisError {
         if message.hasPrefix("NOAUTH") {
             return .authenticationFailed(
                 "\(configuration.endpointDescription) requires a password and none was configured: \(scrub(message))")
@@ -150,7 +150,7 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
         }
     }
 
-    private func runPipeline(_ link: RedisLink, _ commands: [[any RedisArgument]]) throws -> [RedisReply] {
+    func runPipeline(_ link: RedisLink, _ commands: [[any RedisArgument]]) throws -> [RedisReply] {
         let context: UnsafeMutablePointer<redisContext>
         switch link {
         case .plain(let plain): context = plain
@@ -175,7 +175,7 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
     }
 
     /// The TLS pipeline: every command formatted by hiredis, sent in one write, the replies read in order.
-    private func runPipeline(_ stream: RedisTLSStream, _ commands: [[any RedisArgument]]) throws -> [RedisReply] {
+    func runPipeline(_ stream: RedisTLSStream, _ commands: [[any RedisArgument]]) throws -> [RedisReply] {
         var bytes: [UInt8] = []
         for arguments in commands {
             let formatted = Self.withArgv(arguments) { argc, argv, lengths in RedisTLSStream.format(argc, argv, lengths) }
@@ -191,144 +191,11 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
         return replies
     }
 
-    // MARK: Connection management (callers hold `hiredis`'s lock and pass what it guards)
-
-    /// The open connection, or a new one when there is none or the old one broke.
-    private func liveContext(_ held: inout RedisLink?) throws -> RedisLink {
-        switch held {
-        case .plain(let context):
-            if context.pointee.err == 0 && !Self.peerHasClosed(context) { return .plain(context) }
-            Self.drop(&held)
-        case .tls(let stream):
-            if !stream.peerHasClosed() { return .tls(stream) }
-            Self.drop(&held)
-        case nil:
-            break
-        }
-        let link = try open()
-        held = link
-        return link
-    }
-
-    private static func drop(_ held: inout RedisLink?) {
-        if case .plain(let context) = held { redisFree(context) }
-        held = nil  // a TLS stream closes when released
-    }
-
-    /// An idle connection has nothing to read; if it is readable, the server closed it (a restart, an idle
-    /// timeout, CLIENT KILL). Checking before sending reconnects without ever resending a command that might
-    /// have run.
-    private static func peerHasClosed(_ context: UnsafeMutablePointer<redisContext>) -> Bool {
-        var descriptor = pollfd(fd: rotation_redis_fd(context), events: Int16(POLLIN), revents: 0)
-        let ready = poll(&descriptor, 1, 0)
-        return ready != 0
-    }
-
-    private func open() throws -> RedisLink {
-        if let tls = configuration.tls, case .tcp(let host, let port) = configuration.endpoint {
-            let link = RedisLink.tls(try RedisTLSStream.open(configuration, host: host, port: port, tls: tls))
-            try logIn(link)
-            return link
-        }
-        let connectTimeout = Self.cTimeval(configuration.connectTimeout)
-        let target = configuration.endpointDescription
-        let made: UnsafeMutablePointer<redisContext>?
-        switch configuration.endpoint {
-        case .tcp(let host, let port):
-            made = redisConnectWithTimeout(host, Int32(port), connectTimeout)
-        case .unixSocket(let path):
-            made = redisConnectUnixWithTimeout(path, connectTimeout)
-        }
-        let savedErrno = errno
-        guard let context = made else {
-            throw RedisError.connectionRefused("\(target): out of memory creating the connection")
-        }
-        if context.pointee.err != 0 {
-            let reason = scrub(Self.errorText(context))
-            redisFree(context)
-            if Self.isTimeout(errno: savedErrno, reason: reason) {
-                throw RedisError.timeout(
-                    "connecting to \(target) took longer than \(Self.format(configuration.connectTimeout))")
-            }
-            throw RedisError.connectionRefused("\(target): \(reason)")
-        }
-        do {
-            if redisSetTimeout(context, Self.cTimeval(configuration.commandTimeout)) != REDIS_OK {
-                throw RedisError.connectionRefused("\(target): cannot set the command timeout")
-            }
-            try logIn(.plain(context))
-        } catch {
-            redisFree(context)
-            throw error
-        }
-        return .plain(context)
-    }
-
-    /// AUTH (with the ACL user when given) and SELECT, on every new connection.
-    private func logIn(_ link: RedisLink) throws {
-        let target = configuration.endpointDescription
-        if let password = configuration.password {
-            var arguments: [any RedisArgument] = ["AUTH"]
-            if let username = configuration.username { arguments.append(username) }
-            arguments.append(password)
-            if case .error(let message) = try roundTrip(link, arguments) {
-                let who = configuration.username.map { "user '\($0)'" } ?? "the default user"
-                throw RedisError.authenticationFailed(
-                    "\(target) refused the password for \(who): \(scrub(message))")
-            }
-        }
-        if configuration.database != 0 {
-            if case .error(let message) = try roundTrip(link, ["SELECT", configuration.database]) {
-                if message.hasPrefix("NOAUTH") { throw error(forReply: message) }
-                throw RedisError.server("selecting database \(configuration.database): \(scrub(message))")
-            }
-        }
-    }
-
-    /// One command on `link`. On a connection failure the caller drops `link`.
-    private func roundTrip(_ link: RedisLink, _ arguments: [any RedisArgument]) throws -> RedisReply {
-        let context: UnsafeMutablePointer<redisContext>
-        switch link {
-        case .plain(let plain): context = plain
-        case .tls(let stream):
-            let action = "running \(Self.commandName(arguments))"
-            let raw = try Self.withArgv(arguments) { argc, argv, lengths in
-                try stream.roundTrip(argc, argv, lengths, action: action)
-            }
-            return Self.take(raw)
-        }
-        let raw = Self.withArgv(arguments) { argc, argv, lengths in
-            redisCommandArgv(context, argc, argv, lengths)
-        }
-        guard let raw else { throw failure(context, while: "running \(Self.commandName(arguments))") }
-        return Self.take(raw)
-    }
-
-    /// Turns the connection's error into a `RedisError`. The caller then drops the connection so the next call
-    /// reconnects.
-    private func failure(_ context: UnsafeMutablePointer<redisContext>, while action: String) -> RedisError {
-        let savedErrno = errno
-        let code = context.pointee.err
-        let reason = scrub(Self.errorText(context))
-        let target = configuration.endpointDescription
-        switch code {
-        case REDIS_ERR_IO where Self.isTimeout(errno: savedErrno, reason: reason):
-            return .timeout(
-                "\(action) on \(target): no reply within \(Self.format(configuration.commandTimeout))")
-        case REDIS_ERR_PROTOCOL:
-            return .protocolError("\(action) on \(target): \(reason)")
-        case REDIS_ERR_EOF, REDIS_ERR_IO:
-            return .connectionLost("\(action) on \(target): \(reason)")
-        default:
-            return .connectionLost("\(action) on \(target): \(reason.isEmpty ? "unknown error" : reason)")
-        }
-    }
-
     // MARK: Helpers
 
     /// Packs the arguments into one buffer and hands hiredis pointers into it with explicit lengths. The pointers
     /// are valid only inside `body`, which is the single C call that borrows them.
-    private static func withArgv<Result>(
+    static func withArgv<Result>(
         _ arguments: [any RedisArgument],
         _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) throws -> Result
     ) rethrows -> Result {
@@ -357,37 +224,37 @@ public final class RedisConnection: Sendable, CustomStringConvertible {
     }
 
     /// Copies a reply and frees hiredis' copy.
-    private static func take(_ raw: UnsafeMutableRawPointer) -> RedisReply {
+    static func take(_ raw: UnsafeMutableRawPointer) -> RedisReply {
         defer { freeReplyObject(raw) }
         return RedisReply(copying: raw.assumingMemoryBound(to: redisReply.self))
     }
 
-    private static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {
+    static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {
         guard let text = rotation_redis_errstr(context) else { return "" }
         return String(cString: text)
     }
 
-    private static func isTimeout(errno code: Int32, reason: String) -> Bool {
+    static func isTimeout(errno code: Int32, reason: String) -> Bool {
         if code == EAGAIN || code == EWOULDBLOCK || code == ETIMEDOUT || code == EINPROGRESS { return true }
         let lowered = reason.lowercased()
         return lowered.contains("timed out") || lowered.contains("temporarily unavailable")
     }
 
     /// The command's name for error messages; never its arguments, which may be secrets or values.
-    private static func commandName(_ arguments: [any RedisArgument]) -> String {
+    static func commandName(_ arguments: [any RedisArgument]) -> String {
         guard let first = arguments.first else { return "an empty command" }
         let name = String(decoding: first.redisBytes.prefix(32), as: UTF8.self)
         return name.allSatisfy({ $0.isLetter || $0 == " " || $0 == "-" || $0 == "|" }) ? name.uppercased() : "a command"
     }
 
     /// Error text from the server or hiredis with the password masked, in case it was echoed.
-    private func scrub(_ message: String) -> String {
+    func scrub(_ message: String) -> String {
         guard let password = configuration.password, password.count >= 3 else { return message }
         return message.replacingOccurrences(of: password, with: "***")
     }
 
     /// hiredis treats a zero timeval as "wait forever", so anything shorter than 1 ms becomes 1 ms.
-    private static func cTimeval(_ duration: Duration) -> timeval {
+    static func cTimeval(_ duration: Duration) -> timeval {
         let (seconds, attoseconds) = max(duration, .milliseconds(1)).components
         var value = timeval()
         value.tv_sec = .init(seconds)

@@ -52,14 +52,14 @@ public enum RedisDeployment {
         var lastError: Error = RedisError.invalidConfiguration("no Redis URL given")
         for (index, configuration) in configurations.enumerated() {
             let connection = RedisConnection(configuration: configuration)
-            let info: RedisInfo
+            let clusterEnabled: Bool
             do {
-                info = try connection.info(section: "cluster")
+                clusterEnabled = try isClusterNode(connection)
             } catch let error as RedisError where error.isConnectionProblem {
                 lastError = error
                 continue
             }
-            guard info.integer("cluster_enabled") == 1 else { return connection }
+            guard clusterEnabled else { return connection }
             connection.close()
             let others = configurations.indices.filter { $0 != index }.compactMap { other -> ClusterNode? in
                 guard case .tcp(let host, let port) = configurations[other].endpoint else { return nil }
@@ -68,6 +68,20 @@ public enum RedisDeployment {
             return try RedisCluster(configuration: configuration, otherSeeds: others)
         }
         throw lastError
+    }
+
+    /// `INFO cluster` says; a hosted Redis that refuses INFO to this user is asked `CLUSTER INFO`, which only a
+    /// cluster node answers with its state (one server answers an error; a refusal means not a cluster either).
+    private static func isClusterNode(_ connection: RedisConnection) throws -> Bool {
+        do {
+            return try connection.info(section: "cluster").integer("cluster_enabled") == 1
+        } catch let error as RedisError where error.isCommandRefused {
+            do {
+                return try connection.command("CLUSTER", "INFO").lossyString?.contains("cluster_state:") == true
+            } catch let error as RedisError where !error.isConnectionProblem {
+                return false
+            }
+        }
     }
 
     /// `configurations(url:)` then `connect(_:)`.

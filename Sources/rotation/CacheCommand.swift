@@ -9,11 +9,12 @@ struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cache", abstract: "Redis cache statistics, cache-only clears and pending repairs.", subcommands: [Stats.self, Keys.self, Clear.self, Repair.self])
 
-    static func redis(_ servers: ServerOptions) throws -> RedisConnection {
+    /// One server or a cluster, connected now so that an unreachable Redis is the first thing said.
+    static func redis(_ servers: ServerOptions) throws -> any RedisClient {
         guard let url = servers.settings.redisURL else {
             throw ValidationError("no cache: set REDIS_URL or pass --redis-url")
         }
-        return try RedisConnection.connect(try RedisConfiguration(url: url))
+        return try RedisDeployment.connect(url: url)
     }
 
     struct Stats: ParsableCommand {
@@ -35,12 +36,13 @@ struct CacheCommand: ParsableCommand {
                 func mb(_ bytes: Int?) -> String { bytes.map { String(format: "%.1f MB", Double($0) / 1_048_576) } ?? "?" }
                 func percent(_ rate: Double?) -> String { rate.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a" }
                 printLine("redis          \(ReviewCLI.safe(stats.redisVersion ?? "?"))")
-                printLine("keys           \(stats.totalKeys) total, \(stats.matchKeys.map(String.init) ?? "not scanned") match:*"
+                printLine("keys           \(stats.totalKeys.map(String.init) ?? "?") total, \(stats.matchKeys.map(String.init) ?? "not scanned") match:*"
                       + (stats.scanAgeSeconds.map { String(format: " (scan %.1f s old)", $0) } ?? ""))
                 printLine("memory         \(mb(stats.usedMemoryBytes)) used / \(stats.maxMemoryBytes == 0 ? "no limit" : mb(stats.maxMemoryBytes))")
                 printLine("evicted        \(stats.evictedKeys ?? 0) keys, expired \(stats.expiredKeys ?? 0)")
                 printLine("ops/s          \(stats.opsPerSecond ?? 0)")
                 printLine("hit rate       \(percent(stats.serverHitRate)) over \(window) s, \(percent(stats.serverHitRateLifetime)) since start")
+                for limit in stats.limits { printLine("limited        \(ReviewCLI.safe(limit))") }
                 if let ttl = stats.ttlSpread, ttl.sampled > 0 {
                     printLine("ttl (\(ttl.sampled) sampled) <1h \(ttl.underOneHour)  1-6h \(ttl.oneToSixHours)  6-12h \(ttl.sixToTwelveHours)  12-24h \(ttl.twelveToTwentyFourHours)  >24h \(ttl.overTwentyFourHours)  none \(ttl.persistent)")
                 }
@@ -234,7 +236,7 @@ extension CacheCommand {
                 if servers.settings.readOnly { throw ReviewError.readOnly }
                 let queue = CacheRepairQueue(database: try servers.postgres())
                 // Connects on first use, so an unreachable Redis still gives the report of what is pending.
-                let redis = try servers.settings.redisURL.map { try RedisConnection(url: $0) }
+                let redis = try TierConnections.openRedis(servers.settings)
                 let report = queue.repairReport(using: redis)
                 if json {
                     try printJSON(report)

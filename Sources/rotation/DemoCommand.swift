@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import LocalServers
-import Postgres
-import Redis
 import Rotation
 
 /// `rotation demo`: the console on private servers filled with realistic data, with a worker draining the queue.
@@ -15,7 +13,8 @@ struct DemoCommand: ParsableCommand {
             hundreds of releases (non-Latin titles among them), matches across the confidence range with their \
             candidates, and a queue with work in it; runs a worker in the background so the queue pane moves; then \
             opens the console. On exit everything is stopped. With --keep the data lives in --dir and is used again \
-            next time.
+            next time. With --cluster the cache is a private Redis Cluster (three masters with a replica each, \
+            always thrown away on exit) instead of one Redis.
             """)
 
     @OptionGroup var console: ConsoleOptions
@@ -25,6 +24,9 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Where kept data lives (default: $XDG_DATA_HOME/rotation/demo).", valueName: "dir"))
     var dir: String?
+
+    @Flag(help: "Use a private 3-master Redis Cluster (a replica each) as the cache instead of one Redis.")
+    var cluster = false
 
     @Option(help: "Stores to create.")
     var stores = 6
@@ -42,27 +44,36 @@ struct DemoCommand: ParsableCommand {
         let directory = keep ? URL(fileURLWithPath: dir ?? Self.defaultDirectory()) : nil
         let servers = try LocalServers.start(directory: directory, keepData: keep) { printError("demo: \($0)") }
         defer { servers.stop() }
+        var redisCluster: LocalRedisCluster?
+        if cluster {
+            printError("demo: starting a private Redis Cluster (3 masters, a replica each)…")
+            redisCluster = try LocalServers.startRedisCluster()
+        }
+        defer { redisCluster?.stop() }
         var settings = RotationSettings()
         settings.databaseURL = servers.postgresURL
-        settings.redisURL = servers.redisURL
+        settings.redisURL = redisCluster?.seedURLs ?? servers.redisURL
         settings.readOnly = false
 
-        let db = try PostgresConnection(url: servers.postgresURL!)
+        let db = try TierConnections.openPrimary(settings, purpose: "rotation demo")
         let runner = try MigrationRunner(connection: db)
         try runner.apply { printError("demo: migrating \($0.name)…") }
-        let existing = try db.query("SELECT count(*) FROM releases").scalar(Int.self)
+        let existing = try CatalogueCounts.releases(on: db)
+        let service = MatchService(database: db, redis: try TierConnections.openRedis(settings), cacheTTL: settings.cacheTTL)
         if existing == 0 {
             printError("demo: filling the database with \(releases) releases over \(stores) stores…")
             let report = try SyntheticDataSeeder(connection: db).seed(
                 SeedRequest(stores: stores, releases: releases, tracksPerRelease: 10, queuedReleases: queued, seed: 7))
             printError("demo: \(report.trackMatches) matches, \(report.candidates) candidates, \(report.queueRows) queued releases")
-            try warmCache(db: db, redisURL: servers.redisURL!, ttl: settings.cacheTTL)
+            try CacheWarmer.warm(service, limit: 2000)
         } else {
             printError("demo: using the kept data (\(existing) releases) in \(servers.directory.path)")
+            // A cluster starts empty every time: fill it as the first run filled the kept one.
+            if cluster { try CacheWarmer.warm(service, limit: 2000) }
         }
         db.close()
 
-        let worker = try startWorker(servers: servers)
+        let worker = try startWorker(servers: servers, redisURL: settings.redisURL!)
         defer {
             worker.terminate()
             worker.waitUntilExit()
@@ -72,7 +83,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     /// The worker runs as its own process, as it would in production, logging to the demo directory.
-    private func startWorker(servers: LocalServers) throws -> Process {
+    private func startWorker(servers: LocalServers, redisURL: String) throws -> Process {
         let log = servers.directory.appendingPathComponent("worker.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil, attributes: [.posixPermissions: 0o600])
         let output = try FileHandle(forWritingTo: log)
@@ -82,7 +93,7 @@ struct DemoCommand: ParsableCommand {
         process.arguments = ["worker", "--concurrency", "1", "--batch", "1", "--pace", String(pace)]
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = servers.postgresURL
-        environment["REDIS_URL"] = servers.redisURL
+        environment["REDIS_URL"] = redisURL
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
@@ -90,16 +101,6 @@ struct DemoCommand: ParsableCommand {
         try process.run()
         try servers.watch(pid: process.processIdentifier, name: "worker")
         return process
-    }
-
-    /// Reads approved matches through the service's read path, as the web app's visitors would, so the cache
-    /// pane and the cache screen have keys to show.
-    private func warmCache(db: PostgresConnection, redisURL: String, ttl: Int) throws {
-        let service = MatchService(database: db, redis: try RedisConnection(url: redisURL), cacheTTL: ttl)
-        let keys = try db.query("SELECT release_id, track_index FROM track_matches WHERE approved ORDER BY id LIMIT 2000").rows
-        for row in keys {
-            _ = try? service.getOrComputeMatch(TrackKey(releaseID: try row.decode("release_id"), trackIndex: try row.decode("track_index")))
-        }
     }
 
     static func defaultDirectory() -> String {

@@ -32,6 +32,7 @@ struct HealthCommand: ParsableCommand {
                     let peer = tier.tlsVerifiedPeer.map { "verified peer \(TerminalText.sanitize($0))" } ?? "peer name not verified"
                     printLine("          tls \(TerminalText.sanitize(tls))  \(peer)")
                 }
+                if let deployment = tier.deployment { printLine("          \(deployment)") }
                 if let check = tier.schemaCheck { printLine("          shapes \(TerminalText.sanitize(check))") }
                 if let note = tier.note { printLine("          note: \(TerminalText.sanitize(note))") }
                 if let error = tier.error { printLine("          \(TerminalText.sanitize(error))") }

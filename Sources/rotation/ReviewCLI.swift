@@ -11,10 +11,8 @@ enum ReviewCLI {
     static func service(_ servers: ServerOptions) throws -> MatchService {
         let settings = servers.settings
         let db = try servers.postgres()
-        var redis: RedisConnection?
-        if let url = settings.redisURL { redis = try RedisConnection(url: url) } else {
-            printError("rotation: REDIS_URL is not set; the cache is not updated")
-        }
+        let redis = try TierConnections.openRedis(settings)
+        if redis == nil { printError("rotation: REDIS_URL is not set; the cache is not updated") }
         // A track with no stored match is computed from its stored release body, as the worker would.
         let computer = StoredReleaseMatchComputer(connection: db, configuration: WorkerConfiguration(settings: settings))
         return MatchService(database: db, redis: redis, cacheTTL: settings.cacheTTL, readOnly: settings.readOnly,
@@ -106,9 +104,9 @@ enum ReviewCLI {
                 struct Failure: Encodable { let error: String; let conflict: ReviewConflict? }
                 var conflict: ReviewConflict?
                 if case ReviewError.conflict(let c) = error { conflict = c }
-                try? printJSON(Failure(error: "\(error)", conflict: conflict))
+                try? printJSON(Failure(error: TierFailure.message(for: error), conflict: conflict))
             } else {
-                printError("rotation: \(safe("\(error)"))")
+                printError("rotation: \(safe(TierFailure.message(for: error)))")
             }
             throw ExitCode(code)
         }

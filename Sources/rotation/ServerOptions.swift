@@ -51,10 +51,12 @@ struct ServerOptions: ParsableArguments {
         (try? resolve().settings) ?? RotationSettings()
     }
 
+    /// The primary. Every command reads the primary too, replica or not: a script that decides and then lists must
+    /// see its own decision, and a command has no session across invocations to wait for the replica with.
     func postgres() throws -> PostgresConnection {
-        guard let url = settings.databaseURL else {
+        guard settings.databaseURL != nil else {
             throw ValidationError("no database: set DATABASE_URL (or DATABASE_URL_FILE) or pass --database-url-file")
         }
-        return try PostgresConnection(PostgresConfiguration(url, readOnly: settings.readOnly))
+        return try TierConnections.openPrimary(settings)
     }
 }

@@ -91,8 +91,8 @@ struct WorkerCommand: ParsableCommand {
 
         var workers: [ReleaseMatchingWorker] = []
         for index in 0..<concurrency {
-            let cache = try settings.redisURL.map {
-                MatchCacheWriter(redis: try RedisConnection(url: $0), ttlSeconds: settings.cacheTTL)
+            let cache = try TierConnections.openRedis(settings).map {
+                MatchCacheWriter(redis: $0, ttlSeconds: settings.cacheTTL)
             }
             workers.append(ReleaseMatchingWorker(
                 id: ReleaseMatchingWorker.makeID(index: index), connection: try servers.postgres(),
@@ -105,7 +105,7 @@ struct WorkerCommand: ParsableCommand {
         pool.reportError = { printError("\nworker: \(TerminalText.sanitize($0))") }
         pool.pace = pace
         let report = try pool.run(once: once, progress: WorkerProgress()) {
-            try? monitor.query("SELECT count(*) FROM processing_queue WHERE status = 'queued'").scalar(Int.self)
+            try? ProcessingQueue(connection: monitor).queuedCount()
         }
         if json {
             var printable = report

@@ -5,20 +5,26 @@ import Redis
 import Rotation
 import XCTest
 
-/// A master of a private Redis Cluster killed in the middle of a run of review actions: every action either
-/// writes its cache value or says the key will be repaired, and afterwards no cached value disagrees with its
-/// row. Its own cluster, since the drill changes the topology.
+/// A master of a private Redis Cluster killed in the middle of 1,000 review actions: every action either writes its
+/// cache value or says the key will be repaired, and afterwards no cached value disagrees with its row. The service
+/// is opened as the programs open it (`REDIS_URL` naming one node; the cluster detected). Its own cluster, since
+/// the drill changes the topology.
 final class ClusterFailoverDrillTests: XCTestCase {
     func testApprovalsAcrossAMasterKilledLeaveNoStaleKey() throws {
         let cluster = try LocalServers.startRedisCluster()
         defer { cluster.stop() }
         let (url, db) = try TestDatabase.fresh()
-        let redis = try XCTUnwrap(try RedisDeployment.connect(url: cluster.url) as? RedisCluster)
-        let service = MatchService(database: try PostgresConnection(url: url), redis: redis, cacheTTL: 3600)
+        var settings = RotationSettings(environment: [:])
+        settings.databaseURL = url
+        settings.redisURL = cluster.url
+        settings.cacheTTL = 3600
+        let service = try MatchService(settings: settings)
+        let detecting = try XCTUnwrap(service.redis as? DetectingRedisClient)
+        let redis = try XCTUnwrap(try detecting.client() as? RedisCluster, "REDIS_URL names a cluster node")
         let actions = ReviewActions(service: service)
 
         let releaseBase = Int64.random(in: 1_000_000_000...8_000_000_000)
-        let keys = (0..<200).map { TrackKey(releaseID: releaseBase + Int64($0 / 4), trackIndex: $0 % 4) }
+        let keys = (0..<1000).map { TrackKey(releaseID: releaseBase + Int64($0 / 4), trackIndex: $0 % 4) }
         var rows: [TrackMatch] = []
         for key in keys {
             try db.query("""
@@ -35,7 +41,7 @@ final class ClusterFailoverDrillTests: XCTestCase {
             return approvedCopy
         }), [])
 
-        let killAt = 60
+        let killAt = 300
         var outcomes: [CacheWriteResult: Int] = [:]
         var victim: ClusterNode?
         for (index, row) in rows.enumerated() {

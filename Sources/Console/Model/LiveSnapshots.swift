@@ -3,8 +3,8 @@ import Foundation
 /// Redis figures for the cache pane, sampled in the background. Nil means "not known yet" (shown as a dash),
 /// which is different from zero.
 public struct CacheSnapshot: Equatable, Sendable {
-    /// `DBSIZE`.
-    public var totalKeys: Int
+    /// `DBSIZE`; nil when the server refuses it to this user.
+    public var totalKeys: Int?
     /// `match:*` keys, from the throttled SCAN (nil before the first one finished).
     public var matchKeys: Int?
     /// Age of the SCAN behind `matchKeys` and `ttlSpread`.
@@ -20,10 +20,14 @@ public struct CacheSnapshot: Equatable, Sendable {
     public var serviceMisses: Int
     /// TTLs seen by the SCAN sample.
     public var ttlSpread: CacheTTLSpread?
+    /// Commands the server refuses to this user and the figures they leave unknown (a hosted Redis); sanitized
+    /// before display.
+    public var limits: [String]
 
-    public init(totalKeys: Int, matchKeys: Int? = nil, scanAgeSeconds: Int? = nil, memoryUsedBytes: Int? = nil,
+    public init(totalKeys: Int?, matchKeys: Int? = nil, scanAgeSeconds: Int? = nil, memoryUsedBytes: Int? = nil,
                 memoryMaxBytes: Int? = nil, evictions: Int? = nil, opsPerSecond: Double? = nil, hitRate: Double? = nil,
-                serviceHits: Int = 0, serviceMisses: Int = 0, ttlSpread: CacheTTLSpread? = nil) {
+                serviceHits: Int = 0, serviceMisses: Int = 0, ttlSpread: CacheTTLSpread? = nil, limits: [String] = []) {
+        self.limits = limits
         self.totalKeys = totalKeys
         self.matchKeys = matchKeys
         self.scanAgeSeconds = scanAgeSeconds

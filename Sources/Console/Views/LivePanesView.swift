@@ -70,7 +70,7 @@ enum LivePanesView {
             return
         }
         let role: ThemeRole = state.health.redis.isUp ? .paneValue : .stale
-        pair(&buffer, inner, inner.row, "keys", DisplayFormat.count(cache.totalKeys) + " · match:* " + optionalCount(cache.matchKeys),
+        pair(&buffer, inner, inner.row, "keys", optionalCount(cache.totalKeys) + " · match:* " + optionalCount(cache.matchKeys),
              role: role)
         let memory = (cache.memoryUsedBytes.map(DisplayFormat.bytes) ?? "–")
             + (cache.memoryMaxBytes.map { $0 > 0 ? " / " + DisplayFormat.bytes($0) : " / no limit" } ?? "")
@@ -96,7 +96,11 @@ enum LivePanesView {
                            maxWidth: max(0, inner.maxColumn - column))
             }
         }
-        if inner.height > 4 {
+        if !cache.limits.isEmpty, inner.height > 4 {
+            // A hosted Redis that refuses INFO, DBSIZE or SCAN: say which figures are unknown instead of the ops line.
+            buffer.put(TerminalText.sanitize(cache.limits.joined(separator: "; ")),
+                       at: CellPosition(column: inner.column, row: inner.row + 4), width: inner.width, style: CellStyle(.textDim))
+        } else if inner.height > 4 {
             buffer.sparkline(state.opsHistory, at: CellPosition(column: inner.column, row: inner.row + 4), width: inner.width)
         }
     }

@@ -22,6 +22,8 @@ public struct TierHealth: Codable, Sendable, Equatable {
     public var tlsVerifiedPeer: String?
     /// What could not be read from a tier that is up (a hosted Redis that refuses INFO); nil when nothing.
     public var note: String?
+    /// Redis only: "cluster of 3 masters" for a cluster; nil for one server.
+    public var deployment: String? = nil
     public var error: String?
 }
 
@@ -68,19 +70,23 @@ public enum HealthCheck {
         return health
     }
 
+    /// One server, or a cluster named by any of its nodes (the round trip, version and TLS of the first master;
+    /// `deployment` says how many masters serve the slots).
     public static func redis(_ url: String?, timeoutSeconds: Int) -> TierHealth {
         guard let url else {
             return TierHealth(tier: "redis", up: false, target: "(unset)", error: "REDIS_URL is not set")
         }
         do {
-            var configuration = try RedisConfiguration(url: url)
-            configuration.connectTimeout = .seconds(timeoutSeconds)
-            configuration.commandTimeout = .seconds(timeoutSeconds)
-            var health = TierHealth(tier: "redis", up: false, target: configuration.redacted)
+            let configurations = try RedisDeployment.configurations(
+                url: url, connectTimeout: .seconds(timeoutSeconds), commandTimeout: .seconds(timeoutSeconds))
+            var health = TierHealth(tier: "redis", up: false, target: configurations.map(\.redacted).joined(separator: ","))
             do {
-                let redis = try RedisConnection.connect(configuration)
-                defer { redis.close() }
+                let client = try RedisDeployment.connect(configurations)
+                let nodes = client.scanNodes()
+                defer { for node in nodes { node.close() } }
+                guard let redis = nodes.first else { throw RedisError.server("CLUSTERDOWN no master serves slots") }
                 health.roundTripMilliseconds = milliseconds(try redis.ping())
+                if client.isCluster { health.deployment = "cluster of \(nodes.count) master\(nodes.count == 1 ? "" : "s")" }
                 do {
                     health.version = try redis.info(section: "server").version
                 } catch let error as RedisError where error.isCommandRefused {

@@ -33,13 +33,10 @@ public final class MatchService: Sendable {
         cacheWriter = MatchCacheWriter(database: database, redis: redis, ttl: cacheTTL, readOnly: self.readOnly)
     }
 
-    /// Connects to the tiers named by `settings` (Redis optional; Postgres required).
+    /// Connects to the tiers named by `settings` (Redis optional: one server or a cluster; Postgres required).
     public convenience init(settings: RotationSettings, computer: (any TrackMatchComputing)? = nil) throws {
-        guard let url = settings.databaseURL else {
-            throw ReviewError.databaseUnavailable("DATABASE_URL is not set")
-        }
-        let database = try PostgresConnection(PostgresConfiguration(url, readOnly: settings.readOnly))
-        let redis = try settings.redisURL.map { try RedisConnection(url: $0) }
+        let database = try TierConnections.openPrimary(settings, purpose: "rotation review")
+        let redis = try TierConnections.openRedis(settings)
         self.init(database: database, redis: redis, cacheTTL: settings.cacheTTL, readOnly: settings.readOnly,
                   computer: computer)
     }

@@ -19,6 +19,13 @@ public struct DatabaseGrants: Equatable, Sendable {
         self.readOnly = readOnly
     }
 
+    /// Connects to the primary for this one question and reads its role's grants.
+    public static func read(settings: RotationSettings, connectTimeout: Int) throws -> DatabaseGrants {
+        let database = try TierConnections.openPrimary(settings, purpose: "rotation grants", connectTimeout: connectTimeout)
+        defer { database.close() }
+        return try read(from: database)
+    }
+
     /// Reads the grants of the role `database` is connected as. A privilege the server answers with NULL (an
     /// object it cannot see) counts as not granted.
     public static func read(from database: PostgresConnection) throws -> DatabaseGrants {

@@ -237,6 +237,11 @@ public struct ProcessingQueue: Sendable {
     }
 
     /// Queue rows, optionally of one status: queued rows in claim order, others most recent first.
+    /// Releases waiting for a worker now (the worker's progress line).
+    public func queuedCount() throws -> Int {
+        try connection.query("SELECT count(*) FROM processing_queue WHERE status = 'queued'").scalar(Int.self)
+    }
+
     public func list(status: String? = nil, limit: Int = 50) throws -> [QueueEntry] {
         try connection.query("""
             SELECT q.id, q.store_username, q.discogs_id, r.title, q.status, q.priority, q.queued_at, q.started_at,

@@ -4,8 +4,9 @@ import Foundation
 /// of `match:*` keys, which carries its age.
 public struct CacheStats: Codable, Sendable, Equatable {
     public var sampledAt: Date
-    /// `DBSIZE`: every key of the selected database.
-    public var totalKeys: Int
+    /// `DBSIZE`: every key of the selected database (summed over a cluster's masters); nil when the server refuses
+    /// it to this user (`limits` says so).
+    public var totalKeys: Int?
     /// From the latest completed scan; nil before the first one.
     public var matchKeys: Int?
     public var scanAgeSeconds: Double?
@@ -24,4 +25,7 @@ public struct CacheStats: Codable, Sendable, Equatable {
     /// This service's own reads of `match:*` keys.
     public var service: MatchCacheCounters.Snapshot?
     public var redisVersion: String?
+    /// What this server refused to this user (a hosted Redis or an ACL without `INFO`, `DBSIZE` or `SCAN`), each
+    /// with the figures it leaves unknown; empty when everything answered.
+    public var limits: [String] = []
 }

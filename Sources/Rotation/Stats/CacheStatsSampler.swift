@@ -20,6 +20,8 @@ public final class CacheStatsSampler: Sendable {
         var scanning = false
         var lastScanStart: Date?
         var running = true
+        /// The server refused SCAN to this user: no more background scans (each would be refused the same way).
+        var scanRefused = false
     }
 
     private let progress = Mutex(Progress())
@@ -29,8 +31,7 @@ public final class CacheStatsSampler: Sendable {
         scanInterval: TimeInterval = 60
     ) {
         self.redis = redis
-        // One server: a connection of its own for the scan. A cluster's node connections serve both.
-        self.scanRedis = (redis as? RedisConnection).map { RedisConnection(configuration: $0.configuration) } ?? redis
+        self.scanRedis = redis.independentClient()
         self.counters = counters
         self.scanner = scanner
         self.scanInterval = scanInterval
@@ -49,10 +50,11 @@ public final class CacheStatsSampler: Sendable {
     /// than `scanInterval` (pass `startScan: false` to only read).
     public func sample(startScan: Bool = true) throws -> CacheStats {
         // Only the sections the pane reads (Redis 7 takes several at once); older servers get the default set.
-        let (info, totalKeys) = try serverFigures()
+        var limits: [String] = []
+        let (info, totalKeys) = try serverFigures(limits: &limits)
         let hits = info.keyspaceHits ?? 0
         let misses = info.keyspaceMisses ?? 0
-        let (windowRate, scan) = progress.withLock { progress -> (Double?, KeyspaceScanResult?) in
+        let (windowRate, scan, scanRefused) = progress.withLock { progress -> (Double?, KeyspaceScanResult?, Bool) in
             var windowRate: Double?
             if let previous = progress.previous {
                 let deltaHits = hits - previous.hits, deltaMisses = misses - previous.misses
@@ -60,33 +62,52 @@ public final class CacheStatsSampler: Sendable {
                     windowRate = Double(deltaHits) / Double(deltaHits + deltaMisses)
                 }
             }
-            progress.previous = (hits, misses)
-            return (windowRate, progress.latestScan)
+            if info.keyspaceHits != nil { progress.previous = (hits, misses) }
+            return (windowRate, progress.latestScan, progress.scanRefused)
         }
+        if scanRefused { limits.append(Self.scanRefusedNote) }
         if startScan { startBackgroundScanIfDue() }
         return CacheStats(
             sampledAt: Date(), totalKeys: totalKeys, matchKeys: scan?.matchKeys, scanAgeSeconds: scan?.age(),
             ttlSpread: scan?.ttlSpread, usedMemoryBytes: info.usedMemory, maxMemoryBytes: info.maxMemory,
             evictedKeys: info.evictedKeys, expiredKeys: info.expiredKeys, opsPerSecond: info.instantaneousOpsPerSec,
             serverHitRate: windowRate, serverHitRateLifetime: info.keyspaceHitRatio, service: counters?.snapshot,
-            redisVersion: info.version)
+            redisVersion: info.version, limits: limits)
     }
 
-    /// `INFO` and `DBSIZE`: the server's, or the sum over a cluster's masters.
-    private func serverFigures() throws -> (RedisInfo, Int) {
+    /// `INFO` and `DBSIZE`: the server's, or the sum over a cluster's masters. A command the server refuses to this
+    /// user leaves its figures unknown and says so in `limits`; a server that cannot be reached throws.
+    private func serverFigures(limits: inout [String]) throws -> (RedisInfo, Int?) {
         let sections = ["server", "memory", "stats", "keyspace"]
-        guard let single = redis as? RedisConnection else {
-            return (RedisInfo.summed(try redis.infoByNode(sections: sections).map(\.info)), try redis.totalKeys())
+        var info = RedisInfo(parsing: "")
+        do {
+            info = RedisInfo.summed(try redis.infoByNode(sections: sections).map(\.info))
+        } catch let error as RedisError where error.isCommandRefused {
+            limits.append("INFO refused to this user: memory, evictions, ops/s, hit rate and version unknown")
         }
-        let info: RedisInfo
-        if let answered = try? single.info(sections: sections) { info = answered } else { info = try single.info() }
-        return (info, try single.dbsize())
+        do {
+            return (info, try redis.totalKeys())
+        } catch let error as RedisError where error.isCommandRefused {
+            limits.append("DBSIZE refused to this user: the key count is unknown")
+            return (info, nil)
+        }
     }
+
+    static let scanRefusedNote = "SCAN refused to this user: match:* count and TTL spread unknown"
+
+    /// Whether the server refused SCAN to this user (the key browser and whole-cache clears need it).
+    public var scanRefused: Bool { progress.withLock { $0.scanRefused } }
 
     /// Runs a scan now on the calling thread (the CLI), and keeps it as the latest.
     @discardableResult
     public func scanNow() throws -> KeyspaceScanResult? {
-        let result = try scanner.scan(scanRedis) { [self] in isRunning }
+        let result: KeyspaceScanResult?
+        do {
+            result = try scanner.scan(scanRedis) { [self] in isRunning }
+        } catch let error as RedisError where error.isCommandRefused {
+            progress.withLock { $0.scanRefused = true }
+            return nil
+        }
         if let result { progress.withLock { $0.latestScan = result } }
         return result
     }
@@ -102,7 +123,7 @@ public final class CacheStatsSampler: Sendable {
 
     private func startBackgroundScanIfDue() {
         let due = progress.withLock { progress in
-            let due = progress.running && !progress.scanning
+            let due = progress.running && !progress.scanning && !progress.scanRefused
                 && (progress.lastScanStart.map { Date().timeIntervalSince($0) >= scanInterval } ?? true)
             if due { progress.scanning = true; progress.lastScanStart = Date() }
             return due

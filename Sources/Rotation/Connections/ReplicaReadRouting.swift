@@ -1,6 +1,5 @@
 import Foundation
 import Postgres
-import Rotation
 import Synchronization
 
 /// Where the console's reads go when `DATABASE_READ_URL` names a replica: lists, pages and stats to the replica,
@@ -13,14 +12,9 @@ final class ReplicaReadRouting: Sendable {
     /// The primary's WAL position after this console's last write, until the replica has replayed it.
     private let unreplayedWrite = Mutex<String?>(nil)
 
-    init(primary: LazyResource<PostgresConnection>, replicaURL: String?) {
+    init(primary: LazyResource<PostgresConnection>, replica: LazyResource<PostgresConnection>?) {
         self.primary = primary
-        replica = replicaURL.map { url in
-            LazyResource {
-                try PostgresConnection(PostgresConfiguration(url, applicationName: "rotation console (replica)",
-                                                             readOnly: true))
-            }
-        }
+        self.replica = replica
     }
 
     /// The connection for a read that may come from the replica.
