@@ -3,7 +3,8 @@ import LocalServers
 
 // Benchmarks print figures and ratios against the raw floor measured in the same run; they assert nothing.
 // With DATABASE_URL / REDIS_URL unset they run on private servers started here.
-// Usage: rotation-bench [clients] [service] [pipeline] [console] [adoption] [--scale N] [--compare-blocking-walk]
+// Usage: rotation-bench [clients] [service] [pipeline] [console] [adoption] [deployments] [--scale N]
+// [--compare-blocking-walk]
 // (no group: all of them). The blocking walk (the web app's approach to cache stats) runs by default only on the
 // private servers started here: on a shared Redis it would stall everyone for a second or more.
 var argumentList = Array(CommandLine.arguments.dropFirst())
@@ -22,7 +23,10 @@ let environment = ProcessInfo.processInfo.environment
 var servers: LocalServers?
 let postgresURL: String
 let redisURL: String
-if let db = environment["DATABASE_URL"], let redis = environment["REDIS_URL"] {
+if arguments == ["deployments"] {
+    postgresURL = ""  // the deployment group starts servers of each shape itself
+    redisURL = ""
+} else if let db = environment["DATABASE_URL"], let redis = environment["REDIS_URL"] {
     postgresURL = db
     redisURL = redis
 } else {
@@ -44,6 +48,8 @@ do {
     if wanted("pipeline") { try runPipelineBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
     if wanted("adoption") { try runAdoptionBenchmarks(postgresURL: postgresURL, scale: scale) }
     if wanted("console") { try runConsoleBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
+    // Starts its own servers of each shape (single node, cluster, TLS): the URLs above are not used.
+    if wanted("deployments") { try runDeploymentBenchmarks() }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
     servers?.stop()
