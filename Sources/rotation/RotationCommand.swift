@@ -7,7 +7,8 @@ struct RotationCommand: ParsableCommand {
         commandName: "rotation",
         abstract: "Review and manage Rotation's track matches.",
         discussion: """
-            Configuration comes from the environment (DATABASE_URL, REDIS_URL, DISCOGS_USER_TOKEN, \
+            Configuration comes from the environment (DATABASE_URL; REDIS_URL, one server or any node(s) of a \
+            cluster, comma-separated; DISCOGS_USER_TOKEN, \
             AUDIO_MATCHING_BATCH_SIZE, BACKGROUND_PROCESSING_ENABLED; for TLS REDIS_TLS_CA, \
             REDIS_TLS_CERT, REDIS_TLS_KEY; for the console DATABASE_READ_URL, a replica, and \
             DATABASE_LISTEN_URL, a direct connection when DATABASE_URL goes through a pooler); \

@@ -17,7 +17,7 @@ struct ServerOptions: ParsableArguments {
     var databaseURLFile: String?
 
     @Option(name: .customLong("redis-url"), help: ArgumentHelp(
-        "Redis URL (default: $REDIS_URL). Visible to other local users through ps, like every argument: prefer --redis-url-file or the environment.",
+        "Redis URL, or several nodes of a cluster comma-separated (default: $REDIS_URL). Visible to other local users through ps, like every argument: prefer --redis-url-file or the environment.",
         valueName: "url"))
     var redisURL: String?
 
