@@ -7,7 +7,7 @@ import Rotation
 /// `rotation cache stats|clear|repair`: the cache pane and the cache-only clears, from a shell. Never `KEYS`.
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cache", abstract: "Redis cache statistics, cache-only clears and pending repairs.", subcommands: [Stats.self, Keys.self, Clear.self, Repair.self])
+        commandName: "cache", abstract: "Redis cache statistics, cache-only clears, pending repairs and warming.", subcommands: [Stats.self, Keys.self, Clear.self, Repair.self, Warm.self])
 
     /// One server or a cluster, connected now so that an unreachable Redis is the first thing said.
     static func redis(_ servers: ServerOptions) throws -> any RedisClient {

@@ -59,17 +59,19 @@ struct DemoCommand: ParsableCommand {
         let runner = try MigrationRunner(connection: db)
         try runner.apply { printError("demo: migrating \($0.name)…") }
         let existing = try CatalogueCounts.releases(on: db)
-        let service = MatchService(database: db, redis: try TierConnections.openRedis(settings), cacheTTL: settings.cacheTTL)
+        guard let redis = try TierConnections.openRedis(settings) else { throw ValidationError("the demo's Redis did not start") }
+        let warmer = CacheWarmer(database: db, redis: redis, ttlSeconds: settings.cacheTTL,
+                                 ttlJitterPercent: settings.cacheTTLJitterPercent)
         if existing == 0 {
             printError("demo: filling the database with \(releases) releases over \(stores) stores…")
             let report = try SyntheticDataSeeder(connection: db).seed(
                 SeedRequest(stores: stores, releases: releases, tracksPerRelease: 10, queuedReleases: queued, seed: 7))
             printError("demo: \(report.trackMatches) matches, \(report.candidates) candidates, \(report.queueRows) queued releases")
-            try CacheWarmer.warm(service, limit: 2000)
+            try warmer.run(.all)
         } else {
             printError("demo: using the kept data (\(existing) releases) in \(servers.directory.path)")
             // A cluster starts empty every time: fill it as the first run filled the kept one.
-            if cluster { try CacheWarmer.warm(service, limit: 2000) }
+            if cluster { try warmer.run(.all) }
         }
         db.close()
 

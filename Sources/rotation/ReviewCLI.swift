@@ -15,7 +15,8 @@ enum ReviewCLI {
         if redis == nil { printError("rotation: REDIS_URL is not set; the cache is not updated") }
         // A track with no stored match is computed from its stored release body, as the worker would.
         let computer = StoredReleaseMatchComputer(connection: db, configuration: WorkerConfiguration(settings: settings))
-        return MatchService(database: db, redis: redis, cacheTTL: settings.cacheTTL, readOnly: settings.readOnly,
+        return MatchService(database: db, redis: redis, cacheTTL: settings.cacheTTL,
+                            ttlJitterPercent: settings.cacheTTLJitterPercent, readOnly: settings.readOnly,
                             computer: computer)
     }
 

@@ -92,7 +92,7 @@ struct WorkerCommand: ParsableCommand {
         var workers: [ReleaseMatchingWorker] = []
         for index in 0..<concurrency {
             let cache = try TierConnections.openRedis(settings).map {
-                MatchCacheWriter(redis: $0, ttlSeconds: settings.cacheTTL)
+                MatchCacheWriter(redis: $0, ttlSeconds: settings.cacheTTL, ttlJitterPercent: settings.cacheTTLJitterPercent)
             }
             workers.append(ReleaseMatchingWorker(
                 id: ReleaseMatchingWorker.makeID(index: index), connection: try servers.postgres(),

@@ -74,7 +74,7 @@ final class ClusterCacheTierTests: XCTestCase {
         guard case .value(let value) = try h.service.cachedValue(key) else { return XCTFail("no cache value") }
         XCTAssertEqual(value.verifiedBy, "ana")
         XCTAssertTrue(value.approved)
-        XCTAssertEqual(try h.redis.ttl(key.cacheKey).seconds.map { $0 > 3500 }, true)
+        XCTAssertEqual(try h.redis.ttl(key.cacheKey).seconds.map { $0 > 3200 }, true)
 
         let after = try XCTUnwrap(h.service.row(key))
         let cleared = try h.actions.clear(key, seen: .seen(after), reviewer: "ana")

@@ -7,7 +7,7 @@ import Synchronization
 /// results, the read path's re-cache, and the repair of keys it could not write.
 ///
 /// Every write goes through the same three rules: a value is the web app's JSON (`CachedMatch.json`) set with the
-/// configured TTL (`setCommand`); after a connection failure Redis is skipped for a while (`RedisBackoff`); and a
+/// configured TTL less a random jitter (`setCommand`); after a connection failure Redis is skipped for a while (`RedisBackoff`); and a
 /// key whose write failed, or was skipped while Redis backs off, is queued in `cache_repairs` (`CacheRepairQueue`),
 /// so a restarted console still repairs it; when Postgres cannot take the entry either, it is kept in memory until
 /// it can. Repair unlinks the key rather than rewriting it: a delete can never race a newer write into a stale
@@ -17,8 +17,11 @@ public final class MatchCacheWriter: Sendable {
     let redis: (any RedisClient)?
     /// Where repairs are recorded; nil for the worker, which names its own connection with each batch.
     let database: PostgresConnection?
-    /// Seconds a written key lives.
+    /// Seconds a written key lives at most.
     public let ttl: Int
+    /// Each write's TTL is shortened by a random 0 to this percent (`CACHE_TTL_JITTER_PERCENT`), so that keys written
+    /// together (a store warmed at once) do not expire together; never lengthened, so no key outlives `ttl`.
+    public let ttlJitterPercent: Int
     let readOnly: Bool
     let backoff = RedisBackoff()
     /// The worker's between-batch repair pass (throttled; the service repairs before its reads and actions).
@@ -33,16 +36,24 @@ public final class MatchCacheWriter: Sendable {
 
     private let repairState = Mutex(RepairState())
 
-    init(database: PostgresConnection?, redis: (any RedisClient)?, ttl: Int, readOnly: Bool) {
+    init(database: PostgresConnection?, redis: (any RedisClient)?, ttl: Int, ttlJitterPercent: Int, readOnly: Bool) {
         self.database = database
         self.redis = redis
         self.ttl = max(1, ttl)
+        self.ttlJitterPercent = min(max(0, ttlJitterPercent), 50)
         self.readOnly = readOnly
     }
 
     /// The worker's writer: keys whose write failed are recorded on the connection given to `write(_:repairs:)`.
-    public convenience init(redis: any RedisClient, ttlSeconds: Int) {
-        self.init(database: nil, redis: redis, ttl: ttlSeconds, readOnly: false)
+    public convenience init(redis: any RedisClient, ttlSeconds: Int,
+                            ttlJitterPercent: Int = RotationSettings.defaultTTLJitterPercent) {
+        self.init(database: nil, redis: redis, ttl: ttlSeconds, ttlJitterPercent: ttlJitterPercent, readOnly: false)
+    }
+
+    /// The TTL of one write: `ttl` less a random share of at most `ttlJitterPercent`.
+    func expirySeconds() -> Int {
+        let largestCut = ttl * ttlJitterPercent / 100
+        return largestCut > 0 ? ttl - Int.random(in: 0...largestCut) : ttl
     }
 
     /// Whether Redis is usable right now, as far as the last calls showed.
@@ -50,7 +61,7 @@ public final class MatchCacheWriter: Sendable {
 
     /// The one `SET` of a cache value: the web app's JSON with the TTL; `NX` when `onlyIfAbsent`.
     func setCommand(_ row: TrackMatch, onlyIfAbsent: Bool = false) -> [any RedisArgument] {
-        var arguments: [any RedisArgument] = ["SET", row.key.cacheKey, row.cachedValue.json, "EX", ttl]
+        var arguments: [any RedisArgument] = ["SET", row.key.cacheKey, row.cachedValue.json, "EX", expirySeconds()]
         if onlyIfAbsent { arguments.append("NX") }
         return arguments
     }

@@ -17,8 +17,13 @@ public struct RotationSettings: Sendable {
     public var audioMatchingBatchSize: Int?
     /// The web app's switch for background matching; `rotation worker` does nothing while it is off.
     public var backgroundProcessingEnabled: Bool
-    /// Seconds a `match:*` key lives.
+    /// Seconds a `match:*` key lives at most.
     public var cacheTTL: Int
+    /// `CACHE_TTL_JITTER_PERCENT`: every TTL written is shortened by a random 0 to this percent (0 to 50).
+    public var cacheTTLJitterPercent: Int
+    public static let defaultTTLJitterPercent = 10
+    /// `CACHE_WARM_CONCURRENCY`: parallel Redis pipelines of `rotation cache warm`.
+    public var cacheWarmConcurrency: Int
     /// Every write refused by the servers themselves.
     public var readOnly: Bool
 
@@ -36,6 +41,9 @@ public struct RotationSettings: Sendable {
         audioMatchingBatchSize = value("AUDIO_MATCHING_BATCH_SIZE").flatMap(Int.init)
         backgroundProcessingEnabled = value("BACKGROUND_PROCESSING_ENABLED").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true
         cacheTTL = value("ROTATION_CACHE_TTL").flatMap(Int.init) ?? 86_400
+        cacheTTLJitterPercent = value("CACHE_TTL_JITTER_PERCENT").flatMap(Int.init).map { min(max($0, 0), 50) }
+            ?? Self.defaultTTLJitterPercent
+        cacheWarmConcurrency = value("CACHE_WARM_CONCURRENCY").flatMap(Int.init).map { min(max($0, 1), 16) } ?? 4
         readOnly = value("ROTATION_READ_ONLY").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
     }
 }

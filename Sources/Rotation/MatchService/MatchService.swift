@@ -23,22 +23,24 @@ public final class MatchService: Sendable {
 
     /// `redis` nil runs without a cache (reads go to Postgres, nothing is written to Redis).
     public init(
-        database: PostgresConnection, redis: (any RedisClient)?, cacheTTL: Int = 86_400, readOnly: Bool = false,
+        database: PostgresConnection, redis: (any RedisClient)?, cacheTTL: Int = 86_400,
+        ttlJitterPercent: Int = RotationSettings.defaultTTLJitterPercent, readOnly: Bool = false,
         computer: (any TrackMatchComputing)? = nil
     ) {
         self.database = database
         self.redis = redis
         self.readOnly = readOnly || database.configuration.readOnly
         self.computer = computer
-        cacheWriter = MatchCacheWriter(database: database, redis: redis, ttl: cacheTTL, readOnly: self.readOnly)
+        cacheWriter = MatchCacheWriter(database: database, redis: redis, ttl: cacheTTL, ttlJitterPercent: ttlJitterPercent,
+                                       readOnly: self.readOnly)
     }
 
     /// Connects to the tiers named by `settings` (Redis optional: one server or a cluster; Postgres required).
     public convenience init(settings: RotationSettings, computer: (any TrackMatchComputing)? = nil) throws {
         let database = try TierConnections.openPrimary(settings, purpose: "rotation review")
         let redis = try TierConnections.openRedis(settings)
-        self.init(database: database, redis: redis, cacheTTL: settings.cacheTTL, readOnly: settings.readOnly,
-                  computer: computer)
+        self.init(database: database, redis: redis, cacheTTL: settings.cacheTTL, ttlJitterPercent: settings.cacheTTLJitterPercent,
+                  readOnly: settings.readOnly, computer: computer)
     }
 
     /// False after a call found Postgres unreachable, until one succeeds again.
