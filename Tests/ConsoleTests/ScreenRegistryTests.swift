@@ -27,6 +27,19 @@ final class ScreenRegistryTests: XCTestCase {
         }
     }
 
+    func testEachScreenDeclaresItsActionsOnceAndAJoinedActionAppliesWhereItIsJoined() {
+        let ids = ActionCatalog.all.map(\.id)
+        XCTAssertEqual(Set(ids).count, ids.count, "every action is declared once")
+        for unit in ScreenRegistry.all {
+            XCTAssertEqual(unit.actions.first?.id, unit.switchAction, "\(unit.title) declares its switch action first")
+            for action in unit.actions.dropFirst() {
+                XCTAssertEqual(action.screens, [unit.id], "\(action.id) is \(unit.title)'s own")
+            }
+        }
+        XCTAssertEqual(ActionCatalog.descriptor(.toggleMark).screens, [.review, .queue], "the queue joins marking")
+        XCTAssertEqual(ActionGroup.allCases.map(\.rawValue), ["Application", "Navigation", "Review", "Cache", "Queue"])
+    }
+
     func testTheBulkApproveDefaultComesFromThePolicy() {
         XCTAssertEqual(ConsoleState(session: ConsoleFixtures.reviewer).review.bulkApproveThreshold,
                        MatchPolicy.default.bulkApproveThreshold)

@@ -1,7 +1,10 @@
-/// The one place that names every action (tig's `request.h`). The keymap, the help screen, the palette and the
-/// status-bar hints are all generated from this list, so they cannot drift apart.
-public enum ActionCatalog {
-    public static let all: [ActionDescriptor] = [
+/// The one place that names every action (tig's `request.h`): the shared actions below, then each registered
+/// screen's own (`ScreenUnit.actions`), grouped for the help screen. The keymap, the help screen, the palette and the
+/// status-bar hints are all generated from it, so they cannot drift apart.
+public struct ActionCatalog: Sendable {
+    /// The actions of every screen: the application's and navigation's. Their default keys are in
+    /// `Keys/default-keymap.toml`.
+    static let shared: [ActionDescriptor] = [
         // Application
         .init(.quit, "Quit", group: .application, help: "Leave the console"),
         .init(.help, "Help", group: .application, help: "Show every key, generated from the keymap"),
@@ -12,11 +15,6 @@ public enum ActionCatalog {
               help: "Pause or resume live updates from other consoles, workers and the web app"),
         .init(.refresh, "Refresh", group: .application, help: "Reload what the screen shows"),
         .init(.cancel, "Cancel", group: .application, help: "Close the dialog, clear the filter or the marks"),
-        .init(.screenReview, "Review screen", group: .application, help: "Stores, releases, tracks and candidates"),
-        .init(.screenInventory, "Inventory screen", group: .application,
-              help: "A store's releases with match coverage and its sync log"),
-        .init(.screenCache, "Cache screen", group: .application, help: "Browse and clear match:* keys"),
-        .init(.screenQueue, "Queue screen", group: .application, help: "Background queue: stuck and failed rows"),
         // Navigation
         .init(.moveDown, "Down", group: .navigation, help: "Next row"),
         .init(.moveUp, "Up", group: .navigation, help: "Previous row"),
@@ -29,58 +27,47 @@ public enum ActionCatalog {
         .init(.top, "Top", group: .navigation, help: "First row"),
         .init(.bottom, "Bottom", group: .navigation, help: "Last row (loads more when there is more)"),
         .init(.open, "Open", group: .navigation, help: "Go into the selected row"),
-        // Review
-        .init(.approve, "Approve", group: .review, help: "Approve the match (or the marked tracks) and go to the next pending",
-              screens: [.review], requirement: .reviewWrite),
-        .init(.reject, "Reject", group: .review, help: "Reject the match; the URL is never proposed again (undoable)",
-              dangerous: true, screens: [.review], requirement: .reviewWrite),
-        .init(.replace, "Replace URL", group: .review, help: "Approve a URL you type (YouTube or SoundCloud)",
-              screens: [.review], requirement: .reviewWrite),
-        .init(.needsReview, "Needs review", group: .review, help: "Send the match back to pending",
-              screens: [.review], requirement: .reviewWrite),
-        .init(.clearMatch, "Clear match", group: .review, help: "Delete the match without remembering the URL (asks first)",
-              dangerous: true, screens: [.review], requirement: .reviewWrite),
-        .init(.undo, "Undo", group: .review, help: "Undo your latest decision not yet undone (several levels)",
-              screens: [.review], requirement: .reviewWrite),
-        .init(.toggleMark, "Mark", group: .review, help: "Mark or unmark the row (track or queue row) to act on several at once",
-              screens: [.review, .queue]),
-        .init(.approveAboveThreshold, "Approve all above threshold", group: .review,
-              help: "Approve every pending track of the release at or above the threshold (asks first)",
-              dangerous: true, screens: [.review], requirement: .reviewWrite),
-        .init(.useCandidate, "Use candidate", group: .review,
-              help: "Approve the candidate under the cursor in the detail pane instead of the current match",
-              screens: [.review], requirement: .reviewWrite),
-        .init(.openURL, "Open URL", group: .review, help: "Open the match URL in the browser (or copy it)",
-              screens: [.review]),
-        .init(.playURL, "Play", group: .review, help: "Play the match URL with the configured player",
-              screens: [.review]),
-        // Cache
-        .init(.cacheClearKey, "Clear key", group: .cache, help: "Delete the selected cache key (asks first)",
-              dangerous: true, screens: [.cache], requirement: .cacheWrite),
-        .init(.cacheClearRelease, "Clear release keys", group: .cache,
-              help: "Delete the cache keys of the selected key's release (preview, then asks)",
-              dangerous: true, screens: [.cache], requirement: .cacheWrite),
-        .init(.cacheClearStore, "Clear store keys", group: .cache,
-              help: "Delete the cache keys of a store (preview, then type the store name)",
-              dangerous: true, screens: [.cache], requirement: .cacheWrite),
-        .init(.cacheClearAll, "Clear all match keys", group: .cache,
-              help: "Delete every match:* key (preview, then type \"clear all\")",
-              dangerous: true, screens: [.cache], requirement: .cacheWrite),
-        .init(.cacheClearDrift, "Clear drift", group: .cache,
-              help: "Delete keys whose value disagrees with Postgres (preview, then type \"clear drift\")",
-              dangerous: true, screens: [.cache], requirement: .cacheWrite),
-        // Queue
-        .init(.queueRequeue, "Requeue", group: .queue, help: "Put the selected failed or stuck row back in the queue",
-              screens: [.queue], requirement: .queueWrite),
-        .init(.queueBump, "Bump priority", group: .queue, help: "Raise the selected row's priority so it runs next",
-              screens: [.queue], requirement: .queueWrite),
-        .init(.queueFilter, "Queue filter", group: .queue, help: "Cycle: stuck + failed, queued, processing, failed",
-              screens: [.queue]),
     ]
 
-    private static let byID: [ActionID: ActionDescriptor] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+    /// Every action, grouped (groups in the order they first appear: the shared ones, then the screens' in tab
+    /// order), declaration order within a group.
+    let descriptors: [ActionDescriptor]
+    /// The help screen's groups, in display order.
+    let groups: [ActionGroup]
+    private let byID: [ActionID: ActionDescriptor]
 
-    public static func descriptor(_ id: ActionID) -> ActionDescriptor { byID[id]! }
+    /// The catalog of `screens`: the shared actions, then each screen's. A screen's `joinedActions` (another
+    /// screen's action it handles too, such as marking) add the screen to that action's screens.
+    init(screens: [any ScreenUnit.Type]) {
+        var declared = Self.shared + screens.flatMap { $0.actions }
+        for unit in screens {
+            for joined in unit.joinedActions {
+                guard let index = declared.firstIndex(where: { $0.id == joined }), !declared[index].screens.isEmpty
+                else { continue }
+                declared[index].screens.insert(unit.id)
+            }
+        }
+        var groups: [ActionGroup] = []
+        for descriptor in declared where !groups.contains(descriptor.group) { groups.append(descriptor.group) }
+        self.groups = groups
+        descriptors = groups.flatMap { group in declared.filter { $0.group == group } }
+        byID = Dictionary(descriptors.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The descriptor of `id`, nil for a name no registered screen declares.
+    func descriptor(ifKnown id: ActionID) -> ActionDescriptor? { byID[id] }
+
+    // MARK: The registered screens' catalog
+
+    /// Every action of the registered screens (`ScreenRegistry`), in catalog order.
+    public static var all: [ActionDescriptor] { ScreenRegistry.current.catalog.descriptors }
+
+    public static func descriptor(_ id: ActionID) -> ActionDescriptor {
+        guard let descriptor = ScreenRegistry.current.catalog.byID[id] else {
+            fatalError("\(id) is not an action of a registered screen")
+        }
+        return descriptor
+    }
 
     /// Actions usable on `screen`, in catalog order.
     public static func actions(on screen: ConsoleScreen) -> [ActionDescriptor] { all.filter { $0.applies(to: screen) } }

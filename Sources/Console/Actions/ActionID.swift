@@ -1,33 +1,57 @@
-/// Every action the console can perform. The raw value is the name used in the `[keys]` config section and the
-/// command palette, so renaming a case is a breaking change for users' config files.
-public enum ActionID: String, Hashable, Sendable, CaseIterable {
+/// Names an action the console can perform. The raw value is the name used in the `[keys]` config section and the
+/// command palette, so renaming one is a breaking change for users' config files. The shared actions (application,
+/// navigation) are named here; a screen names its own beside its unit (`ActionID.approve` lives in
+/// `Screens/Review`), and `ActionCatalog` knows every action of the registered screens.
+public struct ActionID: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// Every action of the catalog, in catalog order.
+    public static var allCases: [ActionID] { ActionCatalog.all.map(\.id) }
+
+    public var description: String { rawValue }
+
     // Application
-    case quit, help, palette, filter, cycleTheme = "cycle_theme", toggleLive = "toggle_live", refresh, cancel
-    case screenReview = "screen_review", screenInventory = "screen_inventory"
-    case screenCache = "screen_cache", screenQueue = "screen_queue"
+    public static let quit = ActionID(rawValue: "quit")
+    public static let help = ActionID(rawValue: "help")
+    public static let palette = ActionID(rawValue: "palette")
+    public static let filter = ActionID(rawValue: "filter")
+    public static let cycleTheme = ActionID(rawValue: "cycle_theme")
+    public static let toggleLive = ActionID(rawValue: "toggle_live")
+    public static let refresh = ActionID(rawValue: "refresh")
+    public static let cancel = ActionID(rawValue: "cancel")
     // Navigation
-    case moveDown = "move_down", moveUp = "move_up", focusLeft = "focus_left", focusRight = "focus_right"
-    case focusNext = "focus_next", focusPrevious = "focus_previous"
-    case pageDown = "page_down", pageUp = "page_up", top, bottom, open
-    // Review
-    case approve, reject, replace, needsReview = "needs_review", clearMatch = "clear_match", undo
-    case toggleMark = "toggle_mark", approveAboveThreshold = "approve_above_threshold"
-    case useCandidate = "use_candidate", openURL = "open_url", playURL = "play_url"
-    // Cache
-    case cacheClearKey = "cache_clear_key", cacheClearRelease = "cache_clear_release"
-    case cacheClearStore = "cache_clear_store", cacheClearAll = "cache_clear_all"
-    case cacheClearDrift = "cache_clear_drift"
-    // Queue
-    case queueRequeue = "queue_requeue", queueBump = "queue_bump", queueFilter = "queue_filter"
+    public static let moveDown = ActionID(rawValue: "move_down")
+    public static let moveUp = ActionID(rawValue: "move_up")
+    public static let focusLeft = ActionID(rawValue: "focus_left")
+    public static let focusRight = ActionID(rawValue: "focus_right")
+    public static let focusNext = ActionID(rawValue: "focus_next")
+    public static let focusPrevious = ActionID(rawValue: "focus_previous")
+    public static let pageDown = ActionID(rawValue: "page_down")
+    public static let pageUp = ActionID(rawValue: "page_up")
+    public static let top = ActionID(rawValue: "top")
+    public static let bottom = ActionID(rawValue: "bottom")
+    public static let open = ActionID(rawValue: "open")
 }
 
-/// Groups for the help screen, in display order.
-public enum ActionGroup: String, Hashable, Sendable, CaseIterable {
-    case application = "Application"
-    case navigation = "Navigation"
-    case review = "Review"
-    case cache = "Cache"
-    case queue = "Queue"
+/// A group of the help screen. The shared groups are named here, a screen's beside its unit; the help screen lists
+/// them in the order they first appear in the catalog.
+public struct ActionGroup: RawRepresentable, Hashable, Sendable, CaseIterable {
+    /// The group's title on the help screen.
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// Every group of the catalog, in display order.
+    public static var allCases: [ActionGroup] { ScreenRegistry.current.catalog.groups }
+
+    public static let application = ActionGroup(rawValue: "Application")
+    public static let navigation = ActionGroup(rawValue: "Navigation")
 }
 
 /// What an action needs from the session and the servers; `ActionAvailability` turns a missing need into a reason.
@@ -53,11 +77,14 @@ public struct ActionDescriptor: Hashable, Sendable {
     /// Destroys or overrides data; dangerous actions always pass through a confirmation or are undoable.
     public let dangerous: Bool
     /// Screens where the action applies; empty means every screen.
-    public let screens: Set<ConsoleScreen>
+    public internal(set) var screens: Set<ConsoleScreen>
     public let requirement: ActionRequirement
+    /// The default keys of a screen's action, in the `[keys]` syntax (`"a"`, `"<space>"`); the shared actions'
+    /// defaults are in `Keys/default-keymap.toml` instead. The user's `[keys]` section replaces either.
+    public let defaultKeys: [String]
 
     public init(_ id: ActionID, _ title: String, group: ActionGroup, help: String, dangerous: Bool = false,
-                screens: Set<ConsoleScreen> = [], requirement: ActionRequirement = .nothing) {
+                screens: Set<ConsoleScreen> = [], requirement: ActionRequirement = .nothing, defaultKeys: [String] = []) {
         self.id = id
         self.title = title
         self.group = group
@@ -65,6 +92,7 @@ public struct ActionDescriptor: Hashable, Sendable {
         self.dangerous = dangerous
         self.screens = screens
         self.requirement = requirement
+        self.defaultKeys = defaultKeys
     }
 
     public func applies(to screen: ConsoleScreen) -> Bool { screens.isEmpty || screens.contains(screen) }

@@ -10,10 +10,29 @@ public struct Keymap: Equatable, Sendable {
         self.bindings = bindings
     }
 
-    /// The built-in keymap: `default-keymap.toml` (embedded as `BuiltinKeymap.source`), read like a user's
-    /// `[keys]` section. A test keeps it free of problems; should one slip through, the keys that did apply stay.
-    public static let defaults: Keymap =
-        KeymapOverrides.apply(configText: BuiltinKeymap.source, to: Keymap(bindings: [:])).keymap
+    /// The built-in keymap: each registered screen's default keys (`ActionDescriptor.defaultKeys`, beside the
+    /// screen), then `default-keymap.toml` (embedded as `BuiltinKeymap.source`) read like a user's `[keys]` section.
+    /// A test keeps it free of problems; should one slip through, the keys that did apply stay.
+    public static var defaults: Keymap { ScreenRegistry.current.defaultKeymap }
+
+    /// The defaults for the actions of `catalog`, and what did not apply cleanly.
+    static func defaults(for catalog: ActionCatalog) -> (keymap: Keymap, problems: [KeymapOverrides.Problem]) {
+        var screenKeys = Keymap(bindings: [:])
+        var problems: [KeymapOverrides.Problem] = []
+        for descriptor in catalog.descriptors where !descriptor.defaultKeys.isEmpty {
+            var keys: [KeyEvent] = []
+            for name in descriptor.defaultKeys {
+                do {
+                    keys.append(try KeyEvent(name: name))
+                } catch {
+                    problems.append(KeymapOverrides.Problem(line: 0, message: "\(descriptor.id): \(error.description)"))
+                }
+            }
+            screenKeys.setKeys(keys, for: descriptor.id)
+        }
+        let (keymap, fileProblems) = KeymapOverrides.apply(configText: BuiltinKeymap.source, to: screenKeys, catalog: catalog)
+        return (keymap, problems + fileProblems)
+    }
 
     /// The keys of `action` (empty when the user unbound it).
     public func keys(for action: ActionID) -> [KeyEvent] { bindings[action] ?? [] }

@@ -14,6 +14,11 @@ public enum KeymapOverrides {
 
     /// The keymap from `base` with the `[keys]` table of `configText` applied (other tables are ignored).
     public static func apply(configText: String, to base: Keymap = .defaults) -> (keymap: Keymap, problems: [Problem]) {
+        apply(configText: configText, to: base, catalog: ScreenRegistry.current.catalog)
+    }
+
+    /// `apply` for the actions of `catalog` (the registry builds its defaults with this before it is current).
+    static func apply(configText: String, to base: Keymap, catalog: ActionCatalog) -> (keymap: Keymap, problems: [Problem]) {
         let document: TOMLDocument
         do {
             document = try TOMLDocument(parsing: configText)
@@ -29,7 +34,8 @@ public enum KeymapOverrides {
         var problems: [Problem] = []
         var userBound: [KeyEvent: (action: ActionID, line: Int)] = [:]
         for entry in table.entries {
-            guard let action = ActionID(rawValue: entry.key) else {
+            let action = ActionID(rawValue: entry.key)
+            guard let descriptor = catalog.descriptor(ifKnown: action) else {
                 problems.append(Problem(line: entry.line,
                                         message: "unknown action \"\(TerminalText.sanitize(entry.key))\""))
                 continue
@@ -49,7 +55,7 @@ public enum KeymapOverrides {
                 do {
                     let key = try KeyEvent(name: name)
                     if let earlier = userBound[key], earlier.action != action,
-                       ActionCatalog.descriptor(earlier.action).overlaps(ActionCatalog.descriptor(action)) {
+                       catalog.descriptor(ifKnown: earlier.action)?.overlaps(descriptor) == true {
                         problems.append(Problem(line: entry.line,
                                                 message: "\(key.configName) is already bound to \(earlier.action.rawValue) on line \(earlier.line); ignored for \(action.rawValue)"))
                         continue
@@ -68,8 +74,8 @@ public enum KeymapOverrides {
         }
         // A user key takes precedence: remove it from any default binding it now collides with.
         for (key, owner) in userBound.sorted(by: { ($0.value.line, $0.key.configName) < ($1.value.line, $1.key.configName) }) {
-            let descriptor = ActionCatalog.descriptor(owner.action)
-            for other in ActionCatalog.all where other.id != owner.action && descriptor.overlaps(other) {
+            guard let descriptor = catalog.descriptor(ifKnown: owner.action) else { continue }
+            for other in catalog.descriptors where other.id != owner.action && descriptor.overlaps(other) {
                 guard userBound.values.contains(where: { $0.action == other.id }) == false else { continue }
                 var keys = keymap.keys(for: other.id)
                 if let position = keys.firstIndex(of: key) {

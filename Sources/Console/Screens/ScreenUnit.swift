@@ -1,19 +1,32 @@
 import Terminal
 
-/// One screen of the console as a unit (tig's `view_ops`, gitui's components): its identity, the actions and keys
-/// it handles, the answers and live changes it applies to its own slice of `ConsoleState`, its hints, layout and
-/// drawing. The shared parts (session, health, keymap, dialogs, requests in flight, messages, live panes, the frame
-/// around the screens) call the focused screen's unit; answers and live changes go to every registered screen.
+/// One screen of the console as a unit (tig's `view_ops`, gitui's components): its identity, its state slice, the
+/// actions it declares with their default keys, the answers and live changes it applies to its slice, its hints,
+/// layout and drawing. The shared parts (session, health, keymap, dialogs, requests in flight, messages, live panes,
+/// the frame around the screens) call the focused screen's unit; answers and live changes go to every registered
+/// screen.
 ///
-/// A new screen is a folder under `Screens/` with a type conforming to this, its `ConsoleScreen` value and its
-/// state slice, plus its line in `ScreenRegistry.all` (and its slice's property in `ConsoleState`).
-protocol ScreenUnit {
+/// A new screen is a folder under `Screens/` with a type conforming to this (its `ConsoleScreen` value, its slice
+/// type and the `ConsoleState` accessor for it, its `ActionID`s and their descriptors beside it), plus its line in
+/// `ScreenRegistry.builtIn`.
+protocol ScreenUnit: SendableMetatype {
+    /// The screen's own part of `ConsoleState`, kept in `ConsoleState.slices` and reached through `state[slice: Self.self]`
+    /// (a screen gives it a named accessor, such as `state.review`).
+    associatedtype Slice: Equatable & Sendable
+    /// The slice of a console that just opened.
+    static var initialSlice: Slice { get }
+
     /// The value `ConsoleState.screen` holds while this screen has the keys.
     static var id: ConsoleScreen { get }
     /// The header tab's title.
     static var title: String { get }
-    /// The action that switches to this screen; its key labels the header tab.
+    /// The action that switches to this screen; its key labels the header tab. It is one of `actions`.
     static var switchAction: ActionID { get }
+    /// The actions this screen adds to the catalog, with their default keys: its switch action (every screen,
+    /// group Application) and its own (`screens: [id]`).
+    static var actions: [ActionDescriptor] { get }
+    /// Actions another screen declares that this one handles too (in `perform`), such as marking a row.
+    static var joinedActions: [ActionID] { get }
 
     // MARK: Keys and actions (the focused screen only)
 
@@ -66,6 +79,7 @@ protocol ScreenUnit {
 
 extension ScreenUnit {
     static var title: String { id.rawValue.prefix(1).uppercased() + id.rawValue.dropFirst() }
+    static var joinedActions: [ActionID] { [] }
     static func moveFocus(by delta: Int, wrapping: Bool, _ state: inout ConsoleState) {}
     static func open(_ state: inout ConsoleState) -> [ConsoleEffect] { [] }
     static func cancel(_ state: inout ConsoleState) -> [ConsoleEffect] { state.clearFilterOrMessage() }

@@ -16,7 +16,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var isRunning = true
 
     // Navigation
-    public var screen: ConsoleScreen = .review
+    /// The screen that has the keys: the first registered one when the console opens.
+    public var screen: ConsoleScreen
     public var modal: ConsoleModal?
     /// A quit was asked for while a write was in flight; the next quit really quits.
     public var quitRequested = false
@@ -24,11 +25,9 @@ public struct ConsoleState: Equatable, Sendable {
     /// Every store with its pending counts: the review screen's left pane, and the inventory screen's.
     public var stores = SelectionList<StoreRow>()
 
-    // Each screen's own slice (Screens/<name>), one line per screen of `ScreenRegistry.all`.
-    public var review: ReviewScreenState
-    public var inventory = InventoryScreenState()
-    public var cache = CacheScreenState()
-    public var queue = QueueScreenState()
+    /// Each registered screen's own slice (`ScreenUnit.Slice`), read through the screen's accessor (`review`,
+    /// `cache`, ... beside each screen in Screens/<name>).
+    public var slices: ScreenSlices
 
     // Live panes
     public var cacheStats: CacheSnapshot?
@@ -60,9 +59,13 @@ public struct ConsoleState: Equatable, Sendable {
         self.keymap = keymap
         self.themeNames = themeNames.isEmpty ? [themeName] : themeNames
         self.themeName = themeName
-        self.review = ReviewScreenState(bulkApproveThreshold: bulkApproveThreshold)
+        let screens = ScreenRegistry.all
+        self.screen = screens[0].id
+        self.slices = ScreenSlices(screens)
         self.size = size
         self.now = now
+        // The one setting of a screen's slice the console is opened with (the policy's threshold, or the config's).
+        review.bulkApproveThreshold = bulkApproveThreshold
     }
 
     public var availability: ActionAvailability { ActionAvailability(session: session, health: health) }

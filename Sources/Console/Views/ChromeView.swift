@@ -102,8 +102,8 @@ enum ChromeView {
     }
 
     /// The actions worth a hint in the current context, most useful first: the focused screen's, then the shared.
-    static func hintActions(_ state: ConsoleState) -> [ActionID] {
-        state.focusedScreen.hints(state) + [.toggleLive, .palette, .help, .quit]
+    static func hintActions(_ state: ConsoleState, _ screen: any ScreenUnit.Type) -> [ActionID] {
+        screen.hints(state) + [.toggleLive, .palette, .help, .quit]
     }
 
     /// Key hints generated from the keymap; disabled actions are dimmed (the palette and help say why).
@@ -111,35 +111,37 @@ enum ChromeView {
         buffer.fill(rect, style: CellStyle(.statusBar))
         var x = rect.column + 1
         let availability = state.availability
-        let actions = hintActions(state)
+        let screen = state.focusedScreen
+        // Each hint's key and title once per frame (nil: the action has no key).
+        let hints = hintActions(state, screen).map { action -> (action: ActionID, key: String, title: String)? in
+            state.keymap.keyLabel(for: action).map { (action, $0, hintTitle(state, action, screen)) }
+        }
+        func width(_ hint: (action: ActionID, key: String, title: String)?) -> Int {
+            hint.map { DisplayWidth.of($0.key) + 1 + DisplayWidth.of($0.title) + 2 } ?? 0
+        }
         // Help and quit always fit: reserve their room first.
-        let reserved = actions.suffix(2).reduce(0) { $0 + hintWidth(state, $1) }
-        for (index, action) in actions.enumerated() {
-            guard let key = state.keymap.keyLabel(for: action) else { continue }
-            let width = hintWidth(state, action)
-            let isTail = index >= actions.count - 2
+        let reserved = hints.suffix(2).reduce(0) { $0 + width($1) }
+        for (index, hint) in hints.enumerated() {
+            guard let hint else { continue }
+            let width = width(hint)
+            let isTail = index >= hints.count - 2
             if !isTail && x + width + reserved > rect.maxColumn { continue }
             if x + width > rect.maxColumn { break }
-            let enabled = availability.isEnabled(action)
-            x += buffer.put(key, at: CellPosition(column: x, row: rect.row),
+            let enabled = availability.isEnabled(hint.action)
+            x += buffer.put(hint.key, at: CellPosition(column: x, row: rect.row),
                             style: CellStyle(enabled ? .statusKey : .disabled, emphasis: enabled ? .bold : []))
-            x += buffer.put(" " + hintTitle(state, action) + "  ", at: CellPosition(column: x, row: rect.row),
+            x += buffer.put(" " + hint.title + "  ", at: CellPosition(column: x, row: rect.row),
                             style: CellStyle(enabled ? .statusBar : .disabled))
         }
     }
 
     /// Short titles for the status bar, where room is scarce; the help screen and palette use the full ones.
-    static func hintTitle(_ state: ConsoleState, _ action: ActionID) -> String {
-        if let title = state.focusedScreen.shortTitle(action, state) { return title }
+    static func hintTitle(_ state: ConsoleState, _ action: ActionID, _ screen: any ScreenUnit.Type) -> String {
+        if let title = screen.shortTitle(action, state) { return title }
         switch action {
         case .toggleLive: return state.livePaused ? "Resume" : "Pause"
         case .focusNext: return "Pane"
         default: return ActionCatalog.descriptor(action).title
         }
-    }
-
-    static func hintWidth(_ state: ConsoleState, _ action: ActionID) -> Int {
-        guard let key = state.keymap.keyLabel(for: action) else { return 0 }
-        return DisplayWidth.of(key) + 1 + DisplayWidth.of(hintTitle(state, action)) + 2
     }
 }

@@ -28,10 +28,50 @@ extension ConsoleLayout {
     public var cacheListHeight: Int { max(1, cachePanes.keys.height - 3) }
 }
 
+extension ActionID {
+    public static let screenCache = ActionID(rawValue: "screen_cache")
+    public static let cacheClearKey = ActionID(rawValue: "cache_clear_key")
+    public static let cacheClearRelease = ActionID(rawValue: "cache_clear_release")
+    public static let cacheClearStore = ActionID(rawValue: "cache_clear_store")
+    public static let cacheClearAll = ActionID(rawValue: "cache_clear_all")
+    public static let cacheClearDrift = ActionID(rawValue: "cache_clear_drift")
+}
+
+extension ActionGroup {
+    public static let cache = ActionGroup(rawValue: "Cache")
+}
+
+extension ConsoleState {
+    /// The cache screen's slice.
+    public var cache: CacheScreenState {
+        get { self[slice: CacheScreen.self] }
+        _modify { yield &self[slice: CacheScreen.self] }
+    }
+}
+
 /// The cache screen: an admin browses `match:*` keys and clears them by key, release, store, all or drift.
 enum CacheScreen: ScreenUnit {
     static let id = ConsoleScreen.cache
     static let switchAction = ActionID.screenCache
+    static var initialSlice: CacheScreenState { CacheScreenState() }
+
+    static let actions: [ActionDescriptor] = [
+        .init(.screenCache, "Cache screen", group: .application, help: "Browse and clear match:* keys", defaultKeys: ["3"]),
+        .init(.cacheClearKey, "Clear key", group: .cache, help: "Delete the selected cache key (asks first)",
+              dangerous: true, screens: [id], requirement: .cacheWrite, defaultKeys: ["d"]),
+        .init(.cacheClearRelease, "Clear release keys", group: .cache,
+              help: "Delete the cache keys of the selected key's release (preview, then asks)",
+              dangerous: true, screens: [id], requirement: .cacheWrite, defaultKeys: ["D"]),
+        .init(.cacheClearStore, "Clear store keys", group: .cache,
+              help: "Delete the cache keys of a store (preview, then type the store name)",
+              dangerous: true, screens: [id], requirement: .cacheWrite, defaultKeys: ["S"]),
+        .init(.cacheClearAll, "Clear all match keys", group: .cache,
+              help: "Delete every match:* key (preview, then type \"clear all\")",
+              dangerous: true, screens: [id], requirement: .cacheWrite, defaultKeys: ["X"]),
+        .init(.cacheClearDrift, "Clear drift", group: .cache,
+              help: "Delete keys whose value disagrees with Postgres (preview, then type \"clear drift\")",
+              dangerous: true, screens: [id], requirement: .cacheWrite, defaultKeys: ["F"]),
+    ]
 
     static func enter(_ state: inout ConsoleState) -> [ConsoleEffect] {
         state.cache.keys.loaded ? [] : state.loadCacheKeysFromStart()

@@ -35,10 +35,28 @@ extension ConsoleLayout {
     public var inventoryListHeight: Int { max(1, inventoryPanes.releases.height - 3) }
 }
 
+extension ActionID {
+    public static let screenInventory = ActionID(rawValue: "screen_inventory")
+}
+
+extension ConsoleState {
+    /// The inventory screen's slice.
+    public var inventory: InventoryScreenState {
+        get { self[slice: InventoryScreen.self] }
+        _modify { yield &self[slice: InventoryScreen.self] }
+    }
+}
+
 /// The inventory screen: an admin browses a store's releases and how many of their tracks have matches.
 enum InventoryScreen: ScreenUnit {
     static let id = ConsoleScreen.inventory
     static let switchAction = ActionID.screenInventory
+    static var initialSlice: InventoryScreenState { InventoryScreenState() }
+
+    static let actions: [ActionDescriptor] = [
+        .init(.screenInventory, "Inventory screen", group: .application,
+              help: "A store's releases with match coverage and its sync log", defaultKeys: ["2"]),
+    ]
 
     static func enter(_ state: inout ConsoleState) -> [ConsoleEffect] {
         (state.stores.loaded ? [] : state.loadStores()) + state.loadInventoryIfNeeded()

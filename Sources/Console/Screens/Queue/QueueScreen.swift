@@ -18,10 +18,43 @@ extension ConsoleLayout {
     public var queueListHeight: Int { max(1, main.height - 3) }
 }
 
+extension ActionID {
+    public static let screenQueue = ActionID(rawValue: "screen_queue")
+    public static let queueRequeue = ActionID(rawValue: "queue_requeue")
+    public static let queueBump = ActionID(rawValue: "queue_bump")
+    public static let queueFilter = ActionID(rawValue: "queue_filter")
+}
+
+extension ActionGroup {
+    public static let queue = ActionGroup(rawValue: "Queue")
+}
+
+extension ConsoleState {
+    /// The queue screen's slice.
+    public var queue: QueueScreenState {
+        get { self[slice: QueueScreen.self] }
+        _modify { yield &self[slice: QueueScreen.self] }
+    }
+}
+
 /// The queue screen: an admin watches the background queue and requeues or bumps its rows.
 enum QueueScreen: ScreenUnit {
     static let id = ConsoleScreen.queue
     static let switchAction = ActionID.screenQueue
+    static var initialSlice: QueueScreenState { QueueScreenState() }
+
+    static let actions: [ActionDescriptor] = [
+        .init(.screenQueue, "Queue screen", group: .application, help: "Background queue: stuck and failed rows",
+              defaultKeys: ["4"]),
+        .init(.queueRequeue, "Requeue", group: .queue, help: "Put the selected failed or stuck row back in the queue",
+              screens: [id], requirement: .queueWrite, defaultKeys: ["r"]),
+        .init(.queueBump, "Bump priority", group: .queue, help: "Raise the selected row's priority so it runs next",
+              screens: [id], requirement: .queueWrite, defaultKeys: ["+"]),
+        .init(.queueFilter, "Queue filter", group: .queue, help: "Cycle: stuck + failed, queued, processing, failed",
+              screens: [id], defaultKeys: ["f"]),
+    ]
+    /// Rows are marked with the review screen's mark action.
+    static let joinedActions: [ActionID] = [.toggleMark]
 
     static func enter(_ state: inout ConsoleState) -> [ConsoleEffect] {
         state.queue.rows.loaded ? [] : state.loadQueue()

@@ -1,9 +1,67 @@
 import Terminal
 
+extension ActionID {
+    public static let screenReview = ActionID(rawValue: "screen_review")
+    public static let approve = ActionID(rawValue: "approve")
+    public static let reject = ActionID(rawValue: "reject")
+    public static let replace = ActionID(rawValue: "replace")
+    public static let needsReview = ActionID(rawValue: "needs_review")
+    public static let clearMatch = ActionID(rawValue: "clear_match")
+    public static let undo = ActionID(rawValue: "undo")
+    public static let toggleMark = ActionID(rawValue: "toggle_mark")
+    public static let approveAboveThreshold = ActionID(rawValue: "approve_above_threshold")
+    public static let useCandidate = ActionID(rawValue: "use_candidate")
+    public static let openURL = ActionID(rawValue: "open_url")
+    public static let playURL = ActionID(rawValue: "play_url")
+}
+
+extension ActionGroup {
+    public static let review = ActionGroup(rawValue: "Review")
+}
+
+extension ConsoleState {
+    /// The review screen's slice.
+    public var review: ReviewScreenState {
+        get { self[slice: ReviewScreen.self] }
+        _modify { yield &self[slice: ReviewScreen.self] }
+    }
+}
+
 /// The review screen: a curator works through a store's pending matches, release by release, track by track.
 enum ReviewScreen: ScreenUnit {
     static let id = ConsoleScreen.review
     static let switchAction = ActionID.screenReview
+    static var initialSlice: ReviewScreenState { ReviewScreenState() }
+
+    static let actions: [ActionDescriptor] = [
+        .init(.screenReview, "Review screen", group: .application, help: "Stores, releases, tracks and candidates",
+              defaultKeys: ["1"]),
+        .init(.approve, "Approve", group: .review, help: "Approve the match (or the marked tracks) and go to the next pending",
+              screens: [id], requirement: .reviewWrite, defaultKeys: ["a"]),
+        .init(.reject, "Reject", group: .review, help: "Reject the match; the URL is never proposed again (undoable)",
+              dangerous: true, screens: [id], requirement: .reviewWrite, defaultKeys: ["x"]),
+        .init(.replace, "Replace URL", group: .review, help: "Approve a URL you type (YouTube or SoundCloud)",
+              screens: [id], requirement: .reviewWrite, defaultKeys: ["r"]),
+        .init(.needsReview, "Needs review", group: .review, help: "Send the match back to pending",
+              screens: [id], requirement: .reviewWrite, defaultKeys: ["n"]),
+        .init(.clearMatch, "Clear match", group: .review, help: "Delete the match without remembering the URL (asks first)",
+              dangerous: true, screens: [id], requirement: .reviewWrite, defaultKeys: ["c"]),
+        .init(.undo, "Undo", group: .review, help: "Undo your latest decision not yet undone (several levels)",
+              screens: [id], requirement: .reviewWrite, defaultKeys: ["u"]),
+        // The queue screen marks its rows with it too (`QueueScreen.joinedActions`).
+        .init(.toggleMark, "Mark", group: .review, help: "Mark or unmark the row (track or queue row) to act on several at once",
+              screens: [id], defaultKeys: ["<space>"]),
+        .init(.approveAboveThreshold, "Approve all above threshold", group: .review,
+              help: "Approve every pending track of the release at or above the threshold (asks first)",
+              dangerous: true, screens: [id], requirement: .reviewWrite, defaultKeys: ["A"]),
+        .init(.useCandidate, "Use candidate", group: .review,
+              help: "Approve the candidate under the cursor in the detail pane instead of the current match",
+              screens: [id], requirement: .reviewWrite, defaultKeys: ["y"]),
+        .init(.openURL, "Open URL", group: .review, help: "Open the match URL in the browser (or copy it)",
+              screens: [id], defaultKeys: ["o"]),
+        .init(.playURL, "Play", group: .review, help: "Play the match URL with the configured player",
+              screens: [id], defaultKeys: ["P"]),
+    ]
 
     static func enter(_ state: inout ConsoleState) -> [ConsoleEffect] {
         // The inventory shares the stores list: the review panes follow a store chosen there.

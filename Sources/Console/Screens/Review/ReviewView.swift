@@ -4,8 +4,9 @@ import Terminal
 /// The review screen: stores and releases on top, tracks and the candidates of the focused track below.
 enum ReviewView {
     static func draw(_ state: ConsoleState, layout: ConsoleLayout, into buffer: inout CellBuffer) {
+        let review = state.review
         let panes = layout.reviewPanes
-        ListView.drawStores(state, panes[.stores]!, focused: state.review.focus == .stores, &buffer,
+        ListView.drawStores(state, panes[.stores]!, focused: review.focus == .stores, &buffer,
                    height: layout.viewportHeight(of: .stores))
         drawReleases(state, panes[.releases]!, &buffer, height: layout.viewportHeight(of: .releases))
         drawTracks(state, panes[.tracks]!, &buffer, height: layout.viewportHeight(of: .tracks))
@@ -13,12 +14,13 @@ enum ReviewView {
     }
 
     static func drawReleases(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer, height: Int) {
-        let focused = state.review.focus == .releases
-        let storeName = state.review.releasesStore.map { " · \($0)" } ?? ""
-        Drawing.pane(&buffer, rect, title: ListView.title("Releases", state.review.releases) + storeName
+        let review = state.review
+        let focused = review.focus == .releases
+        let storeName = review.releasesStore.map { " · \($0)" } ?? ""
+        Drawing.pane(&buffer, rect, title: ListView.title("Releases", review.releases) + storeName
                         + ListView.staleMark(state), focused: focused)
         let inner = rect.inset(by: 1)
-        let list = state.review.releases
+        let list = review.releases
         let catnoWidth = inner.width >= 70 ? 14 : 10
         Drawing.row(&buffer, row: inner.row, column: inner.column, width: inner.width, [
             ColumnSpec("Artist – Title"), ColumnSpec("Cat#", width: catnoWidth), ColumnSpec("Pend", width: 4, .right),
@@ -26,7 +28,7 @@ enum ReviewView {
         let body = CellRect(column: inner.column, row: inner.row + 1, width: inner.width, height: inner.height - 1)
         if list.visible.isEmpty {
             let loading = state.isPending { if case .loadReleases = $0 { return true } else { return false } }
-            ListView.emptyLine(&buffer, body, state.review.releasesStore == nil ? "Select a store" : (loading || !list.loaded ? "Loading…" :
+            ListView.emptyLine(&buffer, body, review.releasesStore == nil ? "Select a store" : (loading || !list.loaded ? "Loading…" :
                         (list.filter.isEmpty ? "Nothing pending in this store" : "No release matches")))
             return
         }
@@ -47,16 +49,17 @@ enum ReviewView {
     }
 
     static func drawTracks(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer, height: Int) {
-        let focused = state.review.focus == .tracks
-        var title = ListView.title("Tracks", state.review.tracks) + ListView.staleMark(state)
-        if !state.review.tracks.marked.isEmpty { title += " · \(state.review.tracks.marked.count) marked" }
-        if let release = state.review.releases.items.first(where: { $0.discogsID == state.review.tracksRelease }) {
+        let review = state.review
+        let focused = review.focus == .tracks
+        var title = ListView.title("Tracks", review.tracks) + ListView.staleMark(state)
+        if !review.tracks.marked.isEmpty { title += " · \(review.tracks.marked.count) marked" }
+        if let release = review.releases.items.first(where: { $0.discogsID == review.tracksRelease }) {
             title += " · \(release.artist) – \(release.title)"
         }
-        if let note = state.review.tracks.items.lazy.compactMap(\.titleSourceNote).first { title += " · \(note)" }
+        if let note = review.tracks.items.lazy.compactMap(\.titleSourceNote).first { title += " · \(note)" }
         Drawing.pane(&buffer, rect, title: title, focused: focused)
         let inner = rect.inset(by: 1)
-        let list = state.review.tracks
+        let list = review.tracks
         let showsURL = inner.width >= 100
         let header: [ColumnSpec] = [
             ColumnSpec("", width: 1), ColumnSpec("Pos", width: 4), ColumnSpec("Title"),
@@ -68,14 +71,14 @@ enum ReviewView {
                     header.map { var spec = $0; spec.style = CellStyle(.header); return spec })
         let body = CellRect(column: inner.column, row: inner.row + 1, width: inner.width, height: inner.height - 1)
         if list.visible.isEmpty {
-            ListView.emptyLine(&buffer, body, state.review.tracksRelease == nil ? "Select a release" :
+            ListView.emptyLine(&buffer, body, review.tracksRelease == nil ? "Select a release" :
                         (list.loaded ? (list.filter.isEmpty ? "No tracks" : "No track matches") : "Loading…"))
             return
         }
         let top = ListView.clampedTop(list.top, cursor: list.cursor, count: list.visible.count, height: height)
         for (offset, track) in list.visible[top..<min(list.visible.count, top + height)].enumerated() {
             let row = body.row + offset
-            let inFlight = state.review.tracksInFlight.contains(track.reference)
+            let inFlight = review.tracksInFlight.contains(track.reference)
             let marked = list.marked.contains(track.id)
             var columns: [ColumnSpec] = [
                 ColumnSpec(marked ? "●" : (inFlight ? Drawing.spinner(state.spinnerFrame) : " "), width: 1,
@@ -104,17 +107,18 @@ enum ReviewView {
             }
             if top + offset == list.cursor {
                 Drawing.highlight(&buffer, CellRect(column: body.column, row: row, width: body.width, height: 1),
-                                  focused: focused || state.review.focus == .detail)
+                                  focused: focused || review.focus == .detail)
             }
         }
     }
 
     static func drawDetail(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer) {
-        let focused = state.review.focus == .detail
-        let candidates = state.review.focusedTrack?.candidates ?? []
+        let review = state.review
+        let focused = review.focus == .detail
+        let candidates = review.focusedTrack?.candidates ?? []
         Drawing.pane(&buffer, rect, title: "Candidates \(candidates.count)", focused: focused)
         let inner = rect.inset(by: 1)
-        guard let track = state.review.focusedTrack else {
+        guard let track = review.focusedTrack else {
             ListView.emptyLine(&buffer, inner, "Select a track")
             return
         }
@@ -138,7 +142,7 @@ enum ReviewView {
             line("No candidates recorded", CellStyle(.textDim))
             return
         }
-        let cursor = min(state.review.candidateCursor, candidates.count - 1)
+        let cursor = min(review.candidateCursor, candidates.count - 1)
         // Candidates first (one line each), then the focused one's score breakdown in what is left.
         let evidenceLines = candidates[cursor].evidence.count + 1
         let listRoom = max(1, inner.maxRow - row - min(evidenceLines, max(0, inner.maxRow - row - 3)))
