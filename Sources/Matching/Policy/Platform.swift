@@ -30,9 +30,12 @@ public enum Platform: String, Codable, Sendable, CaseIterable {
 public enum MatchURL {
     /// The lowercased host of an http or https URL (trailing dot removed); nil otherwise.
     static func httpHost(of text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let components = URLComponents(string: trimmed),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+        URLComponents(string: text.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap(httpHost(of:))
+    }
+
+    /// The same, of a URL already parsed (from the trimmed text).
+    private static func httpHost(of components: URLComponents) -> String? {
+        guard let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
               var host = components.host?.lowercased(), !host.isEmpty
         else { return nil }
         if host.hasSuffix(".") { host.removeLast() }
@@ -41,9 +44,9 @@ public enum MatchURL {
 
     /// The YouTube video id of a watch, youtu.be, embed, shorts, live or /v/ URL; nil for anything else.
     public static func youTubeVideoID(_ text: String) -> String? {
-        guard Platform.infer(fromURL: text) == .youtube,
-              let components = URLComponents(string: text.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let host = httpHost(of: text)
+        // Parsed once: the host rule and the path read the same components.
+        guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let host = httpHost(of: components), Platform(host: host) == .youtube
         else { return nil }
         let segments = components.path.split(separator: "/").map(String.init)
         var id: String?
