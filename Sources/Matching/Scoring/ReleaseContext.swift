@@ -107,6 +107,19 @@ struct ReleaseContext: Sendable {
         knownWordCount = lexicon.count
     }
 
+    /// The profiles of a track's credit (indices into `artists`), made once per distinct credit: a compilation
+    /// credits the same artists on many tracks.
+    mutating func artistIndices(of credit: DiscogsArtistCredit) -> [Int] {
+        let key = CreditKey(name: credit.name, anv: credit.anv)
+        if let known = profilesByCredit[key] { return known }
+        let indices = ArtistProfile.profiles(of: credit).map { addArtist($0) }
+        profilesByCredit[key] = indices
+        return indices
+    }
+
+    private struct CreditKey: Hashable { var name: String; var anv: String? }
+    private var profilesByCredit: [CreditKey: [Int]] = [:]
+
     /// Adds an artist profile (its words numbered) and returns its index in `artists`.
     mutating func addArtist(_ profile: ArtistProfile) -> Int {
         var profile = profile

@@ -228,13 +228,18 @@ enum Vocabulary {
 
     /// An uploader's tag that names no recording: a catalogue number ("DCRPS069", "SK032") or a speed ("45rpm").
     static func isUploadTag(_ token: String) -> Bool {
-        let letters = token.prefix { $0.isASCII && $0.isLetter }
-        let digits = token.dropFirst(letters.count)
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            let number = token.prefix { $0.isASCII && $0.isNumber }
-            return !number.isEmpty && token.dropFirst(number.count) == "rpm"
+        // Either form is ASCII letters and digits only, where a character is a byte.
+        let bytes = token.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        let letters = bytes.prefix(while: isLetter).count
+        let digits = bytes.dropFirst(letters)
+        guard !digits.isEmpty, digits.allSatisfy(isDigit) else {
+            let number = bytes.prefix(while: isDigit).count
+            return number > 0 && bytes.dropFirst(number).elementsEqual("rpm".utf8)
         }
-        return (2...6).contains(letters.count) && (2...5).contains(digits.count)
+        return (2...6).contains(letters) && (2...5).contains(digits.count)
     }
 
     /// Words that say the upload is a whole album, mix or disc rather than one track.

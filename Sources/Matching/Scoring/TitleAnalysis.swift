@@ -73,7 +73,6 @@ struct TitleAnalysis: Sendable {
         var current = ""
         var depth = 0
         var afterDash = false
-        let openers: Set<Character> = ["(", "[", "{"], closers: Set<Character> = [")", "]", "}"]
         func flush(bracketed: Bool) {
             if !isBlank(current) {
                 out.append(Segment(text: current, bracketed: bracketed, afterDash: afterDash && !bracketed))
@@ -84,10 +83,10 @@ struct TitleAnalysis: Sendable {
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            if openers.contains(c) {
+            if c == "(" || c == "[" || c == "{" {
                 if depth == 0 { flush(bracketed: false) }
                 depth += 1
-            } else if closers.contains(c) {
+            } else if c == ")" || c == "]" || c == "}" {
                 if depth > 0 {
                     depth -= 1
                     if depth == 0 { flush(bracketed: true) }

@@ -50,14 +50,18 @@ struct TokenLexicon: Sendable {
 
     private static func measure(_ token: String) -> Facts {
         let bytes = Array(token.utf8)
-        let leadsWithNumber = token.first?.isNumber == true
-        let characters = token.count
+        let isASCII = bytes.allSatisfy { $0 < 0x80 }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        // For ASCII text a character is a byte and the numbers are the digits; other text asks `Character`.
+        let leadsWithNumber = isASCII ? bytes.first.map(isDigit) == true : token.first?.isNumber == true
+        let characters = isASCII ? bytes.count : token.count
         let isStopWord = Vocabulary.stopWords.contains(token)
         let isNoise = Vocabulary.noiseWords.contains(token)
-        let isNumeral = token.allSatisfy(\.isNumber)
-        let isYear = TrackMatcher.isYear(token)
+        let isNumeral = isASCII ? bytes.allSatisfy(isDigit) : token.allSatisfy(\.isNumber)
+        let isYear = isASCII
+            ? bytes.count == 4 && isNumeral && (token.hasPrefix("19") || token.hasPrefix("20")) : TrackMatcher.isYear(token)
         return Facts(
-            text: token, bytes: bytes, isASCII: bytes.allSatisfy { $0 < 0x80 },
+            text: token, bytes: bytes, isASCII: isASCII,
             weight: leadsWithNumber ? 1 : (isStopWord || characters == 1 ? 0.3 : 1),
             leadsWithNumber: leadsWithNumber, isNumeral: isNumeral, isYear: isYear,
             isSignificant: leadsWithNumber || (characters > 1 && !isStopWord && !isNoise),

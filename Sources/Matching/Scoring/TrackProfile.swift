@@ -61,9 +61,9 @@ struct TrackProfile: Sendable {
         foldedTitle = " " + TextNormalizer.tokens(track.title).joined(separator: " ") + " "
         duration = track.durationSeconds
         durationText = TrackDuration.format(duration ?? 0)
-        let own = track.artists.flatMap(ArtistProfile.profiles(of:))
+        let own = track.artists.flatMap { context.artistIndices(of: $0) }
         hasOwnArtists = !own.isEmpty
-        artists = own.isEmpty ? context.releaseArtistIndices : own.map { context.addArtist($0) }
+        artists = own.isEmpty ? context.releaseArtistIndices : own
         var words = heading
         for artist in artists { words.formUnion(context.artists[artist].tokens) }
         for credit in track.extraArtists { words.formUnion(TextNormalizer.tokens(DiscogsArtistCredit.clean(credit.name))) }
@@ -75,7 +75,7 @@ struct TrackProfile: Sendable {
         self.heading = heading
         number(in: &context.lexicon)
         guard withTranslations else { return }
-        var languages = track.title.components(separatedBy: " = ").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        var languages = track.title.components(separatedBy: " = ").filter { !TitleAnalysis.isBlank($0) }
         // A title in another script is also uploaded romanised ("Компьютер" as "Kompyuter").
         languages += languages.compactMap(TextNormalizer.romanised)
         if languages.count > 1 {
