@@ -130,11 +130,6 @@ struct ReleaseContext: Sendable {
 
     func explains(_ token: String) -> Bool { sharedTokens.contains(token) }
 
-    /// The tracks (indices into `tracks`) that are copies of track `t`, itself included.
-    func copies(of t: Int) -> Set<Int> {
-        Set(tracks.indices.filter { copyOf[$0] == copyOf[t] })
-    }
-
     /// Another track the video names by its whole title and heading, where this track's title is only that
     /// heading's words: "Brian Eno - Sky Saw (Another Green World)" names Sky Saw under the heading "Another Green
     /// World", not the track "Another Green World" that closes the same box set section.

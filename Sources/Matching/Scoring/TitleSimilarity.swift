@@ -7,11 +7,6 @@ extension TrackMatcher {
         var unaccountedSegment: String?
     }
 
-    static func tokenWeight(_ token: String) -> Double {
-        if token.first?.isNumber == true { return 1 }
-        return Vocabulary.stopWords.contains(token) || token.count == 1 ? 0.3 : 1
-    }
-
     func titleSimilarity(video: VideoReading, track: TrackProfile, context: ReleaseContext) -> TitleMeasure {
         let facts = context.lexicon.facts
         var wanted = 0.0, found = 0.0

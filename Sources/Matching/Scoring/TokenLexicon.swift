@@ -8,7 +8,7 @@ struct TokenLexicon: Sendable {
         var text: String
         var bytes: [UInt8]
         var isASCII: Bool
-        /// `TrackMatcher.tokenWeight`: 1, or 0.3 for stopwords and one-letter words.
+        /// 1, or 0.3 for stopwords and one-letter words (numbers always 1).
         var weight: Double
         /// The first character is a number (`Character.isNumber`).
         var leadsWithNumber: Bool
@@ -48,6 +48,8 @@ struct TokenLexicon: Sendable {
 
     func text(_ id: Int) -> String { facts[id].text }
 
+    /// The rules are `TrackMatcher.isSignificant`, `isSignificantWord` and `isYear`, and the word weight (1, or 0.3
+    /// for stopwords and one-letter words), answered on bytes for ASCII words.
     private static func measure(_ token: String) -> Facts {
         let bytes = Array(token.utf8)
         let isASCII = bytes.allSatisfy { $0 < 0x80 }
