@@ -7,6 +7,7 @@ import LocalServers
 // [--compare-blocking-walk]
 // (no group: all of them). The blocking walk (the web app's approach to cache stats) runs by default only on the
 // private servers started here: on a shared Redis it would stall everyone for a second or more.
+// `rotation-bench matcher-profile [--repeat N] [--json FILE] DIR...` matches release files only (MatcherProfile.swift).
 var argumentList = Array(CommandLine.arguments.dropFirst())
 var scale = 1
 if let index = argumentList.firstIndex(of: "--scale"), index + 1 < argumentList.count {
@@ -19,6 +20,14 @@ if let index = argumentList.firstIndex(of: "--compare-blocking-walk") {
     argumentList.remove(at: index)
 }
 let arguments = Set(argumentList)
+// The matcher alone on release files, for callgrind: needs no servers, so it runs before any start.
+if argumentList.first == "matcher-profile" {
+    do { try runMatcherProfile(Array(argumentList.dropFirst())) } catch {
+        FileHandle.standardError.write(Data("matcher profile failed: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
 let environment = ProcessInfo.processInfo.environment
 var servers: LocalServers?
 let postgresURL: String

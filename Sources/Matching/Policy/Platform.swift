@@ -30,9 +30,32 @@ public enum Platform: String, Codable, Sendable, CaseIterable {
 public enum MatchURL {
     /// The lowercased host of an http or https URL (trailing dot removed); nil otherwise.
     static func httpHost(of text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let components = URLComponents(string: trimmed),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+        URLComponents(string: trimmingSpace(text)).flatMap(httpHost(of:))
+    }
+
+    /// `text` without leading and trailing whitespace and newlines (`CharacterSet.whitespacesAndNewlines`: the
+    /// separators Z*, U+0009...U+000D and U+0085), cut on scalars without bridging to NSString.
+    static func trimmingSpace(_ text: String) -> String {
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x09...0x0D, 0x20, 0x85: return true
+            default:
+                switch scalar.properties.generalCategory {
+                case .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
+                default: return false
+                }
+            }
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        if first == scalars.startIndex, last == scalars.index(before: scalars.endIndex) { return text }
+        return String(scalars[first...last])
+    }
+
+    /// The same, of a URL already parsed (from the trimmed text).
+    private static func httpHost(of components: URLComponents) -> String? {
+        guard let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
               var host = components.host?.lowercased(), !host.isEmpty
         else { return nil }
         if host.hasSuffix(".") { host.removeLast() }
@@ -41,9 +64,9 @@ public enum MatchURL {
 
     /// The YouTube video id of a watch, youtu.be, embed, shorts, live or /v/ URL; nil for anything else.
     public static func youTubeVideoID(_ text: String) -> String? {
-        guard Platform.infer(fromURL: text) == .youtube,
-              let components = URLComponents(string: text.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let host = httpHost(of: text)
+        // Parsed once: the host rule and the path read the same components.
+        guard let components = URLComponents(string: trimmingSpace(text)),
+              let host = httpHost(of: components), Platform(host: host) == .youtube
         else { return nil }
         let segments = components.path.split(separator: "/").map(String.init)
         var id: String?
@@ -70,7 +93,7 @@ public enum MatchURL {
     /// lowercased and `http` upgraded to `https`.
     public static func comparisonKey(_ text: String) -> String {
         if let youtube = canonicalYouTube(text) { return youtube }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = trimmingSpace(text)
         guard var components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https"
         else { return trimmed }

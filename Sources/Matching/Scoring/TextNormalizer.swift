@@ -34,7 +34,8 @@ public enum TextNormalizer {
         }
         // Decorative letters (mathematical Fraktur or bold, circled, fullwidth, ligatures) are compatibility forms of
         // plain ones: NFKC turns "𝔏𝔬𝔯𝔡" into "Lord". Plain ASCII text needs none of it.
-        let text = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCompatibilityMapping
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: foldASCII(text), as: UTF8.self) }
+        let text = text.precomposedStringWithCompatibilityMapping
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
                 if scalar == "&" {
@@ -60,9 +61,52 @@ public enum TextNormalizer {
         return result
     }
 
+    /// `fold` of ASCII text, byte for byte the same rules without building Unicode scalars: letters lowercased,
+    /// digits kept, apostrophes joined, "&" read as "and", anything else one space, no space at either end.
+    private static func foldASCII(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        var lastWasSpace = true
+        func append(_ byte: UInt8) {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                out.append(byte); lastWasSpace = false
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                out.append(byte + 32); lastWasSpace = false
+            case 39, 96:
+                return  // apostrophes join ("Un'Isola" -> "unisola")
+            default:
+                if !lastWasSpace { out.append(UInt8(ascii: " ")); lastWasSpace = true }
+            }
+        }
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "&") {
+                for b in " and ".utf8 { append(b) }
+            } else {
+                append(byte)
+            }
+        }
+        if out.last == UInt8(ascii: " ") { out.removeLast() }
+        return out
+    }
+
     /// Tokens of `text` after folding, with numbering normalised.
     public static func tokens(_ text: String) -> [String] {
-        let raw = fold(text).split(separator: " ").map(String.init)
+        let raw: [String]
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII text (most titles): split the folded bytes directly.
+            let folded = foldASCII(text)
+            var pieces: [String] = []
+            var start = 0
+            for (index, byte) in folded.enumerated() where byte == UInt8(ascii: " ") {
+                if index > start { pieces.append(String(decoding: folded[start..<index], as: UTF8.self)) }
+                start = index + 1
+            }
+            if folded.count > start { pieces.append(String(decoding: folded[start...], as: UTF8.self)) }
+            raw = pieces
+        } else {
+            raw = fold(text).split(separator: " ").map(String.init)
+        }
         var out: [String] = []
         out.reserveCapacity(raw.count)
         for (index, token) in raw.enumerated() {
@@ -101,13 +145,20 @@ public enum TextNormalizer {
     }
 
     static func normaliseNumber(_ token: String, after previous: String) -> String {
-        if token.allSatisfy(\.isASCII), token.allSatisfy(\.isNumber) {
+        // One pass over the bytes: ASCII characters that are numbers are exactly the digits, and a word of Roman
+        // numeral letters is all "i", "v" and "x" bytes.
+        var digits = true, romanLetters = true
+        for byte in token.utf8 {
+            if byte < UInt8(ascii: "0") || byte > UInt8(ascii: "9") { digits = false }
+            if byte != UInt8(ascii: "i"), byte != UInt8(ascii: "v"), byte != UInt8(ascii: "x") { romanLetters = false }
+        }
+        if digits {
             let trimmed = token.drop { $0 == "0" }
             return trimmed.isEmpty ? "0" : String(trimmed)
         }
         let counted = countingWords.contains(previous)
         if counted, let number = numberWords[token] { return String(number) }
-        if let roman = romanValue(token), token.count >= 2 || counted { return String(roman) }
+        if romanLetters, let roman = romanValue(token), token.utf8.count >= 2 || counted { return String(roman) }
         if token == "pt" { return "part" }
         return token
     }
@@ -177,13 +228,18 @@ enum Vocabulary {
 
     /// An uploader's tag that names no recording: a catalogue number ("DCRPS069", "SK032") or a speed ("45rpm").
     static func isUploadTag(_ token: String) -> Bool {
-        let letters = token.prefix { $0.isASCII && $0.isLetter }
-        let digits = token.dropFirst(letters.count)
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            let number = token.prefix { $0.isASCII && $0.isNumber }
-            return !number.isEmpty && token.dropFirst(number.count) == "rpm"
+        // Either form is ASCII letters and digits only, where a character is a byte.
+        let bytes = token.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        let letters = bytes.prefix(while: isLetter).count
+        let digits = bytes.dropFirst(letters)
+        guard !digits.isEmpty, digits.allSatisfy(isDigit) else {
+            let number = bytes.prefix(while: isDigit).count
+            return number > 0 && bytes.dropFirst(number).elementsEqual("rpm".utf8)
         }
-        return (2...6).contains(letters.count) && (2...5).contains(digits.count)
+        return (2...6).contains(letters) && (2...5).contains(digits.count)
     }
 
     /// Words that say the upload is a whole album, mix or disc rather than one track.

@@ -61,15 +61,20 @@ struct TitleAnalysis: Sendable {
 
     struct Segment { var text: String; var bracketed: Bool; var afterDash: Bool }
 
+    /// Whether `text` is only whitespace as `CharacterSet.whitespaces` defines it (tab and the space separators),
+    /// checked on scalars without bridging to Foundation.
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+    }
+
     /// Splits "Title (A) [B] - C" into "Title", "(A)", "[B]" and "- C".
     static func segments(of title: String) -> [Segment] {
         var out: [Segment] = []
         var current = ""
         var depth = 0
         var afterDash = false
-        let openers: Set<Character> = ["(", "[", "{"], closers: Set<Character> = [")", "]", "}"]
         func flush(bracketed: Bool) {
-            if !current.trimmingCharacters(in: .whitespaces).isEmpty {
+            if !isBlank(current) {
                 out.append(Segment(text: current, bracketed: bracketed, afterDash: afterDash && !bracketed))
             }
             current = ""
@@ -78,10 +83,10 @@ struct TitleAnalysis: Sendable {
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            if openers.contains(c) {
+            if c == "(" || c == "[" || c == "{" {
                 if depth == 0 { flush(bracketed: false) }
                 depth += 1
-            } else if closers.contains(c) {
+            } else if c == ")" || c == "]" || c == "}" {
                 if depth > 0 {
                     depth -= 1
                     if depth == 0 { flush(bracketed: true) }
@@ -145,24 +150,30 @@ enum TokenMatch {
         let over = limit + 1
         if abs(n - m) > limit { return over }
         if n == 0 || m == 0 { return max(n, m) }
-        var previous2 = [Int](repeating: over, count: m + 1)
-        var previous = (0...m).map { min($0, over) }
-        var current = [Int](repeating: over, count: m + 1)
-        for i in 1...n {
-            let low = max(1, i - limit), high = min(m, i + limit)
-            current[low - 1] = low == 1 ? min(i, over) : over
-            if high < m { current[high + 1] = over }
-            var rowMin = low == 1 ? current[0] : over
-            for j in low...high {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, previous2[j - 2] + 1) }
-                current[j] = min(value, over)
-                rowMin = min(rowMin, current[j])
+        // Three rows in one scratch buffer (on the stack for words of ordinary length): no allocation per pair.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 1)) { rows in
+            var previous2 = rows.baseAddress!, previous = previous2 + (m + 1), current = previous + (m + 1)
+            for j in 0...m {
+                previous2[j] = over
+                previous[j] = min(j, over)
+                current[j] = over
             }
-            if rowMin > limit { return over }
-            (previous2, previous, current) = (previous, current, previous2)
+            for i in 1...n {
+                let low = max(1, i - limit), high = min(m, i + limit)
+                current[low - 1] = low == 1 ? min(i, over) : over
+                if high < m { current[high + 1] = over }
+                var rowMin = low == 1 ? current[0] : over
+                for j in low...high {
+                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, previous2[j - 2] + 1) }
+                    current[j] = min(value, over)
+                    rowMin = min(rowMin, current[j])
+                }
+                if rowMin > limit { return over }
+                (previous2, previous, current) = (previous, current, previous2)
+            }
+            return previous[m]
         }
-        return previous[m]
     }
 }

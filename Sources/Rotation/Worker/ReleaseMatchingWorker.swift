@@ -91,7 +91,11 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
             do {
                 let release = try loadRelease(job, storedBody: bodies[job.discogsID])
                 var matched = PreparedRelease(jobs: [job], release: release)
-                matched.match(configuration: configuration, rejected: rejected[job.discogsID] ?? [:])
+                if let ready = configuration.matchesInAdvance?.prepared(for: job) {
+                    matched = ready
+                } else {
+                    matched.match(configuration: configuration, rejected: rejected[job.discogsID] ?? [:])
+                }
                 matchedByRelease[job.discogsID] = prepared.count
                 prepared.append(matched)
                 afterMatching?(job)

@@ -17,6 +17,8 @@ public struct WorkerConfiguration: Sendable {
     /// value stores every candidate.
     public var candidateFloor: Double = 0
     public var candidatesKeptPerTrack = 3
+    /// Benchmarks only: releases matched in advance, written instead of running the matcher (the write floor).
+    public var matchesInAdvance: MatchesInAdvance?
 
     public init(batchSize: Int = 5, policy: MatchPolicy = .default, queuePolicy: QueuePolicy = .default,
                 matcher: TrackMatcher = TrackMatcher(), autoApprover: String = "rotation-matcher",
