@@ -30,5 +30,14 @@ public struct SeedReport: Sendable, Codable, Equatable {
     /// Whether the per-row NOTIFY triggers were switched off for the load (one summary NOTIFY is sent instead);
     /// false when the user does not own the tables.
     public var triggersSuppressed = false
+    /// Secondary indexes dropped before the load and built again after it (a load larger than the table).
+    public var indexesDeferred = 0
+    /// Seconds spent building those indexes again (part of `seconds`).
+    public var indexSeconds = 0.0
     public var seconds = 0.0
+
+    /// Every row written (releases, matches, candidates, queue rows, bodies) per second of the whole seed.
+    public var rowsPerSecond: Double {
+        seconds > 0 ? Double(releases + trackMatches + candidates + queueRows + releaseBodies) / seconds : 0
+    }
 }
