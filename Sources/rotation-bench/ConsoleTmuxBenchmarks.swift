@@ -16,9 +16,11 @@ func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: Stri
     let environment = ["TERM": "xterm-256color", "DATABASE_URL": postgresURL, "REDIS_URL": redisURL,
                        "ROTATION_REVIEWER": "bench", "XDG_CONFIG_HOME": configHome]
     let pollPause: useconds_t = 1_000
-    let startFloor = consoleProcessStartFloor(rotation)
-    if let floor = startFloor {
-        consoleLine("process start floor", String(format: "%6.1f ms median: spawn to exit of `rotation --help`", floor * 1e3))
+    let processFloor = consoleProcessStartFloor(rotation)
+    let startFloor = processFloor?.seconds
+    if let floor = processFloor {
+        consoleLine("process start floor", String(format: "%6.1f ms median: spawn to exit of `rotation --help` (its peak RSS %.1f MB)",
+                                                  floor.seconds * 1e3, floor.peakKB / 1024))
     }
 
     // 3. First paint: from the exec of `rotation review` to the capture showing the first store's releases.
@@ -153,15 +155,21 @@ func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: Stri
         let rss = consoleStatusKB(status, "VmRSS"), hwm = consoleStatusKB(status, "VmHWM")
         consoleLine("resident memory (rotation review)", String(format: "VmRSS %.1f MB  VmHWM %.1f MB  budget %.0f MB  ratio %.3f (HWM %.3f)",
             rss / 1024, hwm / 1024, memoryBudgetMB, rss / 1024 / memoryBudgetMB, hwm / 1024 / memoryBudgetMB))
+        if let processFloor {
+            consoleLine("  vs the process floor", String(format: "%.2fx the peak RSS of `rotation --help` (%.1f MB)",
+                ratio(hwm, to: processFloor.peakKB), processFloor.peakKB / 1024))
+        }
         consoleLine("  after", "first paint, 3 stores, 3 releases, \(upper.count) track moves, inventory, cache, queue screens")
     } else {
         consoleLine("resident memory (rotation review)", "not measured: /proc/\(pid)/status unreadable")
     }
 }
 
-/// Exec to exit of `rotation --help`: what starting the process costs before the console does anything.
-private func consoleProcessStartFloor(_ rotation: String) -> Double? {
+/// Exec to exit of `rotation --help`: what starting the process costs before the console does anything, in time
+/// (median) and in peak resident memory (largest, from `wait4`).
+private func consoleProcessStartFloor(_ rotation: String) -> (seconds: Double, peakKB: Double)? {
     var times: [Double] = []
+    var peakKB = 0.0
     for _ in 0..<5 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -175,10 +183,12 @@ private func consoleProcessStartFloor(_ rotation: String) -> Double? {
         let start = consoleRealtime()
         guard posix_spawn(&pid, rotation, &actions, nil, cArguments, environ) == 0 else { return nil }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         times.append(consoleRealtime() - start)
+        peakKB = max(peakKB, Double(usage.ru_maxrss))
     }
-    return median(times)
+    return (median(times), peakKB)
 }
 
 /// "Tracks 3/10" in the tracks pane's title: the cursor position (1-based) and the count.

@@ -4,69 +4,93 @@ import Rotation
 import TmuxDriver
 
 /// Issue 13, 10M rows: `rotation-bench scale [--rows N]` (not part of the default run: a 10M seed takes minutes and
-/// several GB). In a scratch database it seeds 10k `track_matches` rows with `SyntheticDataSeeder`, measures the
-/// console's reads, seeds N rows (10M by default) in their place, times that seed and measures again. Every read is
-/// printed with its ratio to the same read at 10k (the floor: the goal is at most 1.15x for pending pages, flat for
-/// the stores list and the live panes). The real `rotation review` under tmux is measured at both sizes too: first
-/// paint against the process start floor (at most 2x) and resident memory after every screen (under 30 MB).
+/// several GB). It seeds two scratch databases with `SyntheticDataSeeder`, one with 10k `track_matches` rows (the
+/// floor) and one with N (10M by default), timing the large seed, then times each of the console's reads on both in
+/// alternating rounds (the machine's noise falls on both alike) and prints the ratio N/10k: at most 1.15x for the
+/// pending pages, flat for the stores list and the live panes. The real `rotation review` under tmux is measured on
+/// both too: first paint against the process start floor of the same run (at most 2x) and resident memory after
+/// every screen (under 30 MB).
 func runScaleBenchmarks(postgresURL: String, redisURL: String, rows: Int) throws {
     print("== Scale (issue 13): 10k vs \(rows.formatted()) track_matches rows ==")
-    let admin = try PostgresConnection(url: postgresURL)
-    defer { admin.close() }
-    let name = "rotation_scale_\(getpid())"
-    try admin.query("CREATE DATABASE \(admin.quoteIdentifier(name))")
-    defer { _ = try? admin.query("DROP DATABASE IF EXISTS \(admin.quoteIdentifier(name)) WITH (FORCE)") }
-    guard var components = URLComponents(string: postgresURL) else {
-        throw PostgresError(.connectionFailed, message: "the scale benchmarks need DATABASE_URL in URL form")
-    }
-    components.path = "/" + name
-    let url = components.string!
-    let db = try PostgresConnection(PostgresConfiguration(url, statementTimeout: nil))
-    defer { db.close() }
-    try MigrationRunner(connection: db, directory: nil).apply()
-    let trigram = try db.query("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'").scalar(Int.self) > 0
-    print("  Postgres \(db.serverVersion), pg_trgm \(trigram ? "installed" : "NOT installed: text search scans")")
+    let small = try ScaleDatabase(postgresURL: postgresURL, name: "rotation_scale_10k_\(getpid())")
+    defer { small.drop() }
+    let large = try ScaleDatabase(postgresURL: postgresURL, name: "rotation_scale_large_\(getpid())")
+    defer { large.drop() }
+    let trigram = try large.db.query("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'").scalar(Int.self) > 0
+    print("  Postgres \(large.db.serverVersion), pg_trgm \(trigram ? "installed" : "NOT installed: text search scans")")
+    try small.seed(rows: 10_000, label: "10k")
+    try large.seed(rows: rows, label: rows.formatted())
 
-    let small = try ScaleFigures.seedAndMeasure(db, rows: 10_000, label: "10k")
-    ScaleConsole.measure(url: url, redisURL: redisURL, db: db, label: "10k")
-    let large = try ScaleFigures.seedAndMeasure(db, rows: rows, label: rows.formatted())
-    ScaleConsole.measure(url: url, redisURL: redisURL, db: db, label: rows.formatted())
-
-    print("  -- reads at \(rows.formatted()) rows as a ratio to the same read at 10k (median of \(ScaleFigures.rounds)) --")
-    for (name, budget) in ScaleFigures.names {
-        let a = small.reads[name] ?? 0, b = large.reads[name] ?? 0
-        consoleLine(name, String(format: "%8.1f us vs %8.1f us at 10k -> %.2fx  (goal %@)", b * 1e6, a * 1e6,
-                                 ratio(b, to: a), budget))
+    let smallReads = try small.reads(), largeReads = try large.reads()
+    for (_, read) in smallReads + largeReads { for _ in 0..<3 { try read() } }  // warm plans and caches
+    print("  -- reads at \(rows.formatted()) rows against the same read at 10k (medians of \(ScaleDatabase.rounds) alternating rounds) --")
+    for ((name, goal), (smallRead, largeRead)) in zip(ScaleDatabase.readNames, zip(smallReads.map(\.1), largeReads.map(\.1))) {
+        let comparison = compare(rounds: ScaleDatabase.rounds, ours: { try largeRead() }, floor: { try smallRead() })
+        consoleLine(name, String(format: "%8.1f us vs %8.1f us at 10k -> %.2fx  (goal %@)", comparison.ours * 1e6,
+                                 comparison.floor * 1e6, comparison.ratio, goal))
     }
-    if let plan = large.plans["text, absent"] { print("  plan of the pending page filtered by an absent text:\n\(plan)") }
-    if let plan = large.plans["text, URL of one row"] { print("  plan of the pending page filtered by one row's URL:\n\(plan)") }
+    let queries = ReviewQueries(database: large.db)
+    print("  plan at \(rows.formatted()) rows, pending page filtered by an absent text:\n"
+          + (try queries.pendingPlan(PendingFilter(search: "quuxly"))))
+    ScaleConsole.measure(url: small.url, redisURL: redisURL, db: small.db, label: "10k")
+    ScaleConsole.measure(url: large.url, redisURL: redisURL, db: large.db, label: rows.formatted())
     print("")
 }
 
-/// The console's reads, timed at one size.
-private struct ScaleFigures {
+/// A scratch database of the scale benchmarks, migrated, seeded and dropped at the end.
+private final class ScaleDatabase {
     static let rounds = 101
-    /// Each read and its goal.
-    static let names: [(String, String)] = [
+    /// Each read and its goal, in the order of `reads()`.
+    static let readNames: [(String, String)] = [
         ("pending, first page", "<= 1.15x"), ("pending, deep page (1000 in)", "<= 1.15x"),
-        ("pending, one store", "<= 1.15x"), ("pending, text common", "<= 1.15x"),
-        ("pending, text absent", "<= 1.15x"), ("pending, text URL of one row", "<= 1.15x"),
+        ("pending, one store", "<= 1.15x"), ("pending, text common (velvet)", "<= 1.15x"),
+        ("pending, text absent", "<= 1.15x"), ("pending, text: one row's video id", "<= 1.15x"),
         ("stores list", "flat"), ("releases of a store", "flat"),
         ("live pane: queue statistics", "flat"), ("live pane: health round trip", "flat"),
     ]
-    var reads: [String: Double] = [:]
-    var plans: [String: String] = [:]
+    let adminURL: String
+    let name: String
+    let url: String
+    let db: PostgresConnection
 
-    static func seedAndMeasure(_ db: PostgresConnection, rows: Int, label: String) throws -> ScaleFigures {
+    init(postgresURL: String, name: String) throws {
+        adminURL = postgresURL
+        self.name = name
+        let admin = try PostgresConnection(url: postgresURL)
+        defer { admin.close() }
+        try admin.query("CREATE DATABASE \(admin.quoteIdentifier(name))")
+        guard var components = URLComponents(string: postgresURL) else {
+            throw PostgresError(.connectionFailed, message: "the scale benchmarks need DATABASE_URL in URL form")
+        }
+        components.path = "/" + name
+        url = components.string!
+        db = try PostgresConnection(PostgresConfiguration(url, statementTimeout: nil))
+        try MigrationRunner(connection: db, directory: nil).apply()
+    }
+
+    func drop() {
+        db.close()
+        if let admin = try? PostgresConnection(url: adminURL) {
+            _ = try? admin.query("DROP DATABASE IF EXISTS \(admin.quoteIdentifier(name)) WITH (FORCE)")
+            admin.close()
+        }
+    }
+
+    func seed(rows: Int, label: String) throws {
         FileHandle.standardError.write(Data("scale: seeding \(label) track_matches rows…\n".utf8))
         let request = SeedRequest(stores: 20, releases: max(1, rows / 10), tracksPerRelease: 10, queuedReleases: 1000, seed: 1)
         let report = try SyntheticDataSeeder(connection: db).seed(request)
-        consoleLine("seed \(label) rows", String(format: "%.1f s, %.0f rows/s in all (%ld matches, %ld candidates, %ld releases; "
-            + "%ld indexes built after the load in %.1f s)", report.seconds, report.rowsPerSecond, report.trackMatches,
-            report.candidates, report.releases, report.indexesDeferred, report.indexSeconds))
+        consoleLine("seed \(label) rows", String(format: "%.1f s, %.0f rows/s in all, %.0f track_matches/s (%ld matches, %ld candidates, "
+            + "%ld releases and queue rows; %ld indexes built after the load in %.1f s)", report.seconds, report.rowsPerSecond,
+            Double(report.trackMatches) / max(report.seconds, 1e-9), report.trackMatches, report.candidates, report.releases,
+            report.indexesDeferred, report.indexSeconds))
+        let size = try db.query("SELECT pg_size_pretty(pg_database_size(current_database()))").scalar(String.self)
+        consoleLine("  database size", size)
+    }
 
+    /// The console's reads on this database, in the order of `readNames`.
+    func reads() throws -> [(String, () throws -> Void)] {
         let queries = ReviewQueries(database: db)
-        var figures = ScaleFigures()
         let store = try queries.stores(limit: 1).items.first?.store ?? ""
         var cursor: String?
         for _ in 0..<20 { cursor = try queries.pending(after: cursor, limit: 50).nextCursor }
@@ -77,27 +101,20 @@ private struct ScaleFigures {
             """).first?.decode("match_url", as: String.self) ?? ""
         let videoID = String(oneURL.split(separator: "=").last ?? "")
         let queue = ProcessingQueue(connection: db)
-        let reads: [(String, () throws -> Void)] = [
+        let deep = cursor
+        let db = self.db
+        return [
             ("pending, first page", { _ = try queries.pending(limit: 50) }),
-            ("pending, deep page (1000 in)", { _ = try queries.pending(after: cursor, limit: 50) }),
+            ("pending, deep page", { _ = try queries.pending(after: deep, limit: 50) }),
             ("pending, one store", { _ = try queries.pending(PendingFilter(store: store), limit: 50) }),
             ("pending, text common", { _ = try queries.pending(PendingFilter(search: "velvet"), limit: 50) }),
             ("pending, text absent", { _ = try queries.pending(PendingFilter(search: "quuxly"), limit: 50) }),
-            ("pending, text URL of one row", { _ = try queries.pending(PendingFilter(search: videoID), limit: 50) }),
+            ("pending, text one row", { _ = try queries.pending(PendingFilter(search: videoID), limit: 50) }),
             ("stores list", { _ = try queries.stores(limit: 50) }),
             ("releases of a store", { _ = try queries.releases(of: store, limit: 50) }),
-            ("live pane: queue statistics", { _ = try queue.statistics() }),
-            ("live pane: health round trip", { _ = try db.query("SELECT 1") }),
+            ("queue statistics", { _ = try queue.statistics() }),
+            ("health round trip", { _ = try db.query("SELECT 1") }),
         ]
-        for (_, read) in reads { for _ in 0..<3 { try read() } }  // warm plans and caches
-        var times: [String: [Double]] = [:]
-        for _ in 0..<rounds {
-            for (name, read) in reads { times[name, default: []].append(seconds { try read() }) }
-        }
-        for (name, values) in times { figures.reads[name] = median(values) }
-        figures.plans["text, absent"] = try queries.pendingPlan(PendingFilter(search: "quuxly"))
-        figures.plans["text, URL of one row"] = try queries.pendingPlan(PendingFilter(search: videoID))
-        return figures
     }
 }
 
