@@ -49,16 +49,8 @@ struct SeedCommand: ParsableCommand {
         }
     }
 
-    /// The matched releases and tracks per release that the options ask for.
-    var shape: (releases: Int, tracksPerRelease: Int) {
-        if let releases { return (releases, tracksPerRelease ?? tracks ?? 10) }
-        let perRelease = tracksPerRelease ?? 10
-        guard let tracks else { return (1000, perRelease) }
-        return (max(1, (tracks + perRelease - 1) / perRelease), perRelease)
-    }
-
     func run() throws {
-        let shape = shape
+        let shape = SeedRequest.shape(releases: releases, tracks: tracks, tracksPerRelease: tracksPerRelease)
         let request = SeedRequest(stores: stores, releases: shape.releases, tracksPerRelease: shape.tracksPerRelease,
                                   queuedReleases: queued, seed: seed)
         let line = ProgressLine()

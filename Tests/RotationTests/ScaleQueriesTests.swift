@@ -101,6 +101,13 @@ final class ScaleQueriesTests: XCTestCase {
         XCTAssertEqual(try owner.query("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%trgm_idx'").scalar(Int.self), 3)
     }
 
+    func testSeedTracksAloneIsTheTotalAndWithReleasesTracksPerRelease() {
+        XCTAssertTrue(SeedRequest.shape(releases: nil, tracks: 10_000_000, tracksPerRelease: nil) == (1_000_000, 10))
+        XCTAssertTrue(SeedRequest.shape(releases: nil, tracks: 25, tracksPerRelease: 4) == (7, 4))
+        XCTAssertTrue(SeedRequest.shape(releases: 20, tracks: 3, tracksPerRelease: nil) == (20, 3))
+        XCTAssertTrue(SeedRequest.shape(releases: nil, tracks: nil, tracksPerRelease: nil) == (1000, 10))
+    }
+
     func testALargeSeedBuildsTheSecondaryIndexesAfterTheLoadExactlyAsBefore() throws {
         let (_, db) = try TestDatabase.fresh()
         func definitions() throws -> [String] {

@@ -17,6 +17,18 @@ public struct SeedRequest: Sendable, Codable, Equatable {
     }
 }
 
+extension SeedRequest {
+    /// The matched releases and tracks per release that `rotation seed`'s options ask for: `tracks` alone is the
+    /// total of `track_matches` rows, in releases of `tracksPerRelease` (default 10); with `releases` it is the
+    /// older form, tracks per release. Neither: 1000 releases.
+    public static func shape(releases: Int?, tracks: Int?, tracksPerRelease: Int?) -> (releases: Int, tracksPerRelease: Int) {
+        if let releases { return (releases, tracksPerRelease ?? tracks ?? 10) }
+        let perRelease = max(1, tracksPerRelease ?? 10)
+        guard let tracks else { return (1000, perRelease) }
+        return (max(1, (tracks + perRelease - 1) / perRelease), perRelease)
+    }
+}
+
 /// What was created.
 public struct SeedReport: Sendable, Codable, Equatable {
     public var stores = 0
