@@ -27,6 +27,6 @@ BEGIN
                  trgm_schema);
   EXECUTE format('CREATE INDEX IF NOT EXISTS releases_artist_trgm_idx ON releases USING gin (artist %I.gin_trgm_ops)',
                  trgm_schema);
-  EXECUTE format('CREATE INDEX IF NOT EXISTS track_matches_pending_url_trgm_idx ON track_matches '
+  EXECUTE format('CREATE INDEX IF NOT EXISTS track_matches_url_trgm_idx ON track_matches '
                  'USING gin (match_url %I.gin_trgm_ops) WHERE approved = false', trgm_schema);
 END $$;

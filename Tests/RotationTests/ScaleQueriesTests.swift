@@ -33,7 +33,7 @@ final class ScaleQueriesTests: XCTestCase {
         let indexes = try db.query("""
             SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trgm%' ORDER BY indexname
             """).column("indexname", as: String.self)
-        XCTAssertEqual(indexes, ["releases_artist_trgm_idx", "releases_title_trgm_idx", "track_matches_pending_url_trgm_idx"])
+        XCTAssertEqual(indexes, ["releases_artist_trgm_idx", "releases_title_trgm_idx", "track_matches_url_trgm_idx"])
     }
 
     func testARareSearchTextIsFoundThroughTheTrigramIndexesNotAScan() throws {
@@ -46,7 +46,7 @@ final class ScaleQueriesTests: XCTestCase {
 
         let plan = try queries.pendingPlan(PendingFilter(search: "quokka"))
         XCTAssertTrue(plan.contains("Bitmap Index Scan on releases_title_trgm_idx"), plan)
-        XCTAssertTrue(plan.contains("Bitmap Index Scan on track_matches_pending_url_trgm_idx"), plan)
+        XCTAssertTrue(plan.contains("Bitmap Index Scan on track_matches_url_trgm_idx"), plan)
         XCTAssertFalse(plan.contains("Seq Scan"), plan)
     }
 
