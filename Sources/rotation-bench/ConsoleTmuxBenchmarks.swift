@@ -6,16 +6,21 @@ import Glibc
 
 // MARK: - 3, 4, 5: the real binary under tmux
 
-/// First paint, keystroke latency and resident memory of the real `rotation review` under tmux.
-func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: String, target: ConsoleFirstScreen) {
+/// First paint, keystroke latency and resident memory of the real `rotation review` under tmux. First paint is
+/// also given as a ratio to the process start floor measured here (issue 13: at most 2x at 10M rows).
+func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: String, target: ConsoleFirstScreen,
+                           memoryBudgetMB: Double = 50) {
     let configHome = NSTemporaryDirectory() + "rotation-bench-\(getpid())"
     try? FileManager.default.createDirectory(atPath: configHome, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: configHome) }
     let environment = ["TERM": "xterm-256color", "DATABASE_URL": postgresURL, "REDIS_URL": redisURL,
                        "ROTATION_REVIEWER": "bench", "XDG_CONFIG_HOME": configHome]
     let pollPause: useconds_t = 1_000
-    if let floor = consoleProcessStartFloor(rotation) {
-        consoleLine("process start floor", String(format: "%6.1f ms median: spawn to exit of `rotation --help`", floor * 1e3))
+    let processFloor = consoleProcessStartFloor(rotation)
+    let startFloor = processFloor?.seconds
+    if let floor = processFloor {
+        consoleLine("process start floor", String(format: "%6.1f ms median: spawn to exit of `rotation --help` (its peak RSS %.1f MB)",
+                                                  floor.seconds * 1e3, floor.peakKB / 1024))
     }
 
     // 3. First paint: from the exec of `rotation review` to the capture showing the first store's releases.
@@ -58,6 +63,10 @@ func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: Stri
     } else {
         consoleLine("first paint under tmux", String(format: "%6.1f ms median of %ld (min %.1f, max %.1f) from exec to releases on screen  budget 200 ms  ratio %.3f",
             median(fromExec) * 1e3, fromExec.count, (fromExec.min() ?? 0) * 1e3, (fromExec.max() ?? 0) * 1e3, median(fromExec) / 0.2))
+        if let startFloor {
+            consoleLine("  vs the process start floor", String(format: "%.2fx (%.1f ms / %.1f ms; budget 2x)",
+                ratio(median(fromExec), to: startFloor), median(fromExec) * 1e3, startFloor * 1e3))
+        }
         consoleLine("  first non-blank screen", String(format: "%6.1f ms median from exec (process start, ncurses, layout before any data)",
             median(fromExecFirstOutput) * 1e3))
         consoleLine("  tracks of the first release too", String(format: "%6.1f ms median from exec", median(fromExecTracks) * 1e3))
@@ -144,17 +153,23 @@ func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: Stri
     for key in ["2", "j", "j", "3", "4", "1"] { try? session.send(key); _ = waitQuiet(key) }
     if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
         let rss = consoleStatusKB(status, "VmRSS"), hwm = consoleStatusKB(status, "VmHWM")
-        consoleLine("resident memory (rotation review)", String(format: "VmRSS %.1f MB  VmHWM %.1f MB  budget 50 MB  ratio %.3f (HWM %.3f)",
-            rss / 1024, hwm / 1024, rss / 1024 / 50, hwm / 1024 / 50))
+        consoleLine("resident memory (rotation review)", String(format: "VmRSS %.1f MB  VmHWM %.1f MB  budget %.0f MB  ratio %.3f (HWM %.3f)",
+            rss / 1024, hwm / 1024, memoryBudgetMB, rss / 1024 / memoryBudgetMB, hwm / 1024 / memoryBudgetMB))
+        if let processFloor {
+            consoleLine("  vs the process floor", String(format: "%.2fx the peak RSS of `rotation --help` (%.1f MB)",
+                ratio(hwm, to: processFloor.peakKB), processFloor.peakKB / 1024))
+        }
         consoleLine("  after", "first paint, 3 stores, 3 releases, \(upper.count) track moves, inventory, cache, queue screens")
     } else {
         consoleLine("resident memory (rotation review)", "not measured: /proc/\(pid)/status unreadable")
     }
 }
 
-/// Exec to exit of `rotation --help`: what starting the process costs before the console does anything.
-private func consoleProcessStartFloor(_ rotation: String) -> Double? {
+/// Exec to exit of `rotation --help`: what starting the process costs before the console does anything, in time
+/// (median) and in peak resident memory (largest, from `wait4`).
+private func consoleProcessStartFloor(_ rotation: String) -> (seconds: Double, peakKB: Double)? {
     var times: [Double] = []
+    var peakKB = 0.0
     for _ in 0..<5 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -168,10 +183,12 @@ private func consoleProcessStartFloor(_ rotation: String) -> Double? {
         let start = consoleRealtime()
         guard posix_spawn(&pid, rotation, &actions, nil, cArguments, environ) == 0 else { return nil }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         times.append(consoleRealtime() - start)
+        peakKB = max(peakKB, Double(usage.ru_maxrss))
     }
-    return median(times)
+    return (median(times), peakKB)
 }
 
 /// "Tracks 3/10" in the tracks pane's title: the cursor position (1-based) and the count.

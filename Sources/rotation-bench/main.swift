@@ -4,14 +4,20 @@ import LocalServers
 // Benchmarks print figures and ratios against the raw floor measured in the same run; they assert nothing.
 // With DATABASE_URL / REDIS_URL unset they run on private servers started here.
 // Usage: rotation-bench [clients] [service] [pipeline] [console] [adoption] [deployments] [--scale N]
-// [--compare-blocking-walk]
-// (no group: all of them). The blocking walk (the web app's approach to cache stats) runs by default only on the
-// private servers started here: on a shared Redis it would stall everyone for a second or more.
+// [--compare-blocking-walk] (no group: all of them), or rotation-bench scale [--rows N] (only when named). The
+// blocking walk (the web app's approach to cache stats) runs by default only on the private servers started here: on
+// a shared Redis it would stall everyone for a second or more.
 // `rotation-bench matcher-profile [--repeat N] [--json FILE] DIR...` matches release files only (MatcherProfile.swift).
 var argumentList = Array(CommandLine.arguments.dropFirst())
 var scale = 1
 if let index = argumentList.firstIndex(of: "--scale"), index + 1 < argumentList.count {
     scale = max(1, Int(argumentList[index + 1]) ?? 1)
+    argumentList.removeSubrange(index...(index + 1))
+}
+// The scale group (issue 13) runs only when named: `scale [--rows N]`, 10M rows by default.
+var scaleRows = 10_000_000
+if let index = argumentList.firstIndex(of: "--rows"), index + 1 < argumentList.count {
+    scaleRows = max(20_000, Int(argumentList[index + 1]) ?? scaleRows)
     argumentList.removeSubrange(index...(index + 1))
 }
 var compareBlockingWalk = false
@@ -59,6 +65,7 @@ do {
     if wanted("console") { try runConsoleBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
     // Starts its own servers of each shape (single node, cluster, TLS): the URLs above are not used.
     if wanted("deployments") { try runDeploymentBenchmarks() }
+    if arguments.contains("scale") { try runScaleBenchmarks(postgresURL: postgresURL, redisURL: redisURL, rows: scaleRows) }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
     servers?.stop()

@@ -4,7 +4,7 @@ import Postgres
 /// The review lists that the console's screens and the CLI (`stores list`, `releases show`, `matches list`) read,
 /// all keyset-paginated over indexes, so a page costs the same at 1M matches as at 10k:
 /// stores and releases read the trigger-maintained counters (migration 0005); the pending list walks the partial
-/// index on unapproved matches in (confidence, release, track) order.
+/// index on unapproved matches in (confidence, release, track) order, and its text filter the trigram indexes.
 public struct ReviewQueries: Sendable {
     public let database: PostgresConnection
 
@@ -173,13 +173,43 @@ public struct ReviewQueries: Sendable {
     // MARK: Pending across stores
 
     /// Unapproved matches, lowest confidence first, filtered. Only the filters given become predicates, so the
-    /// planner sees a plain range scan of the partial index. Confidence filters apply `StoredConfidence`'s rule (87
+    /// planner sees a plain range scan of the partial index; a rare search text is found through the trigram
+    /// indexes of migration 0011 (a common one by that range scan, which soon finds a page of it). Confidence filters apply `StoredConfidence`'s rule (87
     /// passes `--max 0.9`); the order is the column's, so rows still stored on the 0-100 scale come after the others
     /// until `normalize-confidence` rewrites them (ordering by the read value would sort every pending row).
     public func pending(_ filter: PendingFilter = PendingFilter(), after cursor: String? = nil, limit: Int = 50) throws
         -> QueryPage<PendingMatchRow>
     {
         let limit = max(1, min(limit, 1000))
+        let statement = try pendingStatement(filter, after: cursor, limit: limit)
+        let rows = try database.query(statement.sql, parameters: statement.parameters).rows
+        let items = try rows.prefix(limit).map { row in
+            PendingMatchRow(match: try TrackMatch(row: row), store: try row.decode("store_username", as: String?.self),
+                            releaseTitle: try row.decode("title", as: String?.self), artist: try row.decode("artist", as: String?.self))
+        }
+        var next: String?
+        if rows.count > limit, let last = rows.prefix(limit).last, let match = items.last?.match {
+            // The confidence as the server prints it, so that the REAL comparison resumes exactly after it.
+            next = QueryCursor.encode([last["confidence_text"] ?? String(match.confidence), String(match.releaseID), String(match.trackIndex)])
+        }
+        return QueryPage(items: items, nextCursor: next)
+    }
+
+    /// The plan Postgres chooses for `pending(filter, after:, limit:)` (`EXPLAIN`, one line per node), for the
+    /// benchmarks and the tests that check which index a page uses.
+    public func pendingPlan(_ filter: PendingFilter = PendingFilter(), after cursor: String? = nil, limit: Int = 50) throws
+        -> String
+    {
+        let statement = try pendingStatement(filter, after: cursor, limit: max(1, min(limit, 1000)))
+        return try database.query("EXPLAIN " + statement.sql, parameters: statement.parameters).rows
+            .map { $0["QUERY PLAN"] ?? "" }.joined(separator: "\n")
+    }
+
+    /// The one statement behind `pending` and `pendingPlan`: it fetches `limit + 1` rows (the extra one says whether
+    /// a next page exists).
+    private func pendingStatement(_ filter: PendingFilter, after cursor: String?, limit: Int) throws
+        -> (sql: String, parameters: [any PostgresEncodable])
+    {
         var conditions = ["m.approved = false"]
         var parameters: [any PostgresEncodable] = []
         func bind(_ value: any PostgresEncodable) -> String {
@@ -197,11 +227,14 @@ public struct ReviewQueries: Sendable {
         if let platform = filter.platform { conditions.append("m.platform = \(bind(platform))") }
         if let release = filter.releaseID { conditions.append("m.release_id = \(bind(release))") }
         if let store = filter.store { conditions.append("r.store_username = \(bind(store))") }
+        // The text filter: title or artist (trigram indexes on releases), or URL (a trigram index on pending rows,
+        // migration 0011). An OR across the two tables would leave the planner no index for either side, so each
+        // side is its own branch of a UNION, and the planner picks per branch: the trigram index for a rare text,
+        // the confidence index with a filter for a common one.
+        var searchPattern: String?
         if let search = filter.search, !search.isEmpty {
-            let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
-            let p = bind(pattern)
-            conditions.append("(r.title ILIKE \(p) OR r.artist ILIKE \(p) OR m.match_url ILIKE \(p))")
+            searchPattern = bind("%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%")
         }
         if let cursor {
             let fields = try QueryCursor.decode(cursor, fields: 3)
@@ -211,24 +244,26 @@ public struct ReviewQueries: Sendable {
             conditions.append("(m.confidence, m.release_id, m.track_index) > (\(bind(fields[0]))::real, \(bind(release))::bigint, \(bind(track))::integer)")
         }
         let limitParameter = bind(limit + 1)
-        let rows = try database.query("""
+        func page(_ extra: String?) -> String {
+            """
             SELECT m.id, m.release_id, m.track_index, m.platform, m.match_url, m.confidence, m.approved, m.verified_by,
                    m.verified_at, m.created_at, m.updated_at, m.confidence::text AS confidence_text,
                    r.store_username, r.title, r.artist
             FROM track_matches m LEFT JOIN releases r ON r.discogs_id = m.release_id
-            WHERE \(conditions.joined(separator: " AND "))
+            WHERE \((conditions + (extra.map { [$0] } ?? [])).joined(separator: " AND "))
             ORDER BY m.confidence, m.release_id, m.track_index
             LIMIT \(limitParameter)
-            """, parameters: parameters).rows
-        let items = try rows.prefix(limit).map { row in
-            PendingMatchRow(match: try TrackMatch(row: row), store: try row.decode("store_username", as: String?.self),
-                            releaseTitle: try row.decode("title", as: String?.self), artist: try row.decode("artist", as: String?.self))
+            """
         }
-        var next: String?
-        if rows.count > limit, let last = rows.prefix(limit).last, let match = items.last?.match {
-            // The confidence as the server prints it, so that the REAL comparison resumes exactly after it.
-            next = QueryCursor.encode([last["confidence_text"] ?? String(match.confidence), String(match.releaseID), String(match.trackIndex)])
-        }
-        return QueryPage(items: items, nextCursor: next)
+        let sql = searchPattern.map { p in
+            """
+            (\(page("(r.title ILIKE \(p) OR r.artist ILIKE \(p))")))
+            UNION
+            (\(page("m.match_url ILIKE \(p)")))
+            ORDER BY confidence, release_id, track_index
+            LIMIT \(limitParameter)
+            """
+        } ?? page(nil)
+        return (sql, parameters)
     }
 }

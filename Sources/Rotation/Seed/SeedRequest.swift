@@ -17,6 +17,18 @@ public struct SeedRequest: Sendable, Codable, Equatable {
     }
 }
 
+extension SeedRequest {
+    /// The matched releases and tracks per release that `rotation seed`'s options ask for: `tracks` alone is the
+    /// total of `track_matches` rows, in releases of `tracksPerRelease` (default 10); with `releases` it is the
+    /// older form, tracks per release. Neither: 1000 releases.
+    public static func shape(releases: Int?, tracks: Int?, tracksPerRelease: Int?) -> (releases: Int, tracksPerRelease: Int) {
+        if let releases { return (releases, tracksPerRelease ?? tracks ?? 10) }
+        let perRelease = max(1, tracksPerRelease ?? 10)
+        guard let tracks else { return (1000, perRelease) }
+        return (max(1, (tracks + perRelease - 1) / perRelease), perRelease)
+    }
+}
+
 /// What was created.
 public struct SeedReport: Sendable, Codable, Equatable {
     public var stores = 0
@@ -30,5 +42,14 @@ public struct SeedReport: Sendable, Codable, Equatable {
     /// Whether the per-row NOTIFY triggers were switched off for the load (one summary NOTIFY is sent instead);
     /// false when the user does not own the tables.
     public var triggersSuppressed = false
+    /// Secondary indexes dropped before the load and built again after it (a load larger than the table).
+    public var indexesDeferred = 0
+    /// Seconds spent building those indexes again (part of `seconds`).
+    public var indexSeconds = 0.0
     public var seconds = 0.0
+
+    /// Every row written (releases, matches, candidates, queue rows, bodies) per second of the whole seed.
+    public var rowsPerSecond: Double {
+        seconds > 0 ? Double(releases + trackMatches + candidates + queueRows + releaseBodies) / seconds : 0
+    }
 }

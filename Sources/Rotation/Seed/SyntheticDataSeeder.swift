@@ -12,7 +12,12 @@ public struct SyntheticDataSeeder: Sendable {
 
     public init(connection: PostgresConnection) { self.connection = connection }
 
-    public func seed(_ request: SeedRequest, progress: (String) -> Void = { _ in }) throws -> SeedReport {
+    /// Seeds `request` in one transaction. `progress` hears each stage; `rows` hears the rows sent so far of the
+    /// table being loaded, every 5,000 releases and once at its end.
+    public func seed(
+        _ request: SeedRequest, progress: (String) -> Void = { _ in },
+        rows: (_ table: String, _ sent: Int, _ total: Int) -> Void = { _, _, _ in }
+    ) throws -> SeedReport {
         let clock = ContinuousClock()
         let started = clock.now
         var report = SeedReport()
@@ -53,6 +58,15 @@ public struct SyntheticDataSeeder: Sendable {
             }
 
             let total = request.releases + request.queuedReleases
+            let matchRows = request.releases * request.tracksPerRelease
+            // A large load into tables that hold fewer rows builds their secondary indexes once, after the COPY,
+            // rather than row by row (a trigram or confidence index takes random inserts all the way).
+            var deferred: [DeferredIndex] = []
+            for (table, count) in [("releases", total), ("track_matches", matchRows),
+                                   ("match_candidates", matchRows * 4 / 10), ("processing_queue", total)] {
+                deferred += try DeferredIndex.dropForLoad(of: count, into: table, on: db)
+            }
+            report.indexesDeferred = deferred.count
             progress("releases: \(total)")
             report.releases = try db.copyIn("""
                 COPY releases (discogs_id, store_username, title, artist, year, label, catno, genres, styles, tracklist,
@@ -61,15 +75,19 @@ public struct SyntheticDataSeeder: Sendable {
                 for index in 0..<total {
                     let release = SyntheticRelease(index: index, request: request, stores: stores)
                     try send(release.releaseLine(matched: index < request.releases))
+                    if (index + 1) % 5_000 == 0 || index + 1 == total { rows("releases", index + 1, total) }
                 }
             }
-            progress("track_matches: \(request.releases * request.tracksPerRelease)")
+            progress("track_matches: \(matchRows)")
             report.trackMatches = try db.copyIn("""
                 COPY track_matches (release_id, track_index, platform, match_url, confidence, approved, verified_by,
                                     verified_at, created_at, updated_at) FROM STDIN
                 """) { send in
                 for index in 0..<request.releases {
                     try SyntheticRelease(index: index, request: request, stores: stores).matchLines(send)
+                    if (index + 1) % 5_000 == 0 || index + 1 == request.releases {
+                        rows("track_matches", (index + 1) * request.tracksPerRelease, matchRows)
+                    }
                 }
             }
             progress("match_candidates")
@@ -78,6 +96,9 @@ public struct SyntheticDataSeeder: Sendable {
                 """) { send in
                 for index in 0..<request.releases {
                     try SyntheticRelease(index: index, request: request, stores: stores).candidateLines(send)
+                    if (index + 1) % 5_000 == 0 || index + 1 == request.releases {
+                        rows("match_candidates (by track)", (index + 1) * request.tracksPerRelease, matchRows)
+                    }
                 }
             }
             progress("processing_queue and bodies: \(total)")
@@ -103,6 +124,13 @@ public struct SyntheticDataSeeder: Sendable {
                     .record(on: db, finishedAt: now.addingTimeInterval(-3600 * Double(index % 48)))
             }
             report.stores = stores.count
+            if !deferred.isEmpty {
+                progress("building \(deferred.count) indexes")
+                try db.query("SET LOCAL maintenance_work_mem = '256MB'")
+                let indexStart = clock.now
+                for index in deferred { try index.recreate(on: db) }
+                report.indexSeconds = Self.seconds(clock.now - indexStart)
+            }
             for (table, trigger) in disabled {
                 try db.query("ALTER TABLE \(db.quoteIdentifier(table)) ENABLE TRIGGER \(db.quoteIdentifier(trigger))")
             }
@@ -115,9 +143,12 @@ public struct SyntheticDataSeeder: Sendable {
         for table in ["track_matches", "match_candidates", "releases", "processing_queue"] {
             try connection.query("ANALYZE \(table)")
         }
-        let elapsed = clock.now - started
-        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        report.seconds = Self.seconds(clock.now - started)
         return report
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// The per-row NOTIFY triggers of migration 0002.
