@@ -93,7 +93,7 @@ final class SearchCLITests: CLITestCase {
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("YOUTUBE_API_KEY"), "\(missing)")
 
-        let heading = try rotation(["search", "track", "424242", "0"], environment: youtube())
-        XCTAssertTrue(heading.stderr.contains("no stored Discogs body"), "\(heading)")
+        let notStored = try rotation(["search", "track", "424242", "0"], environment: youtube())
+        XCTAssertTrue(notStored.stderr.contains("no stored Discogs body"), "\(notStored)")
     }
 }

@@ -90,7 +90,7 @@ final class SearchProviderTests: XCTestCase {
         _ = try provider.search(SearchQuery("The Persuader - Östermalm"))
         let callsBefore = try fake.stats()
         XCTAssertThrowsError(try provider.search(SearchQuery("The Persuader - Gamla Stan"))) { error in
-            XCTAssertEqual((error as? YouTubeSearchError)?.kind, .budgetExhausted(needed: 100, remaining: 49), "\(error)")
+            XCTAssertEqual((error as? YouTubeSearchError)?.kind, .budgetExhausted(needed: 101, remaining: 49), "\(error)")
             XCTAssertTrue("\(error)".contains("49"), "\(error)")
         }
         XCTAssertEqual(try fake.stats(), callsBefore, "no call is made past the budget")
@@ -109,6 +109,15 @@ final class SearchProviderTests: XCTestCase {
         }
         XCTAssertEqual(granted.count, 4)
         XCTAssertEqual(try shared.usage().unitsUsed, 400)
+    }
+
+    func testASearchIsNotMadeWhenItsVideosCallCouldNotBePaid() throws {
+        let (_, db) = try TestDatabase.fresh()
+        let fake = try fake()
+        XCTAssertThrowsError(try provider(fake, db: db, budget: 100).search(SearchQuery("The Persuader - Östermalm"))) { error in
+            XCTAssertEqual((error as? YouTubeSearchError)?.kind, .budgetExhausted(needed: 101, remaining: 100), "\(error)")
+        }
+        XCTAssertEqual(try fake.stats().quotaUsed, 0)
     }
 
     func testKeyInvalidIsAClearErrorThatNeverShowsTheKey() throws {
@@ -159,8 +168,8 @@ final class SearchProviderTests: XCTestCase {
             XCTAssertFalse("\(error)".contains(Self.key), "\(error)")
         }
         XCTAssertEqual(waits.count, 2, "backed off before each retry")
-        // Each attempt was paid for before it was made (YouTube charges failed calls too).
-        XCTAssertEqual(try provider.ledger.usage().unitsUsed, 300)
+        // Each attempt was paid for before it was made (YouTube charges failed calls too), with its videos call.
+        XCTAssertEqual(try provider.ledger.usage().unitsUsed, 303)
     }
 
     // MARK: Pure parts

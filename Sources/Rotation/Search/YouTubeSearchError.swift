@@ -48,7 +48,7 @@ public struct YouTubeSearchError: Error, Sendable, CustomStringConvertible, Equa
         switch kind {
         case .quotaExceeded: return "YouTube's daily quota is used up (quotaExceeded)\(at); searching resumes after midnight Pacific time"
         case .budgetExhausted(let needed, let remaining):
-            return "YouTube search budget reached: the call needs \(needed) units and \(remaining) of today's YOUTUBE_DAILY_QUOTA remain; not called (resets at midnight Pacific time)"
+            return "YouTube search budget reached: the call needs \(needed) units (a search is paid with its videos call) and \(remaining) of today's YOUTUBE_DAILY_QUOTA remain; not called (resets at midnight Pacific time)"
         case .keyInvalid: return "YouTube refused the API key (keyInvalid)\(at): check YOUTUBE_API_KEY"
         case .server(let status): return "YouTube answered HTTP \(status)\(at)\(detail)"
         case .http(let status, let reason): return "YouTube answered HTTP \(status) \(reason)\(at)\(detail)"

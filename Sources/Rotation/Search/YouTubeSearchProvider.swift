@@ -20,7 +20,7 @@ public struct SearchOutcome: Sendable {
 }
 
 /// Searches YouTube for a track's recording: the cache first (no quota), else `search.list` then `videos.list`,
-/// each call paid from the shared daily budget before it is made. A `quotaExceeded` answer closes the day for
+/// each paid from the shared daily budget before it is made (a search with its videos call: 101 units). A `quotaExceeded` answer closes the day for
 /// every worker.
 public struct YouTubeSearchProvider: Sendable {
     /// The provider's name in `search_quota_days`, `search_results` and a candidate's `source`.
@@ -47,12 +47,22 @@ public struct YouTubeSearchProvider: Sendable {
         }
         try ledger.recordCacheLookup(hit: false)
         var spent = 0
+        // Each search attempt is paid together with the videos call that completes it, so the budget never lets a
+        // search through whose results could not be completed and cached; a videos retry pays for itself.
+        var prepaidVideoCalls = 0
         do {
             let found = try client.search(query.text) { units in
-                try ledger.reserve(units, call: .search); spent += units
+                try ledger.reserve(units + YouTubeClient.videosCost, call: .search)
+                spent += units + YouTubeClient.videosCost
+                prepaidVideoCalls += 1
             }
             let details = try client.videos(found.map(\.videoID)) { units in
-                try ledger.reserve(units, call: .videos); spent += units
+                if prepaidVideoCalls > 0 {
+                    prepaidVideoCalls -= 1
+                    try ledger.reserve(0, call: .videos)
+                } else {
+                    try ledger.reserve(units, call: .videos); spent += units
+                }
             }
             let byID = Dictionary(details.map { ($0.videoID, $0) }, uniquingKeysWith: { first, _ in first })
             // search.list cuts descriptions and gives no length: the videos.list entry completes each upload.
