@@ -30,6 +30,7 @@ struct RotationCommand: ParsableCommand {
             ReleasesCommand.self,
             StoresCommand.self,
             CacheCommand.self,
+            SearchCommand.self,
         ],
         defaultSubcommand: ReviewConsoleCommand.self)
 

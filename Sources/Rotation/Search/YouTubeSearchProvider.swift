@@ -1,0 +1,83 @@
+import Foundation
+import Matching
+import Postgres
+
+/// What one search for a track brought: the uploads in YouTube's order, whether the cache answered, and the quota
+/// units it cost.
+public struct SearchOutcome: Sendable {
+    public var query: SearchQuery
+    public var videos: [YouTubeVideo]
+    public var fromCache: Bool
+    public var unitsSpent: Int
+
+    /// The uploads as matcher candidates (source `youtube`).
+    public var candidates: [CandidateVideo] {
+        videos.map {
+            CandidateVideo(url: $0.watchURL, title: $0.title, durationSeconds: $0.durationSeconds,
+                           description: $0.description.isEmpty ? nil : $0.description, source: YouTubeSearchProvider.name)
+        }
+    }
+}
+
+/// Searches YouTube for a track's recording: the cache first (no quota), else `search.list` then `videos.list`,
+/// each paid from the shared daily budget before it is made (a search with its videos call: 101 units). A `quotaExceeded` answer closes the day for
+/// every worker.
+public struct YouTubeSearchProvider: Sendable {
+    /// The provider's name in `search_quota_days`, `search_results` and a candidate's `source`.
+    public static let name = "youtube"
+
+    public let client: YouTubeClient
+    public let ledger: SearchQuotaLedger
+    public let cache: SearchResultCache
+
+    public init(client: YouTubeClient, ledger: SearchQuotaLedger, cache: SearchResultCache) {
+        self.client = client; self.ledger = ledger; self.cache = cache
+    }
+
+    public init(configuration: YouTubeSearchConfiguration, connection: PostgresConnection) {
+        self.init(client: YouTubeClient(configuration: configuration),
+                  ledger: SearchQuotaLedger(connection: connection, provider: Self.name, dailyBudget: configuration.dailyQuota),
+                  cache: SearchResultCache(connection: connection, provider: Self.name, ttlSeconds: configuration.cacheTTLSeconds))
+    }
+
+    public func search(_ query: SearchQuery) throws -> SearchOutcome {
+        if let cached = try cache.lookup(query) {
+            try ledger.recordCacheLookup(hit: true)
+            return SearchOutcome(query: query, videos: cached, fromCache: true, unitsSpent: 0)
+        }
+        try ledger.recordCacheLookup(hit: false)
+        var spent = 0
+        // Each search attempt is paid together with the videos call that completes it, so the budget never lets a
+        // search through whose results could not be completed and cached; a videos retry pays for itself.
+        var prepaidVideoCalls = 0
+        do {
+            let found = try client.search(query.text) { units in
+                try ledger.reserve(units + YouTubeClient.videosCost, call: .search)
+                spent += units + YouTubeClient.videosCost
+                prepaidVideoCalls += 1
+            }
+            let details = try client.videos(found.map(\.videoID)) { units in
+                if prepaidVideoCalls > 0 {
+                    prepaidVideoCalls -= 1
+                    try ledger.reserve(0, call: .videos)
+                } else {
+                    try ledger.reserve(units, call: .videos); spent += units
+                }
+            }
+            let byID = Dictionary(details.map { ($0.videoID, $0) }, uniquingKeysWith: { first, _ in first })
+            // search.list cuts descriptions and gives no length: the videos.list entry completes each upload.
+            let videos = found.map { hit -> YouTubeVideo in
+                guard let detail = byID[hit.videoID] else { return hit }
+                return YouTubeVideo(videoID: hit.videoID, title: detail.title.isEmpty ? hit.title : detail.title,
+                                    description: detail.description.isEmpty ? hit.description : detail.description,
+                                    channelTitle: detail.channelTitle.isEmpty ? hit.channelTitle : detail.channelTitle,
+                                    durationSeconds: detail.durationSeconds)
+            }
+            try cache.store(query, videos: videos)
+            return SearchOutcome(query: query, videos: videos, fromCache: false, unitsSpent: spent)
+        } catch let error as YouTubeSearchError where error.kind == .quotaExceeded {
+            try ledger.markExhausted()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import Matching
+import Rotation
+
+/// `rotation search stats` and `rotation search track RELEASE INDEX`: the search tier (YouTube) from a shell.
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search YouTube for a track's recording; today's quota and the search cache.",
+        discussion: """
+            YOUTUBE_API_KEY is the API key (never printed), YOUTUBE_API_URL the API's root (default \
+            https://www.googleapis.com), YOUTUBE_DAILY_QUOTA the units a day every process shares through Postgres \
+            (default 10000; a search costs 100, a videos call 1; the day resets at midnight Pacific time), \
+            YOUTUBE_SEARCH_CACHE_DAYS how long a cached search answers (default 30).
+            """,
+        subcommands: [Stats.self, Track.self])
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Today's YouTube quota (used, budget, calls, refusals) and the search cache (hits, misses, queries).")
+        @OptionGroup var servers: ServerOptions
+        @Flag(help: "Print machine-readable JSON.") var json = false
+
+        func run() throws {
+            try ReviewCLI.run(json: json) {
+                let settings = try YouTubeSearchConfiguration(requireKey: false)
+                let db = try servers.postgres()
+                let provider = YouTubeSearchProvider(configuration: settings, connection: db)
+                let usage = try provider.ledger.usage()
+                let cached = try provider.cache.summary()
+                if json {
+                    struct Report: Encodable { let quota: SearchQuotaUsage; let cache: SearchCacheSummary }
+                    return try printJSON(Report(quota: usage, cache: cached))
+                }
+                printLine("provider       \(usage.provider)  (quota day \(usage.day), America/Los_Angeles)")
+                printLine("quota          \(usage.unitsUsed) of \(usage.budget) units used, \(max(0, usage.budget - usage.unitsUsed)) left"
+                          + (usage.exhausted ? "  (YouTube said quotaExceeded: no more calls today)" : ""))
+                printLine("calls today    \(usage.searches) searches, \(usage.detailCalls) videos calls, \(usage.refused) refused by the budget")
+                printLine("cache today    \(usage.cacheHits) hits, \(usage.cacheMisses) misses")
+                printLine("cached queries \(cached.fresh) fresh of \(cached.total), answered \(cached.hits) times")
+            }
+        }
+    }
+
+    struct Track: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Search YouTube for one stored release track and print the candidates the matcher scores.",
+            discussion: """
+                Builds the query from the track's artists (the release's for a single-artist release) and title, \
+                asks the search cache, else YouTube (within today's budget), and scores the results against the \
+                whole release with the release's own Discogs videos (unless --no-release-videos). Prints what the \
+                policy would decide; stores no match.
+                """)
+        @OptionGroup var servers: ServerOptions
+        @Argument(help: "Discogs release id (its body must be stored: rotation import releases, or rotation sync).") var release: Int64
+        @Argument(help: "0-based index in the release's Discogs tracklist.") var index: Int
+        @Flag(name: .customLong("no-release-videos"), help: "Score the search results only, without the release's Discogs videos.")
+        var noReleaseVideos = false
+        @Flag(help: "Print machine-readable JSON.") var json = false
+
+        func run() throws {
+            try ReviewCLI.run(json: json) {
+                let configuration = try YouTubeSearchConfiguration()
+                let db = try servers.postgres()
+                let search = TrackSearch(connection: db, provider: YouTubeSearchProvider(configuration: configuration, connection: db))
+                let result = try search.run(releaseID: release, trackIndex: index, includeReleaseVideos: !noReleaseVideos)
+                if json { return try printJSON(TrackSearchReport(result)) }
+                let track = result.track
+                printLine("track      \(release)/\(index)  \(ReviewCLI.safe(track.position))  \(ReviewCLI.safe(track.title))"
+                          + (track.durationSeconds.map { "  \(Self.clock($0))" } ?? ""))
+                printLine("query      \(ReviewCLI.safe(result.outcome.query.text))")
+                printLine("search     \(result.outcome.videos.count) results, "
+                          + (result.outcome.fromCache ? "from the cache (0 units)" : "\(result.outcome.unitsSpent) units"))
+                printLine("decision   \(TrackSearchReport.describe(result.decision))")
+                for candidate in result.candidates {
+                    let rejected = result.rejectedURLs.contains(candidate.url) ? " (rejected)" : ""
+                    printLine(ReviewCLI.columns([
+                        (String(format: "%.2f", candidate.confidence), 5), (candidate.source, 8),
+                        (candidate.durationSeconds.map(Self.clock) ?? "", 6), (candidate.videoTitle, 60),
+                        (candidate.url + rejected, 56)]))
+                }
+            }
+        }
+
+        static func clock(_ seconds: Int) -> String { String(format: "%d:%02d", seconds / 60, seconds % 60) }
+    }
+}
+
+/// `rotation search track --json`.
+struct TrackSearchReport: Encodable {
+    struct Candidate: Encodable {
+        let url: String, title: String, source: String, confidence: Double, durationSeconds: Int?, rejected: Bool
+        let evidence: MatchEvidence
+        enum CodingKeys: String, CodingKey {
+            case url, title, source, confidence, rejected, evidence
+            case durationSeconds = "duration_seconds"
+        }
+    }
+    let releaseID: Int64, trackIndex: Int, position: String, title: String
+    let query: String, fromCache: Bool, unitsSpent: Int, decision: String, decidedURL: String?
+    let candidates: [Candidate]
+
+    enum CodingKeys: String, CodingKey {
+        case position, title, query, decision, candidates
+        case releaseID = "release_id", trackIndex = "track_index", fromCache = "from_cache", unitsSpent = "units_spent"
+        case decidedURL = "decided_url"
+    }
+
+    init(_ result: TrackSearchResult) {
+        releaseID = result.release.id; trackIndex = result.trackIndex
+        position = result.track.position; title = result.track.title
+        query = result.outcome.query.text; fromCache = result.outcome.fromCache; unitsSpent = result.outcome.unitsSpent
+        decision = Self.describe(result.decision); decidedURL = result.decision.storedCandidate?.url
+        candidates = result.candidates.map {
+            Candidate(url: $0.url, title: $0.videoTitle, source: $0.source, confidence: $0.confidence,
+                      durationSeconds: $0.durationSeconds, rejected: result.rejectedURLs.contains($0.url), evidence: $0.evidence)
+        }
+    }
+
+    static func describe(_ decision: MatchDecision) -> String {
+        switch decision {
+        case .autoApproved(let c): "auto-approve \(c.url) (\(String(format: "%.2f", c.confidence)))"
+        case .pending(let c, let reason):
+            "pending review \(c.url) (\(String(format: "%.2f", c.confidence)); \(Self.describe(reason)))"
+        case .unmatched: "unmatched (no candidate reaches the store threshold)"
+        }
+    }
+
+    static func describe(_ reason: PendingReason) -> String {
+        switch reason {
+        case .lowConfidence: "below auto-approve"
+        case .ambiguous(let rival): "ambiguous with \(rival)"
+        case .differentVersion: "another version"
+        }
+    }
+}

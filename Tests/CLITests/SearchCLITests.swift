@@ -1,0 +1,99 @@
+import Foundation
+import Postgres
+import XCTest
+
+/// `rotation search track|stats` against the repository's copy of the YouTube stand-in (`Tests/Fixtures/search`).
+final class SearchCLITests: CLITestCase {
+    static let key = "AIzaCLITestKey-never-printed-4d1e"
+    private var fake: Process?
+    private var fakeURL = ""
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        let body = try String(contentsOfFile: CLILocations.fixture("releases/1.json"), encoding: .utf8)
+        try db.query("INSERT INTO discogs_release_bodies (discogs_id, body) VALUES (1, $1)", PostgresJSON(body))
+        try startFake()
+    }
+
+    override func tearDownWithError() throws {
+        if let fake, fake.isRunning { fake.terminate(); fake.waitUntilExit() }
+        try super.tearDownWithError()
+    }
+
+    /// Starts `Tests/Fixtures/search/fake-youtube` (python3) on a free port and waits for its port file.
+    private func startFake() throws {
+        let fixtures = CLILocations.repositoryRoot.appendingPathComponent("Tests/Fixtures/search")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fake-youtube-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let portFile = directory.appendingPathComponent("port")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", fixtures.appendingPathComponent("fake-youtube").path,
+                             "--corpus", fixtures.appendingPathComponent("corpus.json").path,
+                             "--key", Self.key, "--port-file", portFile.path, "--lifetime", "900"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        fake = process
+        while process.isRunning {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
+                fakeURL = "http://127.0.0.1:\(port)"
+                return
+            }
+            usleep(20_000)
+        }
+        throw CLITestError("fake-youtube exited \(process.terminationStatus) before listening")
+    }
+
+    private func youtube(key: String = key, quota: String? = nil) -> [String: String?] {
+        ["YOUTUBE_API_KEY": key, "YOUTUBE_API_URL": fakeURL, "YOUTUBE_DAILY_QUOTA": quota, "YOUTUBE_SEARCH_CACHE_DAYS": nil]
+    }
+
+    func testTrackSearchScoresTheLabelledVideoThenTheCacheAnswersAndStatsCount() throws {
+        let first = try ok(["search", "track", "1", "0", "--no-release-videos", "--json"], environment: youtube())
+        let report = try first.object()
+        XCTAssertEqual(report.string("query"), "The Persuader - Östermalm")
+        XCTAssertEqual(report.int("units_spent"), 101)
+        XCTAssertEqual(report.bool("from_cache"), false)
+        let top = try XCTUnwrap((report.array("candidates") as? [[String: Any]])?.first)
+        XCTAssertEqual(top.string("url"), "https://www.youtube.com/watch?v=MpmbntGDyNE")
+        XCTAssertEqual(top.string("source"), "youtube")
+        XCTAssertEqual(report.string("decided_url"), "https://www.youtube.com/watch?v=MpmbntGDyNE")
+
+        let again = try ok(["search", "track", "1", "0", "--no-release-videos"], environment: youtube())
+        XCTAssertTrue(again.stdout.contains("from the cache (0 units)"), "\(again)")
+        XCTAssertTrue(again.stdout.contains("MpmbntGDyNE"), "\(again)")
+
+        let stats = try ok(["search", "stats", "--json"], environment: youtube()).object()
+        XCTAssertEqual(stats.object("quota")?.int("units_used"), 101)
+        XCTAssertEqual(stats.object("quota")?.int("budget"), 10_000)
+        XCTAssertEqual(stats.object("quota")?.int("cache_hits"), 1)
+        XCTAssertEqual(stats.object("quota")?.int("cache_misses"), 1)
+        XCTAssertEqual(stats.object("cache")?.int("fresh"), 1)
+        let text = try ok(["search", "stats"], environment: youtube())
+        XCTAssertTrue(text.stdout.contains("101 of 10000 units used"), "\(text)")
+        XCTAssertEqual(try count("SELECT count(*) FROM track_matches"), 0, "search track stores nothing")
+        for result in [first, again, text] {
+            XCTAssertFalse(result.stdout.contains(Self.key) || result.stderr.contains(Self.key), "\(result)")
+        }
+    }
+
+    func testErrorsAreClearAndNeverShowTheKey() throws {
+        let wrong = "AIzaWrongCLIKey-secret-55aa"
+        let invalid = try rotation(["search", "track", "1", "0"], environment: youtube(key: wrong))
+        XCTAssertEqual(invalid.status, 1, "\(invalid)")
+        XCTAssertTrue(invalid.stderr.contains("keyInvalid") && invalid.stderr.contains("YOUTUBE_API_KEY"), "\(invalid)")
+        XCTAssertFalse(invalid.stderr.contains(wrong) || invalid.stdout.contains(wrong), "\(invalid)")
+
+        let overBudget = try rotation(["search", "track", "1", "0"], environment: youtube(quota: "50"))
+        XCTAssertEqual(overBudget.status, 1, "\(overBudget)")
+        XCTAssertTrue(overBudget.stderr.contains("budget"), "\(overBudget)")
+
+        let missing = try rotation(["search", "track", "1", "0"], environment: youtube(key: ""))
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("YOUTUBE_API_KEY"), "\(missing)")
+
+        let notStored = try rotation(["search", "track", "424242", "0"], environment: youtube())
+        XCTAssertTrue(notStored.stderr.contains("no stored Discogs body"), "\(notStored)")
+    }
+}
