@@ -67,8 +67,12 @@ public struct ClusterNode: Sendable, Hashable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
-    public static func == (left: ClusterNode, right: ClusterNode) -> Bool { left.address == right.address }
-    public func hash(into hasher: inout Hasher) { hasher.combine(address) }
+    /// The same node whatever its id says (the id is unknown in a redirect): host and port, as `address` shows them.
+    public static func == (left: ClusterNode, right: ClusterNode) -> Bool { left.port == right.port && left.host == right.host }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(host)
+        hasher.combine(port)
+    }
 }
 
 /// Which master serves each slot, and the replicas behind it, as `CLUSTER SLOTS` reported it.
@@ -77,10 +81,19 @@ public struct ClusterSlotMap: Sendable, Equatable {
     private var shardOfSlot: [Int?]
     /// Each shard: its master and its replicas.
     public private(set) var shards: [(master: ClusterNode, replicas: [ClusterNode])]
+    /// Every master that serves at least one slot, in the order the map lists them; kept with the map, since the
+    /// stats and every walk over the masters ask for it (finding it means reading all 16,384 slots).
+    public private(set) var masters: [ClusterNode] = []
 
     public init() {
         shardOfSlot = Array(repeating: nil, count: ClusterSlot.count)
         shards = []
+    }
+
+    private mutating func updateMasters() {
+        var serving = [Bool](repeating: false, count: shards.count)
+        for shard in shardOfSlot { if let shard { serving[shard] = true } }
+        masters = shards.indices.filter { serving[$0] }.map { shards[$0].master }
     }
 
     public static func == (left: ClusterSlotMap, right: ClusterSlotMap) -> Bool {
@@ -110,6 +123,7 @@ public struct ClusterSlotMap: Sendable, Equatable {
             }
             for slot in start...end { shardOfSlot[slot] = shard }
         }
+        updateMasters()
     }
 
     private static func node(_ reply: RedisReply, answeredBy: ClusterNode) throws -> ClusterNode {
@@ -122,12 +136,6 @@ public struct ClusterSlotMap: Sendable, Equatable {
     /// The master serving `slot`, nil when no node serves it.
     public func master(ofSlot slot: Int) -> ClusterNode? {
         shardOfSlot[slot].map { shards[$0].master }
-    }
-
-    /// Every master that serves at least one slot, in the order the map lists them.
-    public var masters: [ClusterNode] {
-        let serving = Set(shardOfSlot.compactMap { $0 })
-        return shards.indices.filter(serving.contains).map { shards[$0].master }
     }
 
     /// Every node the map names, masters first.
@@ -144,5 +152,6 @@ public struct ClusterSlotMap: Sendable, Equatable {
             shards.append((node, []))
             shardOfSlot[slot] = shards.count - 1
         }
+        updateMasters()
     }
 }
