@@ -145,17 +145,17 @@ struct ImportCommand: ParsableCommand {
                 }
             } catch let error as DumpImportError {
                 bar.end()
-                Self.print(error.report, json: json)
+                Self.printReport(error.report, json: json)
                 printError("rotation: \(error.reason)")
                 throw ExitCode.failure
             }
             bar.end()
-            Self.print(report, json: json)
+            Self.printReport(report, json: json)
             if report.stopped { throw ExitCode(130) }
             try SkippedItemsExit.check(skipped: Int(clamping: report.releasesFailed))
         }
 
-        static func print(_ report: DumpImportReport, json: Bool) {
+        static func printReport(_ report: DumpImportReport, json: Bool) {
             if json {
                 try? printJSON(report)
             } else {

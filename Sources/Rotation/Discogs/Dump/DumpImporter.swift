@@ -164,15 +164,15 @@ public struct DumpImporter {
             }
             try xml.finish()
             batch.add(xml.takeEvents())
-        } catch {
-            // What was read before the problem is stored, and a run after the file is fixed resumes there.
+        } catch let error as DumpReadError {
+            // The releases read before the problem are stored.
             batch.add(xml.takeEvents())
             try commit()
-            switch error {
-            case let error as DumpReadError: throw DumpImportError(reason: error.message, report: report)
-            case let error as DumpXMLError: throw DumpImportError(reason: error.description, report: report)
-            default: throw error
-            }
+            throw DumpImportError(reason: error.message, report: report)
+        } catch let error as DumpXMLError {
+            batch.add(xml.takeEvents())
+            try commit()
+            throw DumpImportError(reason: error.description, report: report)
         }
         try commit()
         try connection.query("UPDATE discogs_dump_imports SET completed_at = NOW(), updated_at = NOW() WHERE fingerprint = $1",
@@ -208,8 +208,12 @@ public struct DumpImporter {
                    + "(\(report.releasesKept) stored, \(report.releasesFailed) failed)")
             return (report, offset)
         }
-        if let existing, !restart, try !existing.decode("completed", as: Bool.self) {
-            notice("an unfinished import of this file was made \(keepAll ? "without" : "with") --all: starting over")
+        if let existing, !restart {
+            if try existing.decode("completed", as: Bool.self) {
+                notice("this file was imported completely before: reading it again for releases listed since (stored bodies are kept)")
+            } else {
+                notice("an unfinished import of this file was made \(keepAll ? "without" : "with") --all: starting over")
+            }
         }
         try connection.query("""
             INSERT INTO discogs_dump_imports (fingerprint, file_name, keep_all) VALUES ($1, $2, $3)
