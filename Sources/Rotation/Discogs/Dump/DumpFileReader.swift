@@ -16,8 +16,9 @@ public final class DumpFileReader {
     /// The file's size on disk (compressed for gzip), for the progress bar.
     public let fileSize: Int64
     public let isGzip: Bool
-    /// Bytes read from the file so far (compressed for gzip).
-    public private(set) var fileBytesRead: Int64 = 0
+    /// Bytes of the file consumed so far (compressed for gzip: read and inflated, not only buffered).
+    public var fileBytesRead: Int64 { bytesRead - (isGzip ? Int64(stream.pointee.avail_in) : 0) }
+    private var bytesRead: Int64 = 0
     /// Uncompressed bytes handed out so far (skipped ones included).
     public private(set) var offset: Int64 = 0
 
@@ -80,7 +81,7 @@ public final class DumpFileReader {
                 throw DumpReadError("cannot seek in \(path)")
             }
             offset = target
-            fileBytesRead = target
+            bytesRead = target
             return bytes
         }
         var last: [UInt8] = []
@@ -97,7 +98,7 @@ public final class DumpFileReader {
         let got = read(descriptor, output, Self.outputSize)
         guard got >= 0 else { throw DumpReadError("cannot read \(path): \(String(cString: strerror(errno)))") }
         guard got > 0 else { return nil }
-        fileBytesRead += Int64(got)
+        bytesRead += Int64(got)
         offset += Int64(got)
         return UnsafeRawBufferPointer(start: output, count: got)
     }
@@ -108,7 +109,7 @@ public final class DumpFileReader {
                 let got = read(descriptor, input, Self.inputSize)
                 guard got >= 0 else { throw DumpReadError("cannot read \(path): \(String(cString: strerror(errno)))") }
                 if got == 0 { fileEnded = true } else {
-                    fileBytesRead += Int64(got)
+                    bytesRead += Int64(got)
                     stream.pointee.next_in = input
                     stream.pointee.avail_in = uInt(got)
                 }
