@@ -66,8 +66,9 @@ public struct DumpImportError: Error, Sendable, CustomStringConvertible {
 /// Imports a Discogs monthly releases dump (`discogs_YYYYMMDD_releases.xml.gz`, or the uncompressed `.xml`) into
 /// the release catalogue, `discogs_release_bodies`, streaming: zlib inflates and libxml2's SAX parser reads in
 /// fixed buffers, so memory does not grow with the file. Each kept `<release>` is converted to the API's body
-/// (`DumpReleaseConverter`) and checked like every imported body (`ReleaseBody`: `DiscogsDocumentLimits`,
-/// `StorageRules`); one that fails is counted and reported with its id and reason, and the import goes on.
+/// (`DumpReleaseConverter`) and checked like every imported body (as `ReleaseBody` does: `DiscogsDocumentLimits`,
+/// decoding, a non-empty tracklist, `StorageRules`); one that fails is counted and reported with its id and
+/// reason, and the import goes on.
 ///
 /// Kept: by default the releases some store lists (`releases`) or the queue holds (`processing_queue`) and that
 /// have no stored body yet; with `keepAll` every release. A body already stored is never replaced (an API body is
@@ -262,14 +263,26 @@ public struct DumpImporter {
                     failures.append(DumpImportFailure(releaseID: event.id, reason: reason))
                 case .element(let element):
                     guard let id = event.id else { continue }
+                    // The checks of `ReleaseBody` (an imported API body), in its order, on the converted body:
+                    // the document's limits and decoding, a tracklist to match, then `StorageRules`. ReleaseBody
+                    // itself would also re-encode four arrays for `releases`, which the dump does not write.
+                    let object = DumpReleaseConverter.body(of: element, id: id)
+                    let json = DumpReleaseConverter.jsonText(object)
                     do {
-                        let data = try DumpReleaseConverter.json(of: element, id: id)
-                        let body = try ReleaseBody(data: data, source: "release \(id)")
-                        bodies.append((id, body.bodyJSON))
-                    } catch let issue as ImportIssue {
-                        failures.append(DumpImportFailure(releaseID: id, reason: "\(issue.path): \(issue.message)"))
+                        let release = try DiscogsDecoding.decode(DiscogsRelease.self, from: Data(json.utf8))
+                        guard !release.tracklist.isEmpty else {
+                            failures.append(DumpImportFailure(
+                                releaseID: id, reason: "$.tracklist: the release has an empty tracklist: nothing to match"))
+                            continue
+                        }
+                        try StorageRules.checkRelease(release, document: object)
+                        bodies.append((id, json))
+                    } catch let error as DiscogsDecodingError {
+                        failures.append(DumpImportFailure(releaseID: id, reason: "\(error.path): \(error.message)"))
+                    } catch let problem as StorageProblem {
+                        failures.append(DumpImportFailure(releaseID: id, reason: "\(problem.path): \(problem.reason)"))
                     } catch {
-                        failures.append(DumpImportFailure(releaseID: id, reason: "cannot convert the release: \(error)"))
+                        failures.append(DumpImportFailure(releaseID: id, reason: "\(error)"))
                     }
                 }
             }

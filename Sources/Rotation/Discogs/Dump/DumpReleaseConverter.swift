@@ -55,9 +55,44 @@ enum DumpReleaseConverter {
         return body
     }
 
-    /// The body as JSON text (keys sorted, so the same release always gives the same bytes).
-    static func json(of release: DumpElement, id: Int64) throws -> Data {
-        try JSONSerialization.data(withJSONObject: body(of: release, id: id), options: [.sortedKeys, .withoutEscapingSlashes])
+    /// JSON text of a converted body, keys in byte order so the same release always gives the same bytes. Written
+    /// by hand on bytes (`CopyLine`): `JSONSerialization` with sorted keys compares keys through the locale, which
+    /// cost more than all the rest of an import.
+    static func jsonText(_ value: Any) -> String {
+        var out = CopyLine(capacity: 8192)
+        write(value, into: &out)
+        return out.text
+    }
+
+    private static func write(_ value: Any, into out: inout CopyLine) {
+        switch value {
+        case let text as String:
+            out.appendJSONString(text, forCopy: false)
+        case let number as Int64:
+            out.appendRaw(String(number))
+        case let number as Int:
+            out.appendRaw(String(number))
+        case let flag as Bool:
+            out.appendRaw(flag ? "true" : "false")
+        case let object as [String: Any]:
+            out.appendRaw(UInt8(ascii: "{"))
+            for (index, key) in object.keys.sorted().enumerated() {
+                if index > 0 { out.appendRaw(UInt8(ascii: ",")) }
+                out.appendJSONString(key, forCopy: false)
+                out.appendRaw(UInt8(ascii: ":"))
+                write(object[key]!, into: &out)
+            }
+            out.appendRaw(UInt8(ascii: "}"))
+        case let array as [Any]:
+            out.appendRaw(UInt8(ascii: "["))
+            for (index, element) in array.enumerated() {
+                if index > 0 { out.appendRaw(UInt8(ascii: ",")) }
+                write(element, into: &out)
+            }
+            out.appendRaw(UInt8(ascii: "]"))
+        default:
+            out.appendRaw("null")
+        }
     }
 
     // MARK: Parts
