@@ -26,6 +26,13 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]),
+        // zlib and libxml2 stream the Discogs monthly dump (gzip-compressed XML) in constant memory.
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CLibxml2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
 
         // Clients for the two shared tiers.
         .target(name: "Postgres", dependencies: ["CLibpq"]),
@@ -41,7 +48,7 @@ let package = Package(
         .target(
             name: "Rotation",
             dependencies: [
-                "Postgres", "Redis", "Matching",
+                "Postgres", "Redis", "Matching", "CZlib", "CLibxml2",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 

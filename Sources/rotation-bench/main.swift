@@ -3,7 +3,7 @@ import LocalServers
 
 // Benchmarks print figures and ratios against the raw floor measured in the same run; they assert nothing.
 // With DATABASE_URL / REDIS_URL unset they run on private servers started here.
-// Usage: rotation-bench [clients] [service] [pipeline] [console] [adoption] [deployments] [--scale N]
+// Usage: rotation-bench [clients] [service] [pipeline] [console] [adoption] [dump] [deployments] [--scale N]
 // [--compare-blocking-walk] (no group: all of them), or rotation-bench scale [--rows N] (only when named). The
 // blocking walk (the web app's approach to cache stats) runs by default only on the private servers started here: on
 // a shared Redis it would stall everyone for a second or more.
@@ -62,6 +62,7 @@ do {
                                                          compareBlockingWalk: compareBlockingWalk) }
     if wanted("pipeline") { try runPipelineBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
     if wanted("adoption") { try runAdoptionBenchmarks(postgresURL: postgresURL, scale: scale) }
+    if wanted("dump") { try runDumpBenchmarks(postgresURL: postgresURL) }
     if wanted("console") { try runConsoleBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
     // Starts its own servers of each shape (single node, cluster, TLS): the URLs above are not used.
     if wanted("deployments") { try runDeploymentBenchmarks() }
