@@ -29,6 +29,7 @@ struct RotationCommand: ParsableCommand {
             ReleasesCommand.self,
             StoresCommand.self,
             CacheCommand.self,
+            TokensCommand.self,
         ],
         defaultSubcommand: ReviewConsoleCommand.self)
 
