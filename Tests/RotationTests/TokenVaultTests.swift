@@ -8,13 +8,14 @@ import XCTest
 /// signing with the store's own token.
 final class TokenVaultTests: XCTestCase {
     private var db: PostgresConnection!
+    private var url = ""
     private var keyHex = ""
     private var key: TokenEncryptionKey!
     private let token = "TokVault-Access-7f3a9c"
     private let secret = "TokVault-Secret-e81b22"
 
     override func setUpWithError() throws {
-        db = try TestDatabase.fresh().connection
+        (url, db) = try TestDatabase.fresh()
         keyHex = TokenEncryptionKey.randomHex()
         key = try TokenEncryptionKey(hex: keyHex)
     }
@@ -238,5 +239,24 @@ final class TokenVaultTests: XCTestCase {
         // A malformed key does not stop a sync of a store without a row.
         XCTAssertEqual(try StoreTokenAuthorization.apply(store: "other", connection: db, environment: wrong, to: &unused), .noStoreToken)
         XCTAssertNil(unused.oauth)
+    }
+
+    /// Only rotation_admin may read discogs_tokens: a sync run by another role keeps DISCOGS_USER_TOKEN.
+    func testARoleThatMayNotReadTheTableSyncsWithTheUserToken() throws {
+        try vault().store(username: "svek", credentials: DiscogsTokenCredentials(accessToken: token, accessSecret: secret))
+        let name = "vault_readonly_\(UInt32.random(in: 0...UInt32.max))"
+        let password = "pw-\(UInt64.random(in: 0...UInt64.max))"
+        try db.query("CREATE ROLE \(db.quoteIdentifier(name)) LOGIN PASSWORD '\(password)' IN ROLE rotation_readonly")
+        let admin = db!
+        addTeardownBlock { _ = try? admin.query("DROP ROLE \(admin.quoteIdentifier(name))") }
+        var components = try XCTUnwrap(URLComponents(string: url))
+        components.user = name
+        components.password = password
+        let readonly = try PostgresConnection(url: try XCTUnwrap(components.string))
+        defer { readonly.close() }
+        var configuration = DiscogsClientConfiguration(baseURL: URL(string: "http://127.0.0.1:1")!, token: "user-token-9")
+        XCTAssertEqual(try StoreTokenAuthorization.apply(store: "svek", connection: readonly, environment: ["ENCRYPTION_KEY": keyHex],
+                                                         to: &configuration), .tableNotReadable)
+        XCTAssertNil(configuration.oauth)
     }
 }
