@@ -31,6 +31,7 @@ struct RotationCommand: ParsableCommand {
             StoresCommand.self,
             CacheCommand.self,
             SearchCommand.self,
+            TokensCommand.self,
         ],
         defaultSubcommand: ReviewConsoleCommand.self)
 

@@ -9,7 +9,9 @@ struct SyncCommand: ParsableCommand {
         commandName: "sync",
         abstract: "Fetch a store's inventory from the Discogs API, import and queue new releases.",
         discussion: """
-            Uses DISCOGS_USER_TOKEN (sent in a header, never printed) and DISCOGS_API_URL (default \
+            Uses the store's own token when `rotation tokens add` stored one (OAuth, signed with \
+            DISCOGS_CONSUMER_KEY and DISCOGS_CONSUMER_SECRET; sealed rows need ENCRYPTION_KEY), else \
+            DISCOGS_USER_TOKEN (sent in a header, never printed), and DISCOGS_API_URL (default \
             https://api.discogs.com). Honours the rate-limit headers and backs off on 429 and 5xx. An interrupted \
             sync resumes at the page where it stopped (exit 2 when Discogs stays unreachable); --restart starts \
             over. A listing or release body that cannot be read or stored is reported with its URL, JSON path and \
@@ -33,6 +35,9 @@ struct SyncCommand: ParsableCommand {
     @Flag(name: .customLong("skip-release-bodies"), help: "Do not fetch release bodies (the worker fetches them later).")
     var skipReleaseBodies = false
 
+    @Flag(name: .customLong("user-token"), help: "Use DISCOGS_USER_TOKEN even when the store has its own token in discogs_tokens.")
+    var userToken = false
+
     @Flag(help: "Print machine-readable JSON.")
     var json = false
 
@@ -43,8 +48,22 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         var settings = servers.settings
         if let apiURL { settings.discogsBaseURL = apiURL }
-        let client = DiscogsClient(configuration: try DiscogsClientConfiguration(settings: settings))
-        var sync = StoreSync(connection: try servers.postgres(), client: client)
+        var configuration = try DiscogsClientConfiguration(settings: settings)
+        let connection = try servers.postgres()
+        do {
+            if !userToken {
+                switch try StoreTokenAuthorization.apply(store: store, connection: connection, to: &configuration) {
+                case .storeToken: printError("sync: using the Discogs token stored for \(TerminalText.sanitize(store))")
+                case .tableNotReadable: printError("sync: this role may not read discogs_tokens; using DISCOGS_USER_TOKEN")
+                case .noStoreToken: break
+                }
+            }
+        } catch let error as TokenVaultError {
+            printError("rotation: \(TerminalText.sanitize(error.description))")
+            throw ExitCode(1)
+        }
+        let client = DiscogsClient(configuration: configuration)
+        var sync = StoreSync(connection: connection, client: client)
         sync.perPage = perPage
         sync.fetchReleaseBodies = !skipReleaseBodies
         let report: StoreSyncReport

@@ -61,7 +61,9 @@ public final class DiscogsClient: ReleaseBodySource, Sendable {
         request.httpMethod = "GET"
         request.setValue(configuration.userAgent, forHTTPHeaderField: "User-Agent")
         request.setValue("application/vnd.discogs.v2.discogs+json", forHTTPHeaderField: "Accept")
-        if let token = configuration.token, !token.isEmpty {
+        if let oauth = configuration.oauth {
+            request.setValue(oauth.authorizationHeader(), forHTTPHeaderField: "Authorization")
+        } else if let token = configuration.token, !token.isEmpty {
             request.setValue("Discogs token=\(token)", forHTTPHeaderField: "Authorization")
         }
 

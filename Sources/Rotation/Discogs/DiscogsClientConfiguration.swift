@@ -5,6 +5,8 @@ public struct DiscogsClientConfiguration: Sendable {
     public var baseURL: URL
     /// `DISCOGS_USER_TOKEN`; sent as `Authorization: Discogs token=...`, never printed.
     public var token: String?
+    /// A store's own OAuth token from the vault (Tokens/); when set it is sent instead of `token`.
+    public var oauth: DiscogsOAuthSigning?
     public var userAgent = "RotationReviewConsole/1.0"
     public var timeoutSeconds: Double = 30
     /// Retries of a request that got 429, 5xx or no answer.
