@@ -1430,7 +1430,7 @@ END
 $$;
 
 """##),
-        ("0015_cache_warm_jobs.sql", ##"""
+        ("0014_cache_warm_jobs.sql", ##"""
 -- Cache warming (`rotation cache warm`): one row per run, with the keyset position it has reached, so an interrupted
 -- run resumes where it stopped and the console and stdout can show its progress. Rotation's own table.
 CREATE TABLE IF NOT EXISTS cache_warm_jobs (
