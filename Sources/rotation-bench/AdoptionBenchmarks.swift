@@ -18,11 +18,11 @@ func runAdoptionBenchmarks(postgresURL: String, scale: Int) throws {
     let rows = 1_000_000 / max(1, scale)
     print("adoption benchmarks: \(rows) track_matches rows")
 
-    let empty = try ScratchDatabase(serverURL: postgresURL, name: "rotation_bench_empty_\(getpid())")
+    let empty = try ScratchDatabase(adminURL: postgresURL, name: "rotation_bench_empty_\(getpid())", migrated: false)
     defer { empty.drop() }
     let emptyTime = try clock.measure { try MigrationRunner(connection: empty.db, migrations: migrations).apply() }
 
-    let deployed = try ScratchDatabase(serverURL: postgresURL, name: "rotation_bench_deployed_\(getpid())")
+    let deployed = try ScratchDatabase(adminURL: postgresURL, name: "rotation_bench_deployed_\(getpid())", migrated: false)
     defer { deployed.drop() }
     try deployed.db.executeScript(schema)
     let seeding = try clock.measure {
@@ -75,36 +75,6 @@ private func ratio(_ a: Duration, _ b: Duration) -> Double {
 private func format(_ duration: Duration) -> String {
     let ms = seconds(duration) * 1000
     return ms >= 1000 ? String(format: "%.2f s", ms / 1000) : String(format: "%.1f ms", ms)
-}
-
-/// A database of its own on the benchmark's server, dropped at the end.
-private struct ScratchDatabase {
-    let serverURL: String
-    let name: String
-    let url: String
-    let db: PostgresConnection
-
-    init(serverURL: String, name: String) throws {
-        self.serverURL = serverURL
-        self.name = name
-        let admin = try PostgresConnection(url: serverURL)
-        defer { admin.close() }
-        try admin.query("DROP DATABASE IF EXISTS \(admin.quoteIdentifier(name)) WITH (FORCE)")
-        try admin.query("CREATE DATABASE \(admin.quoteIdentifier(name))")
-        guard var components = URLComponents(string: serverURL) else {
-            throw PostgresError(.connectionFailed, message: "the adoption benchmark needs DATABASE_URL in URL form")
-        }
-        components.path = "/" + name
-        url = components.string!
-        db = try PostgresConnection(PostgresConfiguration(url, statementTimeout: nil))
-    }
-
-    func drop() {
-        db.close()
-        guard let admin = try? PostgresConnection(url: serverURL) else { return }
-        _ = try? admin.query("DROP DATABASE IF EXISTS \(admin.quoteIdentifier(name)) WITH (FORCE)")
-        admin.close()
-    }
 }
 
 /// The web app writing all along: its review UPDATE of a track match and an enqueue, one after the other, from a

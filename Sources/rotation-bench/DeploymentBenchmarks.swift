@@ -52,9 +52,8 @@ private final class DeploymentBench {
     static let actions = 300
     static let storeTracks = 2000
     let label: String
-    let adminURL: String
-    let databaseName = "rotation_deploy_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
-    let db: PostgresConnection
+    let scratch: ScratchDatabase
+    var db: PostgresConnection { scratch.db }
     let service: MatchService
     let redis: any RedisClient
     let actionsRunner: ReviewActions
@@ -62,32 +61,20 @@ private final class DeploymentBench {
     /// Opens the service as the programs do (`TierConnections`: the cluster detected from one node's URL).
     init(label: String, postgresURL: String, redisURL: String) throws {
         self.label = label
-        adminURL = postgresURL
-        let admin = try PostgresConnection(url: postgresURL)
-        defer { admin.close() }
-        try admin.query("CREATE DATABASE \(admin.quoteIdentifier(databaseName))")
-        guard var components = URLComponents(string: postgresURL) else {
-            throw PostgresError(.connectionFailed, message: "the deployment benchmarks need DATABASE_URL in URL form")
-        }
-        components.path = "/" + databaseName
-        db = try PostgresConnection(PostgresConfiguration(components.string!, statementTimeout: nil))
-        try MigrationRunner(connection: db, directory: nil).apply()
+        scratch = try ScratchDatabase(adminURL: postgresURL, name: "rotation_deploy_\(getpid())_\(UInt32.random(in: 0...UInt32.max))")
         var settings = RotationSettings(environment: [:])
-        settings.databaseURL = components.string!
+        settings.databaseURL = scratch.url
         settings.redisURL = redisURL
         service = try MatchService(settings: settings)
-        redis = try XCTUnwrapRedis(service.redis)
+        guard let redis = service.redis else { throw RedisError.invalidConfiguration("the deployment benchmarks need REDIS_URL") }
+        self.redis = redis
         actionsRunner = ReviewActions(service: service)
     }
 
     func tearDown() {
         _ = try? CacheClearer(redis: redis, database: nil, batchSize: 1000).clear(.allMatches)
         service.database.close()
-        db.close()
-        if let admin = try? PostgresConnection(url: adminURL) {
-            _ = try? admin.query("DROP DATABASE IF EXISTS \(admin.quoteIdentifier(databaseName)) WITH (FORCE)")
-            admin.close()
-        }
+        scratch.drop()
     }
 
     /// The raw floors, on this (plain, single-node) shape.
@@ -152,9 +139,4 @@ private final class DeploymentBench {
     }
 
     static let value = #"{"platform":"youtube","match_url":"u","confidence":1,"approved":true,"verified_at":"2024-01-01T00:00:00.000Z"}"#
-}
-
-private func XCTUnwrapRedis(_ redis: (any RedisClient)?) throws -> any RedisClient {
-    guard let redis else { throw RedisError.invalidConfiguration("the deployment benchmarks need REDIS_URL") }
-    return redis
 }

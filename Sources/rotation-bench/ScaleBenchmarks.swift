@@ -48,33 +48,16 @@ private final class ScaleDatabase {
         ("stores list", "flat"), ("releases of a store", "flat"),
         ("live pane: queue statistics", "flat"), ("live pane: health round trip", "flat"),
     ]
-    let adminURL: String
-    let name: String
-    let url: String
-    let db: PostgresConnection
+    let scratch: ScratchDatabase
+    var name: String { scratch.name }
+    var url: String { scratch.url }
+    var db: PostgresConnection { scratch.db }
 
     init(postgresURL: String, name: String) throws {
-        adminURL = postgresURL
-        self.name = name
-        let admin = try PostgresConnection(url: postgresURL)
-        defer { admin.close() }
-        try admin.query("CREATE DATABASE \(admin.quoteIdentifier(name))")
-        guard var components = URLComponents(string: postgresURL) else {
-            throw PostgresError(.connectionFailed, message: "the scale benchmarks need DATABASE_URL in URL form")
-        }
-        components.path = "/" + name
-        url = components.string!
-        db = try PostgresConnection(PostgresConfiguration(url, statementTimeout: nil))
-        try MigrationRunner(connection: db, directory: nil).apply()
+        scratch = try ScratchDatabase(adminURL: postgresURL, name: name)
     }
 
-    func drop() {
-        db.close()
-        if let admin = try? PostgresConnection(url: adminURL) {
-            _ = try? admin.query("DROP DATABASE IF EXISTS \(admin.quoteIdentifier(name)) WITH (FORCE)")
-            admin.close()
-        }
-    }
+    func drop() { scratch.drop() }
 
     func seed(rows: Int, label: String) throws {
         FileHandle.standardError.write(Data("scale: seeding \(label) track_matches rows…\n".utf8))

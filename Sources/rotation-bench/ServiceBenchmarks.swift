@@ -18,9 +18,8 @@ func runServiceBenchmarks(postgresURL: String, redisURL: String, scale: Int, com
 
 private final class ServiceBench {
     let scale: Int
-    let adminURL: String
-    let databaseName = "rotation_bench_\(getpid())"
-    let db: PostgresConnection
+    let scratch: ScratchDatabase
+    var db: PostgresConnection { scratch.db }
     let redis: RedisConnection
     let service: MatchService
     let actions: ReviewActions
@@ -28,16 +27,7 @@ private final class ServiceBench {
 
     init(postgresURL: String, redisURL: String, scale: Int) throws {
         self.scale = scale
-        adminURL = postgresURL
-        let admin = try PostgresConnection(url: postgresURL)
-        defer { admin.close() }
-        try admin.query("CREATE DATABASE \(admin.quoteIdentifier(databaseName))")
-        guard var components = URLComponents(string: postgresURL) else {
-            throw PostgresError(.connectionFailed, message: "the service benchmarks need DATABASE_URL in URL form")
-        }
-        components.path = "/" + databaseName
-        db = try PostgresConnection(PostgresConfiguration(components.string!, statementTimeout: nil))
-        try MigrationRunner(connection: db, directory: nil).apply()
+        scratch = try ScratchDatabase(adminURL: postgresURL, name: "rotation_bench_\(getpid())")
         var configuration = try RedisConfiguration(url: redisURL)
         configuration.database = 15
         configuration.commandTimeout = .seconds(60)  // the one-call walk of 1M keys takes seconds
@@ -45,7 +35,7 @@ private final class ServiceBench {
         guard try redis.dbsize() == 0 else {
             throw RedisError.server("Redis database 15 is not empty: the service benchmarks need it to themselves")
         }
-        service = MatchService(database: try PostgresConnection(url: components.string!), redis: redis, cacheTTL: 86_400)
+        service = MatchService(database: try PostgresConnection(url: scratch.url), redis: redis, cacheTTL: 86_400)
         actions = ReviewActions(service: service)
         print("service benchmarks (scale 1/\(scale)), Postgres \(db.serverVersion)")
     }
@@ -53,11 +43,7 @@ private final class ServiceBench {
     func tearDown() {
         _ = try? CacheClearer(redis: redis, database: nil, batchSize: 1000).clear(.allMatches)
         service.database.close()
-        db.close()
-        if let admin = try? PostgresConnection(url: adminURL) {
-            _ = try? admin.query("DROP DATABASE IF EXISTS \(admin.quoteIdentifier(databaseName)) WITH (FORCE)")
-            admin.close()
-        }
+        scratch.drop()
     }
 
     // MARK: Measuring

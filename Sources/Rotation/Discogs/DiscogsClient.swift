@@ -18,10 +18,7 @@ public final class DiscogsClient: ReleaseBodySource, Sendable {
                 sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
         self.configuration = configuration
         self.sleep = sleep
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = configuration.timeoutSeconds
-        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: sessionConfiguration)
+        session = URLSession.ephemeral(timeoutSeconds: configuration.timeoutSeconds)
     }
 
     deinit { session.finishTasksAndInvalidate() }
@@ -93,21 +90,7 @@ public final class DiscogsClient: ReleaseBodySource, Sendable {
     }
 
     private func perform(_ request: URLRequest) -> Result<(Data, HTTPURLResponse), any Error> {
-        let box = ResponseBox()
-        let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { data, response, error in
-            if let error {
-                box.result = .failure(error)
-            } else if let response = response as? HTTPURLResponse {
-                box.result = .success((data ?? Data(), response))
-            } else {
-                box.result = .failure(URLError(.badServerResponse))
-            }
-            done.signal()
-        }
-        task.resume()
-        done.wait()
-        return box.result ?? .failure(URLError(.unknown))
+        session.blockingResult(for: request)
     }
 
     /// Discogs' `Retry-After` when it sends one, else exponential backoff.
@@ -142,16 +125,5 @@ public final class DiscogsClient: ReleaseBodySource, Sendable {
               let message = object["message"] as? String
         else { return "" }
         return String(message.prefix(200))
-    }
-}
-
-/// Carries a response out of URLSession's completion handler; the semaphore orders the write before the read.
-private final class ResponseBox: @unchecked Sendable {
-    var result: Result<(Data, HTTPURLResponse), any Error>?
-}
-
-extension String {
-    fileprivate func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }

@@ -38,10 +38,7 @@ public final class YouTubeClient: Sendable {
                 sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
         self.configuration = configuration
         self.sleep = sleep
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = configuration.timeoutSeconds
-        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: sessionConfiguration)
+        session = URLSession.ephemeral(timeoutSeconds: configuration.timeoutSeconds)
     }
 
     deinit { session.finishTasksAndInvalidate() }
@@ -106,7 +103,7 @@ public final class YouTubeClient: Sendable {
         guard var components = URLComponents(url: configuration.baseURL, resolvingAgainstBaseURL: false) else {
             throw YouTubeSearchError(kind: .notConfigured, resource: path, message: "YOUTUBE_API_URL is not a URL")
         }
-        components.percentEncodedPath = components.percentEncodedPath.trimmingSearchSuffix("/") + path
+        components.percentEncodedPath = components.percentEncodedPath.trimmingSuffix("/") + path
         components.queryItems = query
         let resource = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "") + "&key=REDACTED"
         components.queryItems = query + [URLQueryItem(name: "key", value: configuration.apiKey)]
@@ -141,21 +138,7 @@ public final class YouTubeClient: Sendable {
     }
 
     private func perform(_ request: URLRequest) -> Result<(Data, HTTPURLResponse), any Error> {
-        let box = SearchResponseBox()
-        let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { data, response, error in
-            if let error {
-                box.result = .failure(error)
-            } else if let response = response as? HTTPURLResponse {
-                box.result = .success((data ?? Data(), response))
-            } else {
-                box.result = .failure(URLError(.badServerResponse))
-            }
-            done.signal()
-        }
-        task.resume()
-        done.wait()
-        return box.result ?? .failure(URLError(.unknown))
+        session.blockingResult(for: request)
     }
 
     private func retryDelay(attempt: Int) -> Double {
@@ -232,15 +215,4 @@ private struct GoogleErrorResponse: Decodable {
         var errors: [Detail]?
     }
     var error: Body
-}
-
-/// Carries a response out of URLSession's completion handler; the semaphore orders the write before the read.
-private final class SearchResponseBox: @unchecked Sendable {
-    var result: Result<(Data, HTTPURLResponse), any Error>?
-}
-
-extension String {
-    fileprivate func trimmingSearchSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
-    }
 }
