@@ -18,6 +18,8 @@ CREATE TABLE IF NOT EXISTS cache_warm_jobs (
     finished_at TIMESTAMPTZ
 );
 CREATE INDEX IF NOT EXISTS cache_warm_jobs_scope_idx ON cache_warm_jobs (scope, status);
+-- At most one unfinished job per scope: two runs started at the same instant cannot both begin a job of their own.
+CREATE UNIQUE INDEX IF NOT EXISTS cache_warm_jobs_one_open_idx ON cache_warm_jobs (scope) WHERE status <> 'finished';
 
 DO $$
 BEGIN

@@ -1,11 +1,12 @@
 import Foundation
+import LocalServers
 import Postgres
 import XCTest
 
 /// `rotation search track|stats` against the repository's copy of the YouTube stand-in (`Tests/Fixtures/search`).
 final class SearchCLITests: CLITestCase {
     static let key = "AIzaCLITestKey-never-printed-4d1e"
-    private var fake: Process?
+    private var fake: LocalFakeYouTube?
     private var fakeURL = ""
 
     override func setUpWithError() throws {
@@ -16,33 +17,16 @@ final class SearchCLITests: CLITestCase {
     }
 
     override func tearDownWithError() throws {
-        if let fake, fake.isRunning { fake.terminate(); fake.waitUntilExit() }
+        fake?.stop()
         try super.tearDownWithError()
     }
 
-    /// Starts `Tests/Fixtures/search/fake-youtube` (python3) on a free port and waits for its port file.
+    /// Starts `Tests/Fixtures/search/fake-youtube` (python3) on a free port.
     private func startFake() throws {
-        let fixtures = CLILocations.repositoryRoot.appendingPathComponent("Tests/Fixtures/search")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fake-youtube-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
-        let portFile = directory.appendingPathComponent("port")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", fixtures.appendingPathComponent("fake-youtube").path,
-                             "--corpus", fixtures.appendingPathComponent("corpus.json").path,
-                             "--key", Self.key, "--port-file", portFile.path, "--lifetime", "900"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        fake = process
-        while process.isRunning {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
-                fakeURL = "http://127.0.0.1:\(port)"
-                return
-            }
-            usleep(20_000)
-        }
-        throw CLITestError("fake-youtube exited \(process.terminationStatus) before listening")
+        let started = try LocalFakeYouTube.start(
+            fixtures: CLILocations.repositoryRoot.appendingPathComponent("Tests/Fixtures/search"), key: Self.key)
+        fake = started
+        fakeURL = started.url.absoluteString
     }
 
     private func youtube(key: String = key, quota: String? = nil) -> [String: String?] {

@@ -1,4 +1,5 @@
 import Foundation
+import LocalServers
 import Matching
 import Postgres
 import Rotation
@@ -10,7 +11,7 @@ import XCTest
 final class SearchProviderTests: XCTestCase {
     static let key = "AIzaTestKey-never-printed-7f3c"
 
-    private var fakes: [FakeYouTube] = []
+    private var fakes: [LocalFakeYouTube] = []
 
     override func tearDown() {
         fakes.forEach { $0.stop() }
@@ -18,7 +19,7 @@ final class SearchProviderTests: XCTestCase {
         super.tearDown()
     }
 
-    private func fake(quota: Int? = nil) throws -> FakeYouTube {
+    private func fake(quota: Int? = nil) throws -> LocalFakeYouTube {
         let fake = try FakeYouTube.start(key: Self.key, quota: quota)
         fakes.append(fake)
         return fake
@@ -30,7 +31,7 @@ final class SearchProviderTests: XCTestCase {
         try db.query("INSERT INTO discogs_release_bodies (discogs_id, body) VALUES ($1, $2)", id, PostgresJSON(body))
     }
 
-    private func provider(_ fake: FakeYouTube, db: PostgresConnection, key: String = key, budget: Int = 10_000) -> YouTubeSearchProvider {
+    private func provider(_ fake: LocalFakeYouTube, db: PostgresConnection, key: String = key, budget: Int = 10_000) -> YouTubeSearchProvider {
         var configuration = YouTubeSearchConfiguration(baseURL: fake.url, apiKey: key, dailyQuota: budget)
         configuration.maxRetries = 0
         return YouTubeSearchProvider(configuration: configuration, connection: db)
@@ -225,56 +226,16 @@ private final class Granted: @unchecked Sendable {
     var count: Int { lock.lock(); defer { lock.unlock() }; return value }
 }
 
-/// The repository's copy of the shared YouTube stand-in (`Tests/Fixtures/search/fake-youtube`, run by python3) on a
-/// free loopback port, over the small corpus beside it; stopped by `stop()`.
-final class FakeYouTube {
-    struct Stats: Decodable, Equatable { var requests: Int; var quotaUsed: Int }
-
-    let process: Process
-    let url: URL
-    private let directory: URL
+/// The YouTube stand-in (`LocalFakeYouTube`) over this repository's fixtures, and a URL where nothing listens.
+enum FakeYouTube {
+    typealias Stats = LocalFakeYouTube.Stats
 
     static var fixtures: URL {
         TestDatabase.migrationsDirectory.deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/search")
     }
 
-    static func start(key: String, quota: Int? = nil) throws -> FakeYouTube {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fake-youtube-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let portFile = directory.appendingPathComponent("port")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", fixtures.appendingPathComponent("fake-youtube").path,
-                             "--corpus", fixtures.appendingPathComponent("corpus.json").path,
-                             "--key", key, "--port-file", portFile.path, "--lifetime", "900"]
-            + (quota.map { ["--quota", String($0)] } ?? [])
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // The port file is written once the socket listens; wait for it (or for the process to die).
-        while process.isRunning {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespaces)) {
-                return FakeYouTube(process: process, url: URL(string: "http://127.0.0.1:\(port)")!, directory: directory)
-            }
-            usleep(20_000)
-        }
-        throw NSError(domain: "FakeYouTube", code: Int(process.terminationStatus),
-                      userInfo: [NSLocalizedDescriptionKey: "fake-youtube exited \(process.terminationStatus) before listening"])
-    }
-
-    private init(process: Process, url: URL, directory: URL) {
-        self.process = process; self.url = url; self.directory = directory
-    }
-
-    func stats() throws -> Stats {
-        let data = try Data(contentsOf: url.appendingPathComponent("_stats"))
-        var stats = try JSONDecoder().decode(Stats.self, from: data)
-        stats.requests = 0   // /_stats counts itself; the quota is what a cached or refused call must not move
-        return stats
-    }
-
-    func stop() {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
-        try? FileManager.default.removeItem(at: directory)
+    static func start(key: String, quota: Int? = nil) throws -> LocalFakeYouTube {
+        try LocalFakeYouTube.start(fixtures: fixtures, key: key, quota: quota)
     }
 
     /// A loopback URL where nothing listens.

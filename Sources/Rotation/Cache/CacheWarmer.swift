@@ -47,13 +47,13 @@ public struct CacheWarmPlan: Codable, Sendable, Equatable {
 }
 
 public enum CacheWarmError: Error, CustomStringConvertible, Equatable {
-    case alreadyRunning(jobID: Int64, secondsSinceUpdate: Int)
+    case alreadyRunning(jobID: Int64?, secondsSinceUpdate: Int)
     case readOnly
 
     public var description: String {
         switch self {
         case .alreadyRunning(let job, let seconds):
-            "a warm of this scope is running (job \(job), last progress \(seconds) s ago); wait for it, or run again " +
+            "a warm of this scope is running (\(job.map { "job \($0), " } ?? "")last progress \(seconds) s ago); wait for it, or run again " +
                 "after \(CacheWarmer.abandonedAfterSeconds) s without progress to take it over"
         case .readOnly: "read-only mode: the cache is not written"
         }
@@ -201,8 +201,13 @@ public final class CacheWarmer: Sendable {
                                      failed: try open.decode("failed"), resumed: true, status: "running")
         }
         let total = try count(scope)
-        let id = try database.query("INSERT INTO cache_warm_jobs (scope, total) VALUES ($1, $2::integer) RETURNING id",
-                                    scope.description, total).scalar(Int64.self)
+        // Another run may have begun a job of this scope since the look above: the unique index refuses a second.
+        let inserted = try database.query("""
+            INSERT INTO cache_warm_jobs (scope, total) VALUES ($1, $2::integer)
+            ON CONFLICT (scope) WHERE status <> 'finished' DO NOTHING RETURNING id
+            """, scope.description, total).first
+        guard let inserted else { throw CacheWarmError.alreadyRunning(jobID: nil, secondsSinceUpdate: 0) }
+        let id: Int64 = try inserted.decode("id")
         return CacheWarmProgress(jobID: id, scope: scope.description, total: total, written: 0, skipped: 0, failed: 0,
                                  resumed: false, status: "running")
     }
