@@ -86,9 +86,10 @@ extension LocalServers {
         }
     }
 
-    /// A port the kernel just handed out for 127.0.0.1; the short race until the server binds it is acceptable
-    /// for private servers and is retried by callers on failure.
-    static func freePort() throws -> Int {
+    /// A port the kernel just handed out for 127.0.0.1 and that nothing listens on now; the short race until a
+    /// server binds it is acceptable for private servers and is retried by callers on failure. Tests use it for
+    /// an address where nothing answers.
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LocalServerError.commandFailed("socket()", output: String(cString: strerror(errno))) }
         defer { close(fd) }

@@ -240,15 +240,6 @@ enum FakeYouTube {
 
     /// A loopback URL where nothing listens.
     static func closedPortURL() throws -> URL {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        return URL(string: "http://127.0.0.1:\(UInt16(bigEndian: addr.sin_port))")!
+        URL(string: "http://127.0.0.1:\(try LocalServers.freePort())")!
     }
 }

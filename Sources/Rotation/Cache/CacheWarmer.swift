@@ -132,7 +132,7 @@ public final class CacheWarmer: Sendable {
     // MARK: Rows
 
     private func batch(_ scope: CacheWarmScope, after: (Int64, Int)) throws -> [TrackMatch] {
-        let (filter, parameter) = Self.filter(scope)
+        let (filter, parameter) = Self.filter(scope, placeholder: 4)
         var parameters: [any PostgresEncodable] = [after.0, Int64(after.1), batchSize]
         if let parameter { parameters.append(parameter) }
         return try database.query("""
@@ -142,18 +142,20 @@ public final class CacheWarmer: Sendable {
             """, parameters: parameters).rows.map(TrackMatch.init(row:))
     }
 
-    private static func filter(_ scope: CacheWarmScope) -> (String, (any PostgresEncodable)?) {
+    /// The scope's condition on `track_matches`, its one parameter numbered `placeholder`.
+    private static func filter(_ scope: CacheWarmScope, placeholder: Int) -> (String, (any PostgresEncodable)?) {
         switch scope {
         case .all: ("", nil)
-        case .store(let store): (" AND release_id IN (SELECT discogs_id FROM releases WHERE store_username = $4)", store)
-        case .release(let id): (" AND release_id = $4", id)
+        case .store(let store):
+            (" AND release_id IN (SELECT discogs_id FROM releases WHERE store_username = $\(placeholder))", store)
+        case .release(let id): (" AND release_id = $\(placeholder)", id)
         }
     }
 
     private func count(_ scope: CacheWarmScope) throws -> Int {
-        let (filter, parameter) = Self.filter(scope)
-        let sql = "SELECT count(*) FROM track_matches WHERE approved" + filter.replacingOccurrences(of: "$4", with: "$1")
-        return try database.query(sql, parameters: parameter.map { [$0] } ?? []).scalar(Int.self)
+        let (filter, parameter) = Self.filter(scope, placeholder: 1)
+        return try database.query("SELECT count(*) FROM track_matches WHERE approved" + filter,
+                                  parameters: parameter.map { [$0] } ?? []).scalar(Int.self)
     }
 
     /// The batch split over the clients, one `SET ... NX` pipeline each: (written, already present, failed).
