@@ -32,9 +32,6 @@ public final class DetectingRedisClient: RedisClient {
         }
     }
 
-    /// What was detected so far; nil before the first command reached a node.
-    public var detectedClient: (any RedisClient)? { detected.withLock { $0 } }
-
     @discardableResult
     public func command(key: String, _ arguments: [any RedisArgument]) throws -> RedisReply {
         try client().command(key: key, arguments)

@@ -33,7 +33,4 @@ final class ReplicaReadRouting: Sendable {
         let lsn = (try? ReplicaPosition.primaryLSN(primary)) ?? "FFFFFFFF/FFFFFFFF"
         unreplayedWrite.withLock { $0 = lsn }
     }
-
-    /// Whether reads are on the primary now because of a write the replica has not replayed.
-    var waitingForReplica: Bool { unreplayedWrite.withLock { $0 != nil } }
 }

@@ -10,18 +10,14 @@ import Redis
 /// Each user of the tiers that must not wait behind another (a pane's sampler, the console's reads, a worker)
 /// makes its own `TierConnections`; one instance's connections run one statement or command at a time.
 public final class TierConnections: Sendable {
-    public let settings: RotationSettings
-    /// The `application_name` the connections show in `pg_stat_activity`.
-    public let purpose: String
     private let primaryConnection: LazyResource<PostgresConnection>
     private let routing: ReplicaReadRouting
     private let redisClient: Result<any RedisClient, RedisError>?
 
     /// `connectTimeout` in seconds (nil: the client's default); `readOnly` forces read-only sessions whatever the
     /// settings say (the panes' samplers only read).
+    /// `purpose` is the `application_name` the connections show in `pg_stat_activity`.
     public init(settings: RotationSettings, purpose: String, connectTimeout: Int? = nil, readOnly: Bool = false) {
-        self.settings = settings
-        self.purpose = purpose
         let primary = LazyResource<PostgresConnection> {
             try Self.openPrimary(settings, purpose: purpose, connectTimeout: connectTimeout, readOnly: readOnly)
         }
@@ -45,9 +41,6 @@ public final class TierConnections: Sendable {
 
     /// Call after each committed write: reads stay on the primary until the replica has replayed it.
     public func wrote() { routing.wrote() }
-
-    /// Whether reads are on the primary now because of a write the replica has not replayed.
-    public var waitingForReplica: Bool { routing.waitingForReplica }
 
     /// A new connection to the primary (`DATABASE_URL`), connected now.
     public static func openPrimary(
@@ -76,9 +69,6 @@ public final class TierConnections: Sendable {
         case nil: throw RedisError.invalidConfiguration("REDIS_URL is not set")
         }
     }
-
-    /// The cache when `REDIS_URL` names one; nil runs without a cache.
-    public var redisIfConfigured: (any RedisClient)? { try? redis() }
 
     /// A new client for `REDIS_URL` (nil when unset): a server or a cluster, detected on its first command. A
     /// malformed URL throws `RedisError.invalidConfiguration`, naming which URL of several is wrong.
