@@ -140,6 +140,22 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
 
         case .playURL(let id, let url):
             events.post(.notice(id, try URLLauncher.play(url, with: playerCommand)))
+
+        case .previewCacheWarm(let id, let target):
+            let plan = try warmer().dryRun(target.scope)
+            events.post(.cacheWarmPlanned(id, CacheWarmPlanSummary(target: target, approved: plan.approved,
+                                                                   alreadyCached: plan.alreadyCached)))
+
+        case .warmCache(let id, let target):
+            guard !settings.readOnly else { throw ReviewError.readOnly }
+            let result = try warmer().run(target.scope, stop: stops.signal(for: id)) { progress in
+                events.post(.cacheWarmProgress(id, CacheWarmStatus(progress)))
+            }
+            events.post(.cacheWarmFinished(id, CacheWarmStatus(result)))
+
+        case .loadReviewStats(let id, let days):
+            let report = try ReviewStatistics(database: try tiers.reader()).report(days: days)
+            events.post(.reviewStatsLoaded(id, ReviewStatsSummary(report)))
         }
     }
 
@@ -247,6 +263,12 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
     private func trackRows(of releaseID: Int64, fromPrimary: Bool = false) throws -> [TrackRow] {
         let detail = try (fromPrimary ? ReviewQueries(database: try tiers.primary()) : queries()).release(releaseID)
         return detail.tracks.compactMap { TrackRow($0, titleSource: detail.titleSource) }
+    }
+
+    /// The cache warmer of `rotation cache warm`, on the primary (its job row) and the cache.
+    private func warmer() throws -> CacheWarmer {
+        CacheWarmer(database: try tiers.primary(), redis: try tiers.redis(), ttlSeconds: settings.cacheTTL,
+                    ttlJitterPercent: settings.cacheTTLJitterPercent, concurrency: settings.cacheWarmConcurrency)
     }
 
     private func clearer() throws -> CacheClearer { CacheClearer(redis: try tiers.redis(), database: try? tiers.primary()) }

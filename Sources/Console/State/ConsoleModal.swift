@@ -37,6 +37,7 @@ public enum ConfirmedOperation: Equatable, Sendable {
     case review(ReviewCommand)
     case clearCache(CacheClearScope)
     case requeue([Int64])
+    case warmCache(CacheWarmTarget)
 }
 
 /// A yes/no question before a dangerous action. Only `y` accepts; anything else cancels.

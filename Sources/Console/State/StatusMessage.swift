@@ -35,6 +35,9 @@ public enum PendingRequestKind: Equatable, Sendable {
     case clearCache(CacheClearScope)
     case loadQueue(mode: ListLoadMode)
     case queueChange
+    case loadReviewStats
+    case previewCacheWarm(CacheWarmTarget)
+    case warmCache(CacheWarmTarget)
     case external
 }
 

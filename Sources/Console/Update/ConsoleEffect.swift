@@ -104,6 +104,14 @@ public enum ConsoleEffect: Hashable, Sendable {
     case openURL(RequestID, String)
     /// Play with the configured player command. Answer: `.notice` or `.requestFailed`.
     case playURL(RequestID, String)
+    /// The dry run of a cache warm (from the cache screen's warm key). Answer: `.cacheWarmPlanned`.
+    case previewCacheWarm(RequestID, CacheWarmTarget)
+    /// Runs (or resumes) a cache warm. Answer: `.cacheWarmProgress`... after every batch, then `.cacheWarmFinished`
+    /// (also when a `.cancel` stopped it after the batch in hand). Not in `isWrite`: it only adds absent keys, is
+    /// resumable and may take minutes, so it runs beside the reads and no decision waits behind it.
+    case warmCache(RequestID, CacheWarmTarget)
+    /// Review statistics over the last `days` days (the Reviews screen). Answer: `.reviewStatsLoaded`.
+    case loadReviewStats(RequestID, days: Int)
 
     /// The request this effect belongs to.
     public var requestID: RequestID {
@@ -111,7 +119,8 @@ public enum ConsoleEffect: Hashable, Sendable {
         case .loadStores(let id), .loadReleases(let id, _, _), .loadTracks(let id, _), .review(let id, _),
              .undo(let id), .loadInventory(let id, _, _), .loadCacheKeys(let id, _), .previewCacheClear(let id, _),
              .clearCache(let id, _), .loadQueue(let id, _, _), .requeue(let id, _), .bumpPriority(let id, _),
-             .cancel(let id), .openURL(let id, _), .playURL(let id, _):
+             .cancel(let id), .openURL(let id, _), .playURL(let id, _), .loadReviewStats(let id, _),
+             .previewCacheWarm(let id, _), .warmCache(let id, _):
             return id
         }
     }

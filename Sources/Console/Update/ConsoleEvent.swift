@@ -46,6 +46,10 @@ public enum ConsoleEvent: Sendable {
     case cacheClearStopped(RequestID, cleared: Int)
     case queueRowsLoaded(RequestID, [QueueJobRow], nextPage: String? = nil)
     case queueRowsChanged(RequestID, [QueueJobRow], summary: String)
+    case reviewStatsLoaded(RequestID, ReviewStatsSummary)
+    case cacheWarmPlanned(RequestID, CacheWarmPlanSummary)
+    case cacheWarmProgress(RequestID, CacheWarmStatus)
+    case cacheWarmFinished(RequestID, CacheWarmStatus)
     /// A request finished with a message for the user (URL opened, copied).
     case notice(RequestID, String)
     /// A request failed; the message is shown as is (sanitized), so it must leak no secret.

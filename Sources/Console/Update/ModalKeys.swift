@@ -157,6 +157,7 @@ extension ConsoleState {
         case .review(let command): return submitConfirmed(command)
         case .clearCache(let scope): return clearCache(scope)
         case .requeue(let ids): return requeue(ids)
+        case .warmCache(let target): return warmCache(target)
         }
     }
 

@@ -60,6 +60,7 @@ extension ConsoleState {
 
     /// The cache screen's status of the walk, for its title and its empty list.
     var cacheScanStatus: String? {
+        if let warm = cacheWarmStatusLine { return warm }
         if isPending({ if case .clearCache = $0 { return true } else { return false } }) {
             return "clearing · \(keymap.keyLabel(for: .cancel) ?? "Esc") stops"
         }

@@ -12,6 +12,8 @@ public struct CacheScreenState: Equatable, Sendable {
     public var scan: CacheScanProgress?
     /// Esc / Ctrl-C stopped the browse: no further step until the user moves down or starts over.
     public var scanStopped = false
+    /// The running warm's job, as its last progress event told (nil: no warm running).
+    public var warm: CacheWarmStatus?
 
     public init() {}
 }
@@ -71,6 +73,7 @@ enum CacheScreen: ScreenUnit {
         .init(.cacheClearDrift, "Clear drift", group: .cache,
               help: "Delete keys whose value disagrees with Postgres (preview, then type \"clear drift\")",
               dangerous: true, screens: [id], requirement: .cacheWrite, defaultKeys: ["F"]),
+        warmAction,
     ]
 
     static func enter(_ state: inout ConsoleState) -> [ConsoleEffect] {
@@ -83,6 +86,8 @@ enum CacheScreen: ScreenUnit {
         switch action {
         case .cacheClearKey, .cacheClearRelease, .cacheClearStore, .cacheClearAll, .cacheClearDrift:
             return state.startCacheClear(action)
+        case .cacheWarm:
+            return state.startCacheWarm()
         default:
             return nil
         }
@@ -96,10 +101,14 @@ enum CacheScreen: ScreenUnit {
     }
 
     static func cancel(_ state: inout ConsoleState) -> [ConsoleEffect] {
-        state.stopCacheWork() ?? state.clearFilterOrMessage()
+        interrupt(&state) ?? state.clearFilterOrMessage()
     }
 
-    static func interrupt(_ state: inout ConsoleState) -> [ConsoleEffect]? { state.stopCacheWork() }
+    static func interrupt(_ state: inout ConsoleState) -> [ConsoleEffect]? {
+        let warm = state.stopCacheWarm()
+        guard let work = state.stopCacheWork() else { return warm.isEmpty ? nil : warm }
+        return warm + work
+    }
 
     static func pageSize(_ state: ConsoleState, _ layout: ConsoleLayout) -> Int { max(1, layout.cacheListHeight - 1) }
 
@@ -134,7 +143,7 @@ enum CacheScreen: ScreenUnit {
             return state.screen == Self.id ? state.loadCacheKeysFromStart() : []
 
         default:
-            return nil
+            return applyWarm(event, &state)
         }
     }
 
