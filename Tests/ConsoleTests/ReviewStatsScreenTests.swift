@@ -43,6 +43,11 @@ final class ReviewStatsScreenTests: XCTestCase {
         guard case .loadReviewStats(_, days: 30)? = window.last else { return XCTFail("\(window)") }
         _ = ConsoleFixtures.press(&state, .character("2"))
         XCTAssertEqual(ConsoleFixtures.press(&state, .character("5")), [], "the statistics loaded stay until refreshed")
+
+        // A decision made elsewhere while another screen is shown: entering the screen reloads.
+        _ = ConsoleFixtures.press(&state, .character("1"))
+        _ = ConsoleUpdate.update(&state, .dataChanged([.everything]))
+        guard case .loadReviewStats? = ConsoleFixtures.press(&state, .character("5")).last else { return XCTFail("reloads") }
     }
 
     func testTheScreenShowsEveryFigure() {

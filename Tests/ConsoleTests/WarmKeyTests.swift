@@ -25,7 +25,7 @@ final class WarmKeyTests: XCTestCase {
         guard case .confirm(let dialog)? = state.modal else { return XCTFail("a confirmation: \(String(describing: state.modal))") }
         XCTAssertEqual(dialog.lines, ["store deepgroove-records: 40 approved match(es), 1 already cached.",
                                       "Write 39 key(s) from Postgres? Keys present are kept.",
-                                      "y warms · any other key cancels"])
+                                      "y warms · a counts every store instead · any other key cancels"])
 
         let warm = ConsoleFixtures.press(&state, .character("y"))
         guard case .warmCache(let warmID, .store("deepgroove-records"))? = warm.last else { return XCTFail("\(warm)") }
@@ -46,6 +46,18 @@ final class WarmKeyTests: XCTestCase {
         XCTAssertNil(state.cache.warm)
         XCTAssertEqual(state.message?.text,
                        "Stopped warming store deepgroove-records: 30 of 40 · 29 written, 1 already cached; W again resumes")
+    }
+
+    func testAStoreWithNothingToWriteOffersEveryStore() {
+        var state = cacheScreen()
+        let preview = ConsoleFixtures.press(&state, .character("W"))
+        _ = ConsoleUpdate.update(&state, .cacheWarmPlanned(preview.last!.requestID, CacheWarmPlanSummary(
+            target: .store("deepgroove-records"), approved: 5, alreadyCached: 5)))
+        guard case .confirm(let dialog)? = state.modal else { return XCTFail("a confirmation") }
+        XCTAssertEqual(dialog.lines[1...], ["Nothing to write for store deepgroove-records.",
+                                            "y or a counts every store instead · any other key cancels"])
+        let all = ConsoleFixtures.press(&state, .character("a"))
+        guard case .previewCacheWarm(_, .all)? = all.last else { return XCTFail("\(all)") }
     }
 
     func testWithoutAStoreEveryMatchIsWarmedAndNothingToWriteAsksNothing() {

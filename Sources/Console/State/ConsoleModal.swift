@@ -38,6 +38,8 @@ public enum ConfirmedOperation: Equatable, Sendable {
     case clearCache(CacheClearScope)
     case requeue([Int64])
     case warmCache(CacheWarmTarget)
+    /// Count what a warm would write (its dry run), which then asks again.
+    case countCacheWarm(CacheWarmTarget)
 }
 
 /// A yes/no question before a dangerous action. Only `y` accepts; anything else cancels.
@@ -45,11 +47,20 @@ public struct ConfirmationDialog: Equatable, Sendable {
     public var title: String
     public var lines: [String]
     public var operation: ConfirmedOperation
+    /// Another key the dialog accepts, for another operation (the warm's `a`: count every store instead).
+    public var alternative: (key: Character, operation: ConfirmedOperation)?
 
-    public init(title: String, lines: [String], operation: ConfirmedOperation) {
+    public init(title: String, lines: [String], operation: ConfirmedOperation,
+                alternative: (key: Character, operation: ConfirmedOperation)? = nil) {
         self.title = title
         self.lines = lines
         self.operation = operation
+        self.alternative = alternative
+    }
+
+    public static func == (lhs: ConfirmationDialog, rhs: ConfirmationDialog) -> Bool {
+        lhs.title == rhs.title && lhs.lines == rhs.lines && lhs.operation == rhs.operation
+            && lhs.alternative?.key == rhs.alternative?.key && lhs.alternative?.operation == rhs.alternative?.operation
     }
 }
 

@@ -76,6 +76,9 @@ extension ConsoleState {
             if key == .character("y") || key == .character("Y") {
                 return runConfirmed(dialog.operation)
             }
+            if let alternative = dialog.alternative, key == .character(alternative.key) {
+                return runConfirmed(alternative.operation)
+            }
             say("Cancelled: nothing was changed")
             return []
 
@@ -158,6 +161,7 @@ extension ConsoleState {
         case .clearCache(let scope): return clearCache(scope)
         case .requeue(let ids): return requeue(ids)
         case .warmCache(let target): return warmCache(target)
+        case .countCacheWarm(let target): return startCacheWarm(target)
         }
     }
 

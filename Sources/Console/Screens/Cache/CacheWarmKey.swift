@@ -105,31 +105,46 @@ extension CacheScreen {
 extension ConsoleState {
     var isCacheWarmRunning: Bool { isPending { if case .warmCache = $0 { return true } else { return false } } }
 
-    /// W: the dry run first; its answer opens the confirmation.
-    mutating func startCacheWarm() -> [ConsoleEffect] {
+    /// W: the dry run first (of the selected key's store, else of every store); its answer opens the confirmation.
+    mutating func startCacheWarm(_ chosen: CacheWarmTarget? = nil) -> [ConsoleEffect] {
         guard !isCacheWarmRunning else {
             say("A warm is running: \(keymap.keyLabel(for: .cancel) ?? "Esc") stops it", .warning)
             return []
         }
-        let target: CacheWarmTarget = cache.keys.selected?.store.map { .store($0) } ?? .all
+        let target: CacheWarmTarget = chosen ?? cache.keys.selected?.store.map { .store($0) } ?? .all
         let effects = supersede { if case .previewCacheWarm = $0 { return true } else { return false } }
         let id = begin(.previewCacheWarm(target), "counting the keys a warm of \(target) would write")
         return effects + [.previewCacheWarm(id, target)]
     }
 
-    /// The confirmation says how many keys the warm would write; with none to write it only says so.
+    /// The confirmation says how many keys the warm would write. A store's also offers every store instead (`a`):
+    /// the keys of a store cleared from the cache have no key left to select. Every store with nothing to write
+    /// only says so.
     mutating func confirmCacheWarm(_ plan: CacheWarmPlanSummary) {
-        guard plan.toWrite > 0 else {
-            say("Nothing to warm: all \(DisplayFormat.exact(plan.approved)) approved match(es) of \(plan.target) are cached")
+        let counts = "\(plan.target): \(DisplayFormat.exact(plan.approved)) approved match(es), "
+            + "\(DisplayFormat.exact(plan.alreadyCached)) already cached."
+        guard case .store = plan.target else {
+            guard plan.toWrite > 0 else {
+                say("Nothing to warm: all \(DisplayFormat.exact(plan.approved)) approved match(es) of \(plan.target) are cached")
+                return
+            }
+            modal = .confirm(ConfirmationDialog(
+                title: "Warm the cache",
+                lines: [counts, "Write \(DisplayFormat.exact(plan.toWrite)) key(s) from Postgres? Keys present are kept.",
+                        "y warms · any other key cancels"],
+                operation: .warmCache(plan.target)))
             return
         }
+        let question = plan.toWrite > 0
+            ? "Write \(DisplayFormat.exact(plan.toWrite)) key(s) from Postgres? Keys present are kept."
+            : "Nothing to write for \(plan.target)."
         modal = .confirm(ConfirmationDialog(
             title: "Warm the cache",
-            lines: ["\(plan.target): \(DisplayFormat.exact(plan.approved)) approved match(es), "
-                        + "\(DisplayFormat.exact(plan.alreadyCached)) already cached.",
-                    "Write \(DisplayFormat.exact(plan.toWrite)) key(s) from Postgres? Keys present are kept.",
-                    "y warms · any other key cancels"],
-            operation: .warmCache(plan.target)))
+            lines: [counts, question,
+                    plan.toWrite > 0 ? "y warms · a counts every store instead · any other key cancels"
+                                   : "y or a counts every store instead · any other key cancels"],
+            operation: plan.toWrite > 0 ? .warmCache(plan.target) : .countCacheWarm(.all),
+            alternative: ("a", .countCacheWarm(.all))))
     }
 
     /// Runs a confirmed warm.

@@ -71,6 +71,8 @@ public struct ReviewsScreenState: Equatable, Sendable {
     public var summary: ReviewStatsSummary?
     /// First row shown of the two tables (they scroll together).
     public var top = 0
+    /// Rows changed while the screen was not shown: entering it reloads.
+    public var stale = false
 
     public init() {}
 }
@@ -109,7 +111,7 @@ enum ReviewsScreen: ScreenUnit {
     ]
 
     static func enter(_ state: inout ConsoleState) -> [ConsoleEffect] {
-        state.reviews.summary == nil ? state.loadReviewStats() : []
+        state.reviews.summary == nil || state.reviews.stale ? state.loadReviewStats() : []
     }
 
     static func refresh(_ state: inout ConsoleState) -> [ConsoleEffect] { state.loadReviewStats() }
@@ -138,13 +140,19 @@ enum ReviewsScreen: ScreenUnit {
         guard state.finish(id) != nil else { return [] }
         state.reviews.summary = summary
         state.reviews.top = 0
+        state.reviews.stale = false
         return []
     }
 
     static func applyLiveChanges(_ changes: [DataChange], _ state: inout ConsoleState) -> [ConsoleEffect] {
-        // Decisions move the figures; reload while the screen is shown, one load at a time.
-        guard state.screen == Self.id, !changes.isEmpty,
-              !state.isPending({ if case .loadReviewStats = $0 { return true } else { return false } }) else { return [] }
+        // Decisions move the figures: reload while the screen is shown (one load at a time), else on entering it.
+        let matchesChanged = changes.contains { if case .queueRow = $0 { return false } else { return true } }
+        guard matchesChanged, state.reviews.summary != nil else { return [] }
+        guard state.screen == Self.id else {
+            state.reviews.stale = true
+            return []
+        }
+        guard !state.isPending({ if case .loadReviewStats = $0 { return true } else { return false } }) else { return [] }
         return state.loadReviewStats()
     }
 
