@@ -23,7 +23,7 @@ final class WarmKeyTests: XCTestCase {
         _ = ConsoleUpdate.update(&state, .cacheWarmPlanned(previewID, CacheWarmPlanSummary(
             target: .store("deepgroove-records"), approved: 40, alreadyCached: 1)))
         guard case .confirm(let dialog)? = state.modal else { return XCTFail("a confirmation: \(String(describing: state.modal))") }
-        XCTAssertEqual(dialog.lines, ["store deepgroove-records: 40 approved match(es), 1 already cached.",
+        XCTAssertEqual(dialog.lines, ["store deepgroove-records: 40 approved, 1 cached.",
                                       "Write 39 key(s) from Postgres? Keys present are kept.",
                                       "y warms · a counts every store instead · any other key cancels"])
 

@@ -56,9 +56,12 @@ public struct CacheWarmStatus: Equatable, Sendable {
         self.status = status
     }
 
+    /// The total counted when the job started; matches approved meanwhile (a worker runs) can pass it.
+    public var shownTotal: Int { max(total, done) }
+
     /// "120 of 400 · 100 written, 20 already cached".
     public var summary: String {
-        "\(DisplayFormat.exact(done)) of \(DisplayFormat.exact(total)) · \(DisplayFormat.exact(written)) written, "
+        "\(DisplayFormat.exact(done)) of \(DisplayFormat.exact(shownTotal)) · \(DisplayFormat.exact(written)) written, "
             + "\(DisplayFormat.exact(skipped)) already cached" + (failed > 0 ? ", \(DisplayFormat.exact(failed)) failed" : "")
     }
 }
@@ -83,7 +86,7 @@ extension CacheScreen {
         case .cacheWarmProgress(let id, let status):
             guard let index = state.pending.firstIndex(where: { $0.id == id }) else { return [] }
             state.cache.warm = status
-            state.pending[index].progress = RequestProgress(done: status.done, total: status.total)
+            state.pending[index].progress = RequestProgress(done: status.done, total: status.shownTotal)
             return []
         case .cacheWarmFinished(let id, let status):
             guard let request = state.finish(id), case .warmCache(let target) = request.kind else { return [] }
@@ -121,8 +124,8 @@ extension ConsoleState {
     /// the keys of a store cleared from the cache have no key left to select. Every store with nothing to write
     /// only says so.
     mutating func confirmCacheWarm(_ plan: CacheWarmPlanSummary) {
-        let counts = "\(plan.target): \(DisplayFormat.exact(plan.approved)) approved match(es), "
-            + "\(DisplayFormat.exact(plan.alreadyCached)) already cached."
+        let counts = "\(plan.target): \(DisplayFormat.exact(plan.approved)) approved, "
+            + "\(DisplayFormat.exact(plan.alreadyCached)) cached."
         guard case .store = plan.target else {
             guard plan.toWrite > 0 else {
                 say("Nothing to warm: all \(DisplayFormat.exact(plan.approved)) approved match(es) of \(plan.target) are cached")
