@@ -50,7 +50,7 @@ enum ReviewStatsText {
         if report.reviewers.isEmpty {
             lines.append("  none logged")
         } else {
-            lines.append(ReviewCLI.columns([("REVIEWER", 20), ("TOTAL", 6), ("TREND", max(5, report.days))]) + " PER DAY")
+            lines.append(ReviewCLI.columns([("REVIEWER", 28), ("TOTAL", 6), ("TREND", max(5, report.days))]) + " PER DAY")
             for reviewer in report.reviewers {
                 lines.append(row(reviewer.reviewer, reviewer.total, reviewer.perDay))
             }
@@ -72,7 +72,7 @@ enum ReviewStatsText {
         if report.pendingByStore.isEmpty {
             lines.append("  nothing pending")
         } else {
-            lines.append(ReviewCLI.columns([("STORE", 20), ("NOW", 6), ("TREND", max(5, report.days))]) + " PER DAY")
+            lines.append(ReviewCLI.columns([("STORE", 28), ("NOW", 6), ("TREND", max(5, report.days))]) + " PER DAY")
             for store in report.pendingByStore {
                 lines.append(row(store.store ?? "(no release row)", store.now, store.perDay))
             }
@@ -90,7 +90,7 @@ enum ReviewStatsText {
     }
 
     private static func row(_ name: String, _ figure: Int, _ perDay: [Int]) -> String {
-        ReviewCLI.columns([(name, 20), (String(figure), 6), (sparkline(perDay), max(5, perDay.count))])
+        ReviewCLI.columns([(name, 28), (String(figure), 6), (sparkline(perDay), max(5, perDay.count))])
             + " " + perDay.map(String.init).joined(separator: " ")
     }
 
