@@ -42,7 +42,8 @@ public enum ConfirmedOperation: Equatable, Sendable {
     case countCacheWarm(CacheWarmTarget)
 }
 
-/// A yes/no question before a dangerous action. Only `y` accepts; anything else cancels.
+/// A yes/no question before a dangerous action. Only `y` accepts (and the `alternative` key, when one is given);
+/// anything else cancels.
 public struct ConfirmationDialog: Equatable, Sendable {
     public var title: String
     public var lines: [String]
