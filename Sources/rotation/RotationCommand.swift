@@ -32,6 +32,7 @@ struct RotationCommand: ParsableCommand {
             CacheCommand.self,
             SearchCommand.self,
             TokensCommand.self,
+            PresenceCommand.self,
         ],
         defaultSubcommand: ReviewConsoleCommand.self)
 

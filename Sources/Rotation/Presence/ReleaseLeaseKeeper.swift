@@ -1,0 +1,102 @@
+import Foundation
+import Redis
+
+/// Keeps one session's lease on the release it has open: takes it when a release opens, renews it every third of
+/// the TTL on its own thread, deletes it (if still ours) when the release closes or the keeper stops. When the
+/// process dies nothing deletes it: the lease lapses after its TTL. Redis being down only skips renewals; the
+/// keeper tries again at the next interval.
+public final class ReleaseLeaseKeeper: @unchecked Sendable {
+    public let presence: ReleasePresence
+    public let reviewer: String
+    public let session: String
+
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var wanted: Int64?
+    private var held: Int64?
+    private var stopped = false
+    private var started = false
+    private var finished = false
+    private var lastError: String?
+
+    public init(presence: ReleasePresence, reviewer: String, session: String = UUID().uuidString) {
+        self.presence = presence
+        self.reviewer = reviewer
+        self.session = session
+    }
+
+    /// The release this session has open (nil: none). Takes effect at once on the keeper's thread.
+    public func open(_ releaseID: Int64?) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped else { return }
+        wanted = releaseID
+        if !started {
+            started = true
+            let thread = Thread { [self] in run() }
+            thread.name = "rotation presence lease"
+            thread.start()
+        }
+        condition.broadcast()
+    }
+
+    /// The release whose lease this session holds now (after the last successful take or renewal).
+    public var heldRelease: Int64? {
+        condition.lock(); defer { condition.unlock() }
+        return held
+    }
+
+    /// Why the last take, renewal or deletion failed (nil after a success): a reason, never a secret.
+    public var lastFailure: String? {
+        condition.lock(); defer { condition.unlock() }
+        return lastError
+    }
+
+    /// Deletes the lease (if still ours) and ends the thread; waits up to `timeout` for the deletion.
+    public func stop(timeout: TimeInterval = 3) {
+        condition.lock()
+        stopped = true
+        wanted = nil
+        condition.broadcast()
+        let deadline = Date().addingTimeInterval(timeout)
+        while started && !finished {
+            if !condition.wait(until: deadline) { break }
+        }
+        condition.unlock()
+    }
+
+    private func run() {
+        condition.lock()
+        while true {
+            let target = wanted
+            let previous = held
+            let stopping = stopped
+            condition.unlock()
+            var nowHeld = previous
+            var failure: String?
+            do {
+                if let previous, previous != target {
+                    try presence.release(previous, reviewer: reviewer, session: session)
+                    nowHeld = nil
+                }
+                if let target {
+                    // Another session that was there first keeps its lease; this one takes over when it lapses.
+                    let holder = try presence.hold(target, reviewer: reviewer, session: session)
+                    nowHeld = holder?.session == session ? target : nil
+                }
+            } catch {
+                failure = "\(error)"
+            }
+            condition.lock()
+            held = nowHeld
+            lastError = failure
+            if stopping && (nowHeld == nil || failure != nil) { break }
+            if wanted == target && !stopped {
+                _ = condition.wait(until: Date().addingTimeInterval(presence.settings.renewInterval))
+            }
+        }
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
