@@ -77,31 +77,37 @@ final class ReleasePresenceFeed: @unchecked Sendable {
         change(self)
         if !started {
             started = true
-            let thread = Thread { [self] in run() }
+            // Weak: a feed whose console is gone stops reading, and its deinit deletes the lease.
+            let thread = Thread { [weak self] in
+                while let feed = self, feed.step() {}
+            }
             thread.name = "rotation presence feed"
             thread.start()
         }
         condition.broadcast()
     }
 
-    /// Reads the watched leases at least every renewal interval (at most every 2 s), right away after a change.
-    private func run() {
-        guard let presence else { return }
-        let interval = min(2, presence.settings.renewInterval)
+    deinit { keeper?.stop() }
+
+    /// Reads the watched leases, posts a change, then waits the interval (or for a change); false once stopped.
+    private func step() -> Bool {
+        guard let presence else { return false }
         condition.lock()
-        while !stopped {
-            let watched = shown + (opened.map { [$0] } ?? [])
-            condition.unlock()
-            let others = try? presence.leases(of: watched).values
-                .filter { $0.session != session }
-                .reduce(into: [Int64: String]()) { $0[$1.releaseID] = $1.reviewer }
-            condition.lock()
-            if let others, others != lastPosted, let inbox {
-                lastPosted = others
-                inbox.post(.releasesHeldByOthers(others))
-            }
-            if !stopped { _ = condition.wait(until: Date().addingTimeInterval(interval)) }
-        }
+        let watched = shown + (opened.map { [$0] } ?? [])
+        let stopping = stopped
         condition.unlock()
+        if stopping { return false }
+        let others = try? presence.leases(of: watched).values
+            .filter { $0.session != session }
+            .reduce(into: [Int64: String]()) { $0[$1.releaseID] = $1.reviewer }
+        condition.lock()
+        defer { condition.unlock() }
+        if let others, others != lastPosted, let inbox {
+            lastPosted = others
+            inbox.post(.releasesHeldByOthers(others))
+        }
+        // At least every renewal interval, at most every 2 s; at once after a change.
+        if !stopped { _ = condition.wait(until: Date().addingTimeInterval(min(2, presence.settings.renewInterval))) }
+        return !stopped
     }
 }

@@ -50,7 +50,8 @@ struct PresenceCommand: ParsableCommand {
 
         @OptionGroup var servers: ServerOptions
         @Argument(help: "The Discogs release id.") var release: Int64
-        @Option(name: .customLong("as"), help: "Who holds it (default: $ROTATION_REVIEWER, else your database login).")
+        @Option(name: .customLong("as"), help: ArgumentHelp(
+            "Who holds it (default: $ROTATION_REVIEWER, else your database login).", valueName: "name"))
         var name: String?
 
         func run() throws {

@@ -33,7 +33,10 @@ public final class ReleaseLeaseKeeper: @unchecked Sendable {
         wanted = releaseID
         if !started {
             started = true
-            let thread = Thread { [self] in run() }
+            // Weak: a keeper nobody holds any more stops renewing, and its lease lapses.
+            let thread = Thread { [weak self] in
+                while let keeper = self, keeper.step() {}
+            }
             thread.name = "rotation presence lease"
             thread.start()
         }
@@ -65,38 +68,40 @@ public final class ReleaseLeaseKeeper: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func run() {
+    /// One take, renewal or deletion, then a wait until the next renewal or a change; false once stopped.
+    private func step() -> Bool {
         condition.lock()
-        while true {
-            let target = wanted
-            let previous = held
-            let stopping = stopped
-            condition.unlock()
-            var nowHeld = previous
-            var failure: String?
-            do {
-                if let previous, previous != target {
-                    try presence.release(previous, reviewer: reviewer, session: session)
-                    nowHeld = nil
-                }
-                if let target {
-                    // Another session that was there first keeps its lease; this one takes over when it lapses.
-                    let holder = try presence.hold(target, reviewer: reviewer, session: session)
-                    nowHeld = holder?.session == session ? target : nil
-                }
-            } catch {
-                failure = "\(error)"
-            }
-            condition.lock()
-            held = nowHeld
-            lastError = failure
-            if stopping && (nowHeld == nil || failure != nil) { break }
-            if wanted == target && !stopped {
-                _ = condition.wait(until: Date().addingTimeInterval(presence.settings.renewInterval))
-            }
-        }
-        finished = true
-        condition.broadcast()
+        let target = wanted
+        let previous = held
+        let stopping = stopped
         condition.unlock()
+        var nowHeld = previous
+        var failure: String?
+        do {
+            if let previous, previous != target {
+                try presence.release(previous, reviewer: reviewer, session: session)
+                nowHeld = nil
+            }
+            if let target {
+                // Another session that was there first keeps its lease; this one takes over when it lapses.
+                let holder = try presence.hold(target, reviewer: reviewer, session: session)
+                nowHeld = holder?.session == session ? target : nil
+            }
+        } catch {
+            failure = "\(error)"
+        }
+        condition.lock()
+        defer { condition.unlock() }
+        held = nowHeld
+        lastError = failure
+        if stopping && (nowHeld == nil || failure != nil) {
+            finished = true
+            condition.broadcast()
+            return false
+        }
+        if wanted == target && !stopped {
+            _ = condition.wait(until: Date().addingTimeInterval(presence.settings.renewInterval))
+        }
+        return true
     }
 }
