@@ -44,6 +44,17 @@ final class ReviewPresenceTests: XCTestCase {
         XCTAssertEqual(state.message?.text, "Skipped 1 release(s) being reviewed by others")
     }
 
+    func testFinishingAReleasePointsToTheNextPendingRelease() {
+        var state = ConsoleFixtures.loadedState()
+        var rows = ConsoleFixtures.tracks()
+        for index in [3, 4] { rows[index].status = .approved }
+        state.review.tracks.replace(with: rows, nextPage: nil)
+        state.review.tracks.select(id: 1)
+        _ = ConsoleFixtures.press(&state, .character("a"))
+        XCTAssertTrue(state.message?.text.hasSuffix("N opens the next one nobody else has open") ?? false,
+                      "\(String(describing: state.message))")
+    }
+
     func testNextPendingReleaseWithoutPresenceTakesTheNextOne() {
         var state = ConsoleFixtures.loadedState()
         _ = ConsoleFixtures.press(&state, .character("N"))
