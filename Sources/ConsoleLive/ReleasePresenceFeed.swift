@@ -42,7 +42,7 @@ final class ReleasePresenceFeed: @unchecked Sendable {
 
     /// The review screen lists these releases of `store` (a later page when `appended`).
     func showing(store: String, releaseIDs: [Int64], appended: Bool, events: ConsoleEventInbox) {
-        let closes = !appended && releaseIDs.isEmpty && store != self.lockedStore
+        let closes = !appended && releaseIDs.isEmpty && store != self.currentStore
         if closes { keeper?.open(nil) }
         update(events) { feed in
             if closes { feed.opened = nil }
@@ -64,7 +64,7 @@ final class ReleasePresenceFeed: @unchecked Sendable {
         keeper?.stop()
     }
 
-    private var lockedStore: String? {
+    private var currentStore: String? {
         condition.lock(); defer { condition.unlock() }
         return store
     }

@@ -17,7 +17,6 @@ public final class ReleaseLeaseKeeper: @unchecked Sendable {
     private var stopped = false
     private var started = false
     private var finished = false
-    private var lastError: String?
 
     public init(presence: ReleasePresence, reviewer: String, session: String = UUID().uuidString) {
         self.presence = presence
@@ -43,18 +42,6 @@ public final class ReleaseLeaseKeeper: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// The release whose lease this session holds now (after the last successful take or renewal).
-    public var heldRelease: Int64? {
-        condition.lock(); defer { condition.unlock() }
-        return held
-    }
-
-    /// Why the last take, renewal or deletion failed (nil after a success): a reason, never a secret.
-    public var lastFailure: String? {
-        condition.lock(); defer { condition.unlock() }
-        return lastError
-    }
-
     /// Deletes the lease (if still ours) and ends the thread; waits up to `timeout` for the deletion.
     public func stop(timeout: TimeInterval = 3) {
         condition.lock()
@@ -76,7 +63,7 @@ public final class ReleaseLeaseKeeper: @unchecked Sendable {
         let stopping = stopped
         condition.unlock()
         var nowHeld = previous
-        var failure: String?
+        var failed = false
         do {
             if let previous, previous != target {
                 try presence.release(previous, reviewer: reviewer, session: session)
@@ -88,13 +75,12 @@ public final class ReleaseLeaseKeeper: @unchecked Sendable {
                 nowHeld = holder?.session == session ? target : nil
             }
         } catch {
-            failure = "\(error)"
+            failed = true  // Redis unreachable: try again at the next interval (on stop, the lease lapses by itself)
         }
         condition.lock()
         defer { condition.unlock() }
         held = nowHeld
-        lastError = failure
-        if stopping && (nowHeld == nil || failure != nil) {
+        if stopping && (nowHeld == nil || failed) {
             finished = true
             condition.broadcast()
             return false
