@@ -120,6 +120,19 @@ final class PresenceLiveTests: LiveTestCase {
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(empty.utf8)) as? [Any])?.count, 0, empty)
     }
 
+    func testAHostileReviewerNameIsPrintedSafely() throws {
+        let presence = ReleasePresence(redis: redis)
+        try presence.hold(Self.release, reviewer: "ana\u{1B}[2J\u{1B}]0;pwned\u{07}\u{202E}x\u{9B}31m", session: "hostile")
+        for arguments in [["presence", "list"], ["presence", "list", "--json"]] {
+            let listed = try run(arguments)
+            XCTAssertEqual(listed.status, 0, listed.stdout)
+            XCTAssertTrue(listed.stdout.contains("ana"), listed.stdout)
+            XCTAssertFalse(listed.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B
+                                                                    || $0.value == 0x202E }, listed.stdout)
+        }
+        try presence.release(Self.release, reviewer: "ana\u{1B}[2J\u{1B}]0;pwned\u{07}\u{202E}x\u{9B}31m", session: "hostile")
+    }
+
     func testACleanCloseDeletesOnlyItsOwnLease() throws {
         let presence = ReleasePresence(redis: redis)
         let other: Int64 = 5002
