@@ -21,14 +21,23 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
     /// The review actions, on the match service's own connections.
     private let writes: LazyResource<ReviewActions>
     private let stops = RequestStopSignals()
+    /// The lease of the open release and the leases of the listed ones (issue 14, presence); nil without it.
+    private let presence: ReleasePresenceFeed?
 
-    public init(settings: RotationSettings, reviewer: String, playerCommand: [String]? = nil) {
+    /// `presenceSettings`: take and show presence leases (the console passes the environment's); nil: none.
+    public init(settings: RotationSettings, reviewer: String, playerCommand: [String]? = nil,
+                presenceSettings: PresenceSettings? = nil) {
         self.settings = settings
         self.reviewer = reviewer
         self.playerCommand = playerCommand
         tiers = TierConnections(settings: settings, purpose: "rotation console")
         writes = LazyResource { ReviewActions(service: try MatchService(settings: settings)) }
+        presence = presenceSettings.map { ReleasePresenceFeed(settings: settings, reviewer: reviewer, presenceSettings: $0) }
     }
+
+    /// Deletes this console's presence lease (if still its own) and stops reading others': call when the console
+    /// closes. A console that dies without it leaves a lease that lapses after its TTL.
+    public func stopPresence() { presence?.stop() }
 
     /// The match service's own `match:*` hit and miss counters, once it exists (for the cache pane).
     public var serviceCounters: MatchCacheCounters? { writes.existing?.service.counters }
@@ -55,8 +64,10 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
         case .loadReleases(let id, let store, let after):
             let page = try queries().releases(of: store, order: .mostPending, after: after, limit: 100)
             events.post(.releasesLoaded(id, store: store, page.items.map(ReleaseRow.init), nextPage: page.nextCursor))
+            presence?.showing(store: store, releaseIDs: page.items.map(\.releaseID), appended: after != nil, events: events)
 
         case .loadTracks(let id, let releaseID):
+            presence?.opening(releaseID, events: events)
             events.post(.tracksLoaded(id, releaseID: releaseID, try trackRows(of: releaseID)))
 
         case .review(let id, let command):

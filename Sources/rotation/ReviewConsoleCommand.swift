@@ -66,7 +66,9 @@ struct ConsoleLauncher {
         defer { terminal.shutdown() }
 
         let player = (options.player ?? environment["ROTATION_PLAYER"]).map { $0.split(separator: " ").map(String.init) }
-        let handler = ServiceEffectHandler(settings: settings, reviewer: reviewer, playerCommand: player)
+        let handler = ServiceEffectHandler(settings: settings, reviewer: reviewer, playerCommand: player,
+                                           presenceSettings: PresenceSettings(environment: environment))
+        defer { handler.stopPresence() }
         let inbox = ConsoleEventInbox()
         let feeds = LiveFeeds(settings: settings, inbox: inbox, counters: { handler.serviceCounters })
         feeds.start()

@@ -33,6 +33,7 @@ struct RotationCommand: ParsableCommand {
             SearchCommand.self,
             TokensCommand.self,
             StatsCommand.self,
+            PresenceCommand.self,
         ],
         defaultSubcommand: ReviewConsoleCommand.self)
 

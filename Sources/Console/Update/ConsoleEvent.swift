@@ -22,6 +22,8 @@ public enum ConsoleEvent: Sendable {
     case themeNotApplied(problem: String)
     /// Live updates arrive another way than NOTIFY (polling behind a pooler): the status bar says so.
     case liveUpdatesDegraded(String)
+    /// Who else has which listed release open (presence leases of other sessions): release id -> reviewer.
+    case releasesHeldByOthers([Int64: String])
 
     // Answers
     case storesLoaded(RequestID, [StoreRow])

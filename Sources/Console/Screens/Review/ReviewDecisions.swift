@@ -109,8 +109,8 @@ extension ConsoleState {
             review.candidateCursor = 0
             review.tracks.scrollToCursor(height: ConsoleLayout(state: self).viewportHeight(of: .tracks))
         } else {
-            say("No pending tracks left in this release; \(keymap.keyLabel(for: .focusLeft) ?? "h") goes back to the releases",
-                .success)
+            say("No pending tracks left in this release; \(keymap.keyLabel(for: .focusLeft) ?? "h") goes back to the releases, " +
+                "\(keymap.keyLabel(for: .nextRelease) ?? "N") opens the next one nobody else has open", .success)
         }
         return []
     }

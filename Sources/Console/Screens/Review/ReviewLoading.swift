@@ -39,6 +39,34 @@ extension ConsoleState {
         return effects
     }
 
+    /// Opens the next listed release (after the cursor, wrapping) with pending tracks that no other session has
+    /// open, and says how many such held releases it skipped. Presence is never a lock: a held release can still
+    /// be opened by moving to it, and the guard still decides every action.
+    mutating func openNextPendingRelease() -> [ConsoleEffect] {
+        guard screen == .review, review.releasesStore != nil, !review.releases.visible.isEmpty else {
+            say("No releases listed: select a store first", .warning)
+            return []
+        }
+        let current = review.releases.selected?.discogsID
+        let held = review.heldByOthers
+        var skipped = 0
+        let found = review.releases.selectNext { release in
+            guard release.pending > 0, release.discogsID != current else { return false }
+            if held[release.discogsID] != nil { skipped += 1; return false }
+            return true
+        }
+        let skippedNote = "\(skipped) release(s) being reviewed by others"
+        guard found else {
+            say("No other listed release with pending tracks is free" + (skipped > 0 ? " (skipped \(skippedNote))" : ""),
+                .warning)
+            return []
+        }
+        review.focus = .tracks
+        review.releases.scrollToCursor(height: ConsoleLayout(state: self).viewportHeight(of: .releases))
+        if skipped > 0 { say("Skipped \(skippedNote)") }
+        return followReleaseSelection() + loadMoreReleasesIfNeeded()
+    }
+
     /// Asks for the next page of releases when the cursor nears the end of what is loaded.
     mutating func loadMoreReleasesIfNeeded() -> [ConsoleEffect] {
         guard let store = review.releasesStore, review.releases.wantsNextPage(),
@@ -115,6 +143,10 @@ extension ConsoleState {
             }
             // An undo may touch a release that is not on screen: refresh the counts rather than guess them.
             if request.kind == .undo { return loadStores() }
+            return []
+
+        case .releasesHeldByOthers(let holders):
+            review.heldByOthers = holders
             return []
 
         case .reviewConflict(let id, let conflict):

@@ -13,6 +13,7 @@ extension ActionID {
     public static let useCandidate = ActionID(rawValue: "use_candidate")
     public static let openURL = ActionID(rawValue: "open_url")
     public static let playURL = ActionID(rawValue: "play_url")
+    public static let nextRelease = ActionID(rawValue: "next_release")
 }
 
 extension ActionGroup {
@@ -61,6 +62,9 @@ enum ReviewScreen: ScreenUnit {
               screens: [id], defaultKeys: ["o"]),
         .init(.playURL, "Play", group: .review, help: "Play the match URL with the configured player",
               screens: [id], defaultKeys: ["P"]),
+        .init(.nextRelease, "Next pending release", group: .review,
+              help: "Open the next listed release with pending tracks that nobody else has open",
+              screens: [id], defaultKeys: ["N"]),
     ]
 
     static func enter(_ state: inout ConsoleState) -> [ConsoleEffect] {
@@ -87,6 +91,7 @@ enum ReviewScreen: ScreenUnit {
         case .approveAboveThreshold: return state.askToApproveAboveThreshold()
         case .useCandidate: return state.useFocusedCandidate()
         case .openURL, .playURL: return state.openFocusedURL(play: action == .playURL)
+        case .nextRelease: return state.openNextPendingRelease()
         default: return nil
         }
     }

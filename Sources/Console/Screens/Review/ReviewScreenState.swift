@@ -35,9 +35,18 @@ public struct ReviewScreenState: Equatable, Sendable {
     public var tracksInFlight: Set<TrackReference> = []
     /// Bulk approve takes pending tracks at or above this confidence.
     public var bulkApproveThreshold: Double
+    /// Releases another session has open (its presence lease), with the reviewer's name as stored: shown as
+    /// "being reviewed by …" and skipped by next pending. Never a lock: deciding on them stays possible.
+    public var heldByOthers: [Int64: String] = [:]
 
     public init(bulkApproveThreshold: Double = MatchPolicy.default.bulkApproveThreshold) {
         self.bulkApproveThreshold = bulkApproveThreshold
+    }
+
+    /// "being reviewed by ana" for a release another session has open, nil otherwise (sanitized when drawn).
+    public func presenceNote(for releaseID: Int64?) -> String? {
+        guard let releaseID, let reviewer = heldByOthers[releaseID] else { return nil }
+        return "being reviewed by \(reviewer)"
     }
 
     /// The focused track, when there are tracks.

@@ -35,8 +35,14 @@ enum ReviewView {
         let top = ListView.clampedTop(list.top, cursor: list.cursor, count: list.visible.count, height: height)
         for (offset, release) in list.visible[top..<min(list.visible.count, top + height)].enumerated() {
             let row = body.row + offset
+            // Someone else's presence lease: a note between the title and the catalogue number, cut to a third.
+            let presence = review.presenceNote(for: release.discogsID).map { note in
+                [ColumnSpec(note, width: min(TerminalText.width(TerminalText.sanitize(note)), max(8, inner.width / 3)),
+                            style: CellStyle(.statusPending))]
+            } ?? []
             Drawing.row(&buffer, row: row, column: inner.column, width: inner.width, [
                 ColumnSpec("\(release.artist) – \(release.title)"),
+            ] + presence + [
                 ColumnSpec(release.catno, width: catnoWidth, style: CellStyle(.textDim)),
                 ColumnSpec(String(release.pending), width: 4, .right,
                            style: CellStyle(release.pending > 0 ? .statusPending : .textDim)),
@@ -52,6 +58,8 @@ enum ReviewView {
         let review = state.review
         let focused = review.focus == .tracks
         var title = ListView.title("Tracks", review.tracks) + ListView.staleMark(state)
+        // First after the counts, so a narrow pane still shows it: someone else has this release open.
+        if let note = review.presenceNote(for: review.tracksRelease) { title += " · \(note)" }
         if !review.tracks.marked.isEmpty { title += " · \(review.tracks.marked.count) marked" }
         if let release = review.releases.items.first(where: { $0.discogsID == review.tracksRelease }) {
             title += " · \(release.artist) – \(release.title)"
