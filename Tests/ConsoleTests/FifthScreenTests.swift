@@ -70,7 +70,7 @@ enum TinyScreen: ScreenUnit {
 final class FifthScreenTests: XCTestCase {
     func testAFifthScreenRegisteredWithOneLineIsFocusedReceivesItsKeysAndDraws() {
         ScreenRegistry.$current.withValue(ScreenRegistry.builtIn.adding(TinyScreen.self)) {
-            XCTAssertEqual(ConsoleScreen.allCases, [.review, .inventory, .cache, .queue, .tiny])
+            XCTAssertEqual(ConsoleScreen.allCases, [.review, .inventory, .cache, .queue, .calibration, .tiny])
             XCTAssertEqual(ScreenRegistry.current.defaultKeymapProblems, [])
             XCTAssertEqual(Keymap.defaults.conflicts, [])
             XCTAssertEqual(Keymap.defaults.unboundActions, [])
@@ -109,9 +109,9 @@ final class FifthScreenTests: XCTestCase {
 
     func testTheRegistrationEndsWithItsScope() {
         ScreenRegistry.$current.withValue(ScreenRegistry.builtIn.adding(TinyScreen.self)) {
-            XCTAssertEqual(ConsoleScreen.allCases.count, 5)
+            XCTAssertEqual(ConsoleScreen.allCases.count, 6)
         }
-        XCTAssertEqual(ConsoleScreen.allCases, [.review, .inventory, .cache, .queue])
+        XCTAssertEqual(ConsoleScreen.allCases, [.review, .inventory, .cache, .queue, .calibration])
         XCTAssertEqual(Keymap.defaults.keys(for: .tinyPing), [])
         XCTAssertEqual(KeymapOverrides.apply(configText: "[keys]\ntiny_ping = [\"z\"]\n").problems.map(\.description),
                        ["line 2: unknown action \"tiny_ping\""])

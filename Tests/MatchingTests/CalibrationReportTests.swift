@@ -71,7 +71,8 @@ final class CalibrationReportTests: XCTestCase {
         let report = CalibrationReport(decisions: [], pending: [0.6: 2], settings: CalibrationSettings())
         XCTAssertEqual(report.suggestion, .notEnoughDecisions(decided: 0, minimum: 30))
         XCTAssertTrue(report.thresholds.allSatisfy { $0.precision == nil && $0.interval == nil })
-        XCTAssertTrue(CalibrationText.suggestion(report).hasPrefix("No suggestion: not enough decisions"))
+        XCTAssertEqual(CalibrationText.suggestion(report), ["No suggestion: not enough decisions (now 0.80)",
+                                                            "0 in the bands; at least 30 needed at or above a threshold"])
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
         XCTAssertEqual((json?["suggestion"] as? [String: Any])?["status"] as? String, "not_enough_decisions")
     }
@@ -106,7 +107,9 @@ final class CalibrationReportTests: XCTestCase {
         let lines = CalibrationText.lines(report)
         XCTAssertTrue(lines.contains { $0.hasPrefix("0.50–0.55") && $0.contains("20.0%") }, lines.joined(separator: "\n"))
         XCTAssertTrue(lines.contains { $0.hasPrefix("≥ 0.80") && $0.hasSuffix("◀ now") })
-        XCTAssertEqual(lines.last, "Suggested auto-approve threshold: 0.75 for precision ≥ 97.0% (95% lower bound 97.9% over 180 decisions; now 0.80)")
+        XCTAssertEqual(Array(lines.prefix(2)), ["Suggested auto-approve threshold: 0.75 (now 0.80)",
+                                                "for precision ≥ 97.0%: 95% lower bound 97.9% over 180 decisions"])
+        XCTAssertTrue(lines.allSatisfy { $0.count <= 78 }, "fits an 80-column window's pane")
         // Share approved 0.2 of 20 cells = 4 full cells; the band's middle (0.525) marks cell 10.
         XCTAssertEqual(CalibrationText.chartBar(0.2, marker: 0.525), "████······┃·········")
         XCTAssertEqual(CalibrationText.chartBar(nil, marker: 0.975), "                   ┃")

@@ -36,6 +36,7 @@ public enum PendingRequestKind: Equatable, Sendable {
     case loadQueue(mode: ListLoadMode)
     case queueChange
     case external
+    case loadCalibration
 }
 
 /// A request in flight: shown with a spinner in the status bar until its answer arrives.

@@ -104,6 +104,8 @@ public enum ConsoleEffect: Hashable, Sendable {
     case openURL(RequestID, String)
     /// Play with the configured player command. Answer: `.notice` or `.requestFailed`.
     case playURL(RequestID, String)
+    /// The calibration screen's report from the decision log. Answer: `.calibrationLoaded`.
+    case loadCalibration(RequestID)
 
     /// The request this effect belongs to.
     public var requestID: RequestID {
@@ -111,7 +113,7 @@ public enum ConsoleEffect: Hashable, Sendable {
         case .loadStores(let id), .loadReleases(let id, _, _), .loadTracks(let id, _), .review(let id, _),
              .undo(let id), .loadInventory(let id, _, _), .loadCacheKeys(let id, _), .previewCacheClear(let id, _),
              .clearCache(let id, _), .loadQueue(let id, _, _), .requeue(let id, _), .bumpPriority(let id, _),
-             .cancel(let id), .openURL(let id, _), .playURL(let id, _):
+             .cancel(let id), .openURL(let id, _), .playURL(let id, _), .loadCalibration(let id):
             return id
         }
     }

@@ -1,27 +1,28 @@
 import Foundation
 
-/// A calibration report as text: the band table with its reliability chart, the thresholds table and the
-/// suggestion. The CLI prints these lines; the console's Calibration screen draws the same lines. Numbers only, so
+/// A calibration report as text: the suggestion first (so a small window shows it without scrolling), then the band
+/// table with its reliability chart and the thresholds table. The CLI prints these lines; the console's Calibration screen draws the same lines. Numbers only, so
 /// nothing here needs sanitizing (the caller's printing sanitizes anyway).
 public enum CalibrationText {
     /// Width of the chart's bars, in cells.
     public static let chartWidth = 20
 
     public static func lines(_ report: CalibrationReport) -> [String] {
-        bandLines(report) + [""] + thresholdLines(report) + [""] + [suggestion(report)]
+        suggestion(report) + [""] + bandLines(report) + [""] + thresholdLines(report)
     }
 
     /// The header, then one line per band: counts, the share approved, and a bar of that share with `┃` where a
     /// calibrated score would put it (the band's middle confidence).
     public static func bandLines(_ report: CalibrationReport) -> [String] {
         var lines = [pad("Band", 11) + lpad("Appr", 6) + lpad("Repl", 6) + lpad("Rej", 6) + lpad("Pend", 6)
-            + lpad("Approved", 10) + "  Reliability (█ approved, ┃ band's confidence)"]
+            + lpad("Approved", 10) + "  Reliability"]
         for band in report.bands {
             let rate = band.approvalRate
             lines.append(pad(range(band), 11) + lpad("\(band.approved)", 6) + lpad("\(band.replaced)", 6)
                 + lpad("\(band.rejected)", 6) + lpad("\(band.pending)", 6) + lpad(rate.map(percent) ?? "–", 10) + "  "
                 + chartBar(rate, marker: (band.lower + band.upper) / 2))
         }
+        lines.append("█ share approved · ┃ the band's confidence (a calibrated score: they meet)")
         return lines
     }
 
@@ -38,20 +39,21 @@ public enum CalibrationText {
         return lines
     }
 
-    /// One sentence: the suggested threshold, or why there is none.
-    public static func suggestion(_ report: CalibrationReport) -> String {
+    /// Two lines: the suggested threshold and what backs it, or why there is none.
+    public static func suggestion(_ report: CalibrationReport) -> [String] {
         let target = percent(report.settings.targetPrecision)
         let now = number(report.settings.currentThreshold)
         switch report.suggestion {
         case .threshold(let outcome):
             let lower = outcome.interval.map { percent($0.lower) } ?? "–"
-            return "Suggested auto-approve threshold: \(number(outcome.threshold)) for precision ≥ \(target) "
-                + "(95% lower bound \(lower) over \(outcome.decided) decisions; now \(now))"
+            return ["Suggested auto-approve threshold: \(number(outcome.threshold)) (now \(now))",
+                    "for precision ≥ \(target): 95% lower bound \(lower) over \(outcome.decided) decisions"]
         case .notEnoughDecisions(let decided, let minimum):
-            return "No suggestion: not enough decisions (\(decided) in the bands, at least \(minimum) needed "
-                + "at or above a threshold); now \(now)"
+            return ["No suggestion: not enough decisions (now \(now))",
+                    "\(decided) in the bands; at least \(minimum) needed at or above a threshold"]
         case .targetNotReached:
-            return "No suggestion: no threshold reaches precision ≥ \(target) with 95% confidence; now \(now)"
+            return ["No suggestion: no threshold reaches precision ≥ \(target) (now \(now))",
+                    "with 95% confidence (the interval's lower bound)"]
         }
     }
 
