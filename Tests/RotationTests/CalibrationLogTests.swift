@@ -154,4 +154,19 @@ final class CalibrationLogTests: XCTestCase {
         XCTAssertEqual(try ThresholdDryRun.measure(threshold: 0.85, database: h.db).atOrAboveThreshold, 1)
         XCTAssertEqual(try h.db.query("SELECT count(*) FROM track_matches WHERE approved").scalar(Int.self), 1, "changes nothing")
     }
+
+    func testTheAutoApproveThresholdIsConfigurationTheWorkerReads() {
+        let set = RotationSettings(environment: ["AUTO_APPROVE_THRESHOLD": "0.9"])
+        XCTAssertEqual(set.autoApproveThreshold, 0.9)
+        XCTAssertNil(set.autoApproveThresholdProblem)
+        XCTAssertEqual(WorkerConfiguration(settings: set).policy.autoApproveThreshold, 0.9)
+        XCTAssertEqual(WorkerConfiguration(settings: set).policy.storeThreshold, MatchPolicy.default.storeThreshold)
+        XCTAssertEqual(WorkerConfiguration(settings: RotationSettings(environment: [:])).policy, MatchPolicy.default)
+        for bad in ["high", "0.3", "1.5", "nan"] {
+            let settings = RotationSettings(environment: ["AUTO_APPROVE_THRESHOLD": bad])
+            XCTAssertNil(settings.autoApproveThreshold, bad)
+            XCTAssertEqual(settings.autoApproveThresholdProblem,
+                           "AUTO_APPROVE_THRESHOLD must be a number from 0.5 to 1, got \"\(bad)\"")
+        }
+    }
 }
