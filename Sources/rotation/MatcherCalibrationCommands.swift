@@ -112,7 +112,11 @@ struct MatcherThreshold: ParsableCommand {
 
     func run() throws {
         let value = RotationSettings.autoApproveThreshold(parsing: threshold)!
-        let current = servers.settings.matchPolicy.autoApproveThreshold
+        let settings = servers.settings
+        if let problem = settings.autoApproveThresholdProblem {
+            printError("rotation: warning: \(problem); the worker refuses to start until it is fixed")
+        }
+        let current = settings.matchPolicy.autoApproveThreshold
         let assignment = "AUTO_APPROVE_THRESHOLD=\(Self.formatted(value))"
         guard dryRun else {
             if json {

@@ -52,6 +52,16 @@ final class CalibrationScreenTests: XCTestCase {
         XCTAssertTrue(refresh.contains { if case .loadCalibration = $0 { return true } else { return false } }, "\(refresh)")
     }
 
+    func testAFailedLoadSaysSoAndTheRefreshKeyTriesAgain() {
+        var state = ConsoleFixtures.loadedState()
+        let effects = ConsoleFixtures.press(&state, .character("6"))
+        _ = ConsoleUpdate.update(&state, .requestFailed(effects.last!.requestID, "Postgres is unavailable"))
+        XCTAssertTrue(state.calibration.loadFailed)
+        XCTAssertTrue(ConsoleView.render(state).lines.contains { $0.contains("Not loaded") })
+        XCTAssertTrue(ConsoleFixtures.press(&state, .control("r")).contains {
+            if case .loadCalibration = $0 { return true } else { return false } })
+    }
+
     func testTheReportScrollsToItsLastThreshold() {
         var state = ConsoleFixtures.loadedState()
         let effects = ConsoleFixtures.press(&state, .character("6"))

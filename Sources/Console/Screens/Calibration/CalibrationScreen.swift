@@ -14,6 +14,8 @@ public struct CalibrationScreenState: Equatable, Sendable {
     public var loadedAt: Date?
     /// The first line shown.
     public var top = 0
+    /// The last load failed (its message is in the status bar).
+    public var loadFailed = false
 
     public init() {}
 }
@@ -79,7 +81,13 @@ enum CalibrationScreen: ScreenUnit {
         guard state.finish(id) != nil else { return [] }
         state.calibration.report = report
         state.calibration.loadedAt = state.now
+        state.calibration.loadFailed = false
         state.keepCursorsVisible()
+        return []
+    }
+
+    static func requestFailed(_ request: PendingRequest, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        if request.kind == .loadCalibration { state.calibration.loadFailed = true }
         return []
     }
 

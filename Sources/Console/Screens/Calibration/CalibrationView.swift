@@ -21,20 +21,20 @@ enum CalibrationView {
         let inner = layout.main.inset(by: 1)
         let text = lines(slice)
         guard !text.isEmpty else {
-            buffer.put("Loading…", at: CellPosition(column: inner.column, row: inner.row), width: inner.width,
+            let note = slice.loadFailed ? "Not loaded (the status bar says why); the refresh key tries again" : "Loading…"
+            buffer.put(note, at: CellPosition(column: inner.column, row: inner.row), width: inner.width,
                        style: CellStyle(.textDim))
             return
         }
         let top = max(0, min(slice.top, text.count - 1))
         for (offset, line) in text[top..<min(text.count, top + layout.calibrationHeight)].enumerated() {
-            let index = top + offset
             buffer.put(line, at: CellPosition(column: inner.column, row: inner.row + offset), width: inner.width,
-                       style: CellStyle(style(ofLine: index, line)))
+                       style: CellStyle(style(of: line)))
         }
     }
 
     /// Headers as headers, the suggestion as good news or a warning, the rest as text.
-    private static func style(ofLine index: Int, _ line: String) -> ThemeRole {
+    private static func style(of line: String) -> ThemeRole {
         if line.hasPrefix("Band") || line.hasPrefix("Threshold") { return .header }
         if line.hasPrefix("Suggested") { return .paneGood }
         if line.hasPrefix("No suggestion") { return .paneBad }
