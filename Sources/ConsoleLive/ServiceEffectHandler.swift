@@ -1,5 +1,6 @@
 import Console
 import Foundation
+import Matching
 import Rotation
 import Synchronization
 
@@ -145,6 +146,10 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
 
         case .cancel(let id):
             stops.signal(for: id).requestStop()
+
+        case .loadCalibration(let id):
+            let settings = CalibrationSettings(policy: settings.matchPolicy)
+            events.post(.calibrationLoaded(id, try CalibrationLog(database: try tiers.reader()).report(settings: settings)))
 
         case .openURL(let id, let url):
             events.post(.notice(id, try URLLauncher.open(url)))

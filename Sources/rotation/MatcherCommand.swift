@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import Matching
 
-/// `rotation matcher ...`: tools for the matcher itself (no database or cache needed).
+/// `rotation matcher ...`: tools for the matcher itself (eval needs no server; calibrate and threshold --dry-run
+/// read Postgres: MatcherCalibrationCommands.swift).
 struct MatcherCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matcher",
-        abstract: "Evaluate the track matcher offline.",
-        subcommands: [Eval.self])
+        abstract: "Evaluate the track matcher offline; calibrate its auto-approve threshold from reviewers' decisions.",
+        subcommands: [Eval.self, MatcherCalibrate.self, MatcherThreshold.self])
 
     /// `rotation matcher eval --labels FILE [--labels FILE ...] [--releases DIR ...] [--json]`
     struct Eval: ParsableCommand {

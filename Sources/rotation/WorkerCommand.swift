@@ -69,6 +69,7 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         var settings = servers.settings
+        if let problem = settings.autoApproveThresholdProblem { throw ValidationError(problem) }
         guard settings.backgroundProcessingEnabled else {
             printError("worker: BACKGROUND_PROCESSING_ENABLED is off, so no releases are matched")
             return

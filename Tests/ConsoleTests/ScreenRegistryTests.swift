@@ -6,7 +6,7 @@ import XCTest
 final class ScreenRegistryTests: XCTestCase {
     func testEveryScreenIsRegisteredOnceWithItsOwnSwitchAction() {
         let units = ScreenRegistry.all
-        XCTAssertEqual(ConsoleScreen.allCases, [.review, .inventory, .cache, .queue, .reviews], "tab order")
+        XCTAssertEqual(ConsoleScreen.allCases, [.review, .inventory, .cache, .queue, .reviews, .calibration], "tab order")
         XCTAssertEqual(Set(units.map { $0.id }).count, units.count, "one unit per screen")
         XCTAssertEqual(Set(units.map { $0.switchAction }).count, units.count, "one switch action per screen")
         for unit in units {
@@ -14,7 +14,8 @@ final class ScreenRegistryTests: XCTestCase {
             XCTAssertEqual(ScreenRegistry.screen(switchedToBy: unit.switchAction), unit.id)
             XCTAssertFalse(Keymap.defaults.keys(for: unit.switchAction).isEmpty, "\(unit.title) has a key")
         }
-        XCTAssertEqual(ConsoleScreen.allCases.map(\.title), ["Review", "Inventory", "Cache", "Queue", "Reviews"])
+        XCTAssertEqual(ConsoleScreen.allCases.map(\.title),
+                       ["Review", "Inventory", "Cache", "Queue", "Reviews", "Calibration"])
     }
 
     func testEveryScreenSpecificHintIsAnActionOfThatScreen() {

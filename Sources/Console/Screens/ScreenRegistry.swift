@@ -8,7 +8,8 @@ import Terminal
 /// which changes nothing outside that closure.
 final class ScreenRegistry: Sendable {
     /// The product's screens, in tab order.
-    static let builtIn = ScreenRegistry([ReviewScreen.self, InventoryScreen.self, CacheScreen.self, QueueScreen.self, ReviewsScreen.self])
+    static let builtIn = ScreenRegistry([ReviewScreen.self, InventoryScreen.self, CacheScreen.self, QueueScreen.self,
+                                         ReviewsScreen.self, CalibrationScreen.self])
 
     /// The registry the console reads: `builtIn` unless a caller bound another for its task or thread.
     @TaskLocal static var current: ScreenRegistry = builtIn

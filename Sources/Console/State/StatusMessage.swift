@@ -39,6 +39,7 @@ public enum PendingRequestKind: Equatable, Sendable {
     case previewCacheWarm(CacheWarmTarget)
     case warmCache(CacheWarmTarget)
     case external
+    case loadCalibration
 }
 
 /// A request in flight: shown with a spinner in the status bar until its answer arrives.

@@ -112,6 +112,8 @@ public enum ConsoleEffect: Hashable, Sendable {
     case warmCache(RequestID, CacheWarmTarget)
     /// Review statistics over the last `days` days (the Reviews screen). Answer: `.reviewStatsLoaded`.
     case loadReviewStats(RequestID, days: Int)
+    /// The calibration screen's report from the decision log. Answer: `.calibrationLoaded`.
+    case loadCalibration(RequestID)
 
     /// The request this effect belongs to.
     public var requestID: RequestID {
@@ -120,7 +122,7 @@ public enum ConsoleEffect: Hashable, Sendable {
              .undo(let id), .loadInventory(let id, _, _), .loadCacheKeys(let id, _), .previewCacheClear(let id, _),
              .clearCache(let id, _), .loadQueue(let id, _, _), .requeue(let id, _), .bumpPriority(let id, _),
              .cancel(let id), .openURL(let id, _), .playURL(let id, _), .loadReviewStats(let id, _),
-             .previewCacheWarm(let id, _), .warmCache(let id, _):
+             .previewCacheWarm(let id, _), .warmCache(let id, _), .loadCalibration(let id):
             return id
         }
     }

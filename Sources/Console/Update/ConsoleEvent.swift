@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Terminal
 
 /// Everything that can change the console's state: keys, the clock, and answers to effects. Handlers and live
@@ -52,6 +53,8 @@ public enum ConsoleEvent: Sendable {
     case cacheWarmPlanned(RequestID, CacheWarmPlanSummary)
     case cacheWarmProgress(RequestID, CacheWarmStatus)
     case cacheWarmFinished(RequestID, CacheWarmStatus)
+    /// The calibration screen's report.
+    case calibrationLoaded(RequestID, CalibrationReport)
     /// A request finished with a message for the user (URL opened, copied).
     case notice(RequestID, String)
     /// A request failed; the message is shown as is (sanitized), so it must leak no secret.

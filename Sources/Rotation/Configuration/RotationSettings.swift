@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 
 /// Everything configurable, read from the environment (the baseline shared with the web app); command-line flags
 /// override single fields.
@@ -26,6 +27,26 @@ public struct RotationSettings: Sendable {
     public var cacheWarmConcurrency: Int
     /// Every write refused by the servers themselves.
     public var readOnly: Bool
+    /// `AUTO_APPROVE_THRESHOLD`: the policy's auto-approve threshold; nil when unset (the policy's default, 0.80).
+    public var autoApproveThreshold: Double?
+    /// Why `AUTO_APPROVE_THRESHOLD` cannot be used, when it is set to something else than a number in
+    /// [store threshold, 1]: the worker refuses to start rather than approve by a threshold nobody meant.
+    public var autoApproveThresholdProblem: String?
+
+    /// The policy the worker and the compute tier decide by: the default with the configured threshold.
+    public var matchPolicy: MatchPolicy {
+        var policy = MatchPolicy.default
+        if let autoApproveThreshold { policy.autoApproveThreshold = autoApproveThreshold }
+        return policy
+    }
+
+    /// The one reading of an auto-approve threshold (`AUTO_APPROVE_THRESHOLD`, `rotation matcher threshold`): a
+    /// number from the policy's store threshold to 1, else nil.
+    public static func autoApproveThreshold(parsing text: String) -> Double? {
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite,
+              value >= MatchPolicy.default.storeThreshold, value <= 1 else { return nil }
+        return value
+    }
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         func value(_ name: String) -> String? {
@@ -45,6 +66,13 @@ public struct RotationSettings: Sendable {
             ?? Self.defaultTTLJitterPercent
         cacheWarmConcurrency = value("CACHE_WARM_CONCURRENCY").flatMap(Int.init).map { min(max($0, 1), 16) } ?? 4
         readOnly = value("ROTATION_READ_ONLY").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
+        if let text = value("AUTO_APPROVE_THRESHOLD") {
+            autoApproveThreshold = Self.autoApproveThreshold(parsing: text)
+            if autoApproveThreshold == nil {
+                autoApproveThresholdProblem = "AUTO_APPROVE_THRESHOLD must be a number from "
+                    + "\(MatchPolicy.default.storeThreshold) to 1, got \"\(text)\""
+            }
+        }
     }
 }
 

@@ -28,6 +28,6 @@ public struct WorkerConfiguration: Sendable {
     }
 
     public init(settings: RotationSettings) {
-        self.init(batchSize: settings.audioMatchingBatchSize ?? 5, cacheTTLSeconds: settings.cacheTTL)
+        self.init(batchSize: settings.audioMatchingBatchSize ?? 5, policy: settings.matchPolicy, cacheTTLSeconds: settings.cacheTTL)
     }
 }
