@@ -26,6 +26,8 @@ public struct RotationSettings: Sendable {
     public var cacheWarmConcurrency: Int
     /// Every write refused by the servers themselves.
     public var readOnly: Bool
+    /// `CACHE_ALERT_*`: when the cache pane and `rotation cache stats` flag a figure (`CacheAlertThresholds`).
+    public var cacheAlertThresholds: CacheAlertThresholds
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         func value(_ name: String) -> String? {
@@ -44,6 +46,7 @@ public struct RotationSettings: Sendable {
         cacheTTLJitterPercent = value("CACHE_TTL_JITTER_PERCENT").flatMap(Int.init).map { min(max($0, 0), 50) }
             ?? Self.defaultTTLJitterPercent
         cacheWarmConcurrency = value("CACHE_WARM_CONCURRENCY").flatMap(Int.init).map { min(max($0, 1), 16) } ?? 4
+        cacheAlertThresholds = CacheAlertThresholds(environment: environment)
         readOnly = value("ROTATION_READ_ONLY").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
     }
 }

@@ -10,6 +10,7 @@ public final class CacheStatsSampler: Sendable {
     private let scanRedis: any RedisClient
     private let counters: MatchCacheCounters?
     private let scanner: KeyspaceScanner
+    private let alertThresholds: CacheAlertThresholds
     /// Minimum seconds between the starts of two background scans.
     public let scanInterval: TimeInterval
 
@@ -28,8 +29,9 @@ public final class CacheStatsSampler: Sendable {
 
     public init(
         redis: any RedisClient, counters: MatchCacheCounters? = nil, scanner: KeyspaceScanner = KeyspaceScanner(),
-        scanInterval: TimeInterval = 60
+        scanInterval: TimeInterval = 60, alertThresholds: CacheAlertThresholds = .defaults
     ) {
+        self.alertThresholds = alertThresholds
         self.redis = redis
         self.scanRedis = redis.independentClient()
         self.counters = counters
@@ -67,12 +69,29 @@ public final class CacheStatsSampler: Sendable {
         }
         if scanRefused { limits.append(Self.scanRefusedNote) }
         if startScan { startBackgroundScanIfDue() }
-        return CacheStats(
+        let fleet = fleetLookups(limits: &limits)
+        var stats = CacheStats(
             sampledAt: Date(), totalKeys: totalKeys, matchKeys: scan?.matchKeys, scanAgeSeconds: scan?.age(),
             ttlSpread: scan?.ttlSpread, usedMemoryBytes: info.usedMemory, maxMemoryBytes: info.maxMemory,
             evictedKeys: info.evictedKeys, expiredKeys: info.expiredKeys, opsPerSecond: info.instantaneousOpsPerSec,
             serverHitRate: windowRate, serverHitRateLifetime: info.keyspaceHitRatio, service: counters?.snapshot,
             redisVersion: info.version, limits: limits)
+        stats.fleet = fleet
+        stats.alerts = alertThresholds.alerts(fleet: fleet, usedMemoryBytes: info.usedMemory, maxMemoryBytes: info.maxMemory)
+        return stats
+    }
+
+    /// The fleet's last hour of lookups (`FleetLookups`: one pipeline of `HMGET`s); nil, with a note, when this user
+    /// may not read them. A server that cannot be reached has already thrown from `INFO`.
+    private func fleetLookups(limits: inout [String]) -> FleetLookups? {
+        do {
+            return try FleetLookups.read(from: redis)
+        } catch let error as RedisError where error.isCommandRefused {
+            limits.append("HMGET refused to this user: the fleet's hit rate is unknown")
+        } catch {
+            limits.append("the fleet's lookup counters could not be read: \(error)")
+        }
+        return nil
     }
 
     /// `INFO` and `DBSIZE`: the server's, or the sum over a cluster's masters. A command the server refuses to this
