@@ -156,11 +156,59 @@ final class LookupCounterTests: XCTestCase {
         XCTAssertEqual(try FleetLookups.read(from: try RedisConnection(url: redisURL)).total.hits, 1)
     }
 
+    /// Reading the counters (60 keys a read) leaves the server-wide hit rate to everyone else's reads: the keys that
+    /// exist are found with `MEMORY USAGE` (which counts nothing) and the sampler takes its own reads out.
+    func testReadingTheCountersDoesNotMoveTheServerWideHitRate() throws {
+        let redis = try RedisConnection(url: redisURL)
+        let now = LookupCounterKeys.minute(of: Date())
+        for minute in [now - 20, now - 10, now - 2, now - 1] {
+            _ = try redis.pipeline([["HINCRBY", LookupCounterKeys.key(minute: minute), "hits", 5],
+                                    ["EXPIRE", LookupCounterKeys.key(minute: minute), 600]])
+        }
+        let sampler = CacheStatsSampler(redis: redis, fleetReadInterval: 0)
+        XCTAssertEqual(try sampler.sample(startScan: false).fleet?.total.hits, 20)
+        try redis.set("match:1:0", "x", expireSeconds: 60)
+        for _ in 0..<3 { _ = try redis.get("match:1:0") }
+        _ = try redis.get("match:1:1")
+        let stats = try sampler.sample(startScan: false)
+        XCTAssertEqual(stats.fleet?.total.hits, 20)
+        XCTAssertEqual(stats.serverHitRate, 0.75)
+        XCTAssertEqual(try sampler.sample(startScan: false).serverHitRate, nil, "nothing but our own reads in between")
+    }
+
     /// A read-only service writes nothing to Redis, counters included.
     func testReadOnlyServiceDoesNotCount() throws {
         let (databaseURL, _) = try TestDatabase.fresh()
         let service = MatchService(database: try PostgresConnection(url: databaseURL), redis: try RedisConnection(url: redisURL),
                                    readOnly: true)
         XCTAssertNil(service.lookupCounters)
+    }
+}
+
+/// The same counters when `REDIS_URL` names a cluster: every minute's key on the one slot of its hash tag, the hour
+/// read back in one pipeline, the totals exact.
+final class LookupCounterClusterTests: XCTestCase {
+    func testCountersLiveOnOneSlotOfAClusterAndAddUp() throws {
+        let cluster = try LocalServers.startRedisCluster()
+        defer { cluster.stop() }
+        let (databaseURL, _) = try TestDatabase.fresh()
+        let redis = try RedisDeployment.connect(url: cluster.url)
+        XCTAssertTrue(redis.isCluster)
+        let keys = (0..<6).map { TrackKey(releaseID: Int64.random(in: 1_000_000_000...9_000_000_000), trackIndex: $0) }
+        for key in keys.prefix(4) {
+            try redis.set(key.cacheKey, #"{"platform":"youtube","match_url":"https://www.youtube.com/watch?v=abc","confidence":0.9,"approved":true,"verified_at":"2024-01-01T00:00:00.000Z"}"#, expireSeconds: 600)
+        }
+        let services = try (0..<2).map { _ in
+            MatchService(database: try PostgresConnection(url: databaseURL), redis: try RedisDeployment.connect(url: cluster.url))
+        }
+        for service in services {
+            for key in keys { _ = try service.getOrComputeMatch(key) }
+            XCTAssertTrue(try XCTUnwrap(service.lookupCounters).flush())
+        }
+        let fleet = try FleetLookups.read(from: redis)
+        XCTAssertEqual(fleet.total.hits, 8)
+        XCTAssertEqual(fleet.total.misses, 4)
+        let slots = Set(fleet.minutes.map { ClusterSlot.of(LookupCounterKeys.key(minute: $0.minute)) })
+        XCTAssertEqual(slots, [ClusterSlot.of("{lookups}")])
     }
 }

@@ -237,22 +237,53 @@ public struct FleetLookups: Codable, Sendable, Equatable {
         try container.encode(minutes, forKey: .minutes)
     }
 
-    /// Reads the window ending with the minute of `now`: one `HMGET` per minute, pipelined to the one node that
-    /// holds them.
+    /// Reads the window ending with the minute of `now` (`reading` says what the read cost the server's counters).
     public static func read(from redis: any RedisClient, now: Date = Date(), windowMinutes: Int = 60) throws -> FleetLookups {
+        try reading(from: redis, now: now, windowMinutes: windowMinutes).fleet
+    }
+
+    /// The window and the keyspace hits and misses reading it added to the server's `INFO` (every read of a key
+    /// counts there): `MEMORY USAGE`, which counts none, finds the minutes that have a key, and only those are read
+    /// with `HMGET`; both in one pipeline each, to the one node that holds them. Where `MEMORY USAGE` is refused,
+    /// every minute is read.
+    public static func reading(from redis: any RedisClient, now: Date = Date(), windowMinutes: Int = 60) throws -> Reading {
         let last = LookupCounterKeys.minute(of: now)
-        let minutes = Array((last - windowMinutes + 1)...last)
+        var minutes = Array((last - windowMinutes + 1)...last)
+        let probes = try redis.pipeline(routedBy: minutes.map(LookupCounterKeys.key(minute:)), minutes.map { minute in
+            ["MEMORY", "USAGE", LookupCounterKeys.key(minute: minute)]
+        })
+        if probes.allSatisfy({ $0.errorMessage == nil }) {
+            minutes = zip(minutes, probes).filter { !$0.1.isNull }.map(\.0)
+        }
         let keys = minutes.map(LookupCounterKeys.key(minute:))
         let replies = try redis.pipeline(routedBy: keys, keys.map { key in
             ["HMGET", key] + LookupCounterKeys.fields.map { $0 as any RedisArgument }
         })
-        var read: [LookupMinute] = []
+        var found: [Int: LookupMinute] = [:]
+        var reading = Reading(fleet: FleetLookups(windowMinutes: windowMinutes, minutes: []), keyspaceHits: 0, keyspaceMisses: 0)
         for (minute, reply) in zip(minutes, replies) {
-            if let message = reply.errorMessage, !message.hasPrefix("WRONGTYPE") { throw RedisError.server(message) }
-            let values = (reply.array ?? []).map { $0.int ?? 0 } + Array(repeating: 0, count: LookupCounterKeys.fields.count)
-            read.append(LookupMinute(minute: minute, hits: values[0], misses: values[1], invalid: values[2], lookups: values[3],
-                                     lookupMicroseconds: values[4]))
+            if let message = reply.errorMessage {
+                if message.hasPrefix("WRONGTYPE") { reading.keyspaceHits += 1; continue }
+                throw RedisError.server(message)
+            }
+            let elements = reply.array ?? []
+            // Every key we write has at least one field: all of them missing means the key is gone (expired).
+            if elements.allSatisfy(\.isNull) { reading.keyspaceMisses += 1; continue }
+            reading.keyspaceHits += 1
+            let values = elements.map { $0.int ?? 0 } + Array(repeating: 0, count: LookupCounterKeys.fields.count)
+            found[minute] = LookupMinute(minute: minute, hits: values[0], misses: values[1], invalid: values[2],
+                                         lookups: values[3], lookupMicroseconds: values[4])
         }
-        return FleetLookups(windowMinutes: windowMinutes, minutes: read)
+        reading.fleet.minutes = ((last - windowMinutes + 1)...last).map { found[$0] ?? LookupMinute(minute: $0) }
+        return reading
+    }
+
+    /// One read of the counters and what it cost the server's keyspace statistics.
+    public struct Reading: Sendable {
+        public var fleet: FleetLookups
+        /// Keys read that existed (`INFO`'s `keyspace_hits` went up by this much).
+        public var keyspaceHits: Int
+        /// Keys read that had expired meanwhile, or every absent minute where `MEMORY USAGE` was refused.
+        public var keyspaceMisses: Int
     }
 }

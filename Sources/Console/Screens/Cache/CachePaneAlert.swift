@@ -12,7 +12,7 @@ public struct CachePaneAlert: Equatable, Sendable {
     }
 
     public var figure: Figure
-    /// "low hit rate: ours 42% < 50%"; sanitized before display.
+    /// "low hit rate 42% < 50%"; sanitized before display.
     public var message: String
 
     public init(_ figure: Figure, _ message: String) {
@@ -26,7 +26,7 @@ enum CachePaneFigures {
     /// The style of a flagged figure.
     static let flaggedRole = ThemeRole.bannerWarning
 
-    /// The alerts as one line of words ("⚠ low hit rate: ours 42% < 50% · memory high: …").
+    /// The alerts as one line of words ("⚠ low hit rate 42% < 50% · memory high 92% > 90% of maxmemory").
     static func alertLine(_ alerts: [CachePaneAlert]) -> String {
         "⚠ " + alerts.map { TerminalText.sanitize($0.message) }.joined(separator: " · ")
     }
@@ -50,7 +50,7 @@ enum CachePaneFigures {
 
     /// The help's legend for the pane (after the keys).
     static let legend: [(title: String, help: String)] = [
-        ("hit rate ours", "Match lookups by every Rotation process (consoles, workers, CLI) over the last hour; "
+        ("hit rate ours", "Match lookups through Rotation's read path, by every Rotation process, over the last hour; "
             + "the web app's reads are not counted"),
         ("ours/min", "The same hit rate per minute (· no cache reads); ⚠ names a figure past its alert threshold"),
     ]
