@@ -13,8 +13,8 @@ public enum LookupResult: Sendable {
 /// Where the fleet's lookup counters live in Redis: one hash per minute, `rotation:{lookups}:<minute>` (minutes
 /// since 1970, UTC), with the fields `hits`, `misses`, `invalid` (also counted in `misses`), `lookups` and
 /// `lookup_us` (microseconds spent in those lookups). The `rotation:` prefix keeps them apart from the web app's
-/// `match:*` keys; `{lookups}` is a hash tag, so on a cluster every minute lives on one slot and an hour is read with
-/// one pipeline to one node. Each key expires a little more than an hour after its minute ends: never unbounded.
+/// `match:*` keys; `{lookups}` is a hash tag, so on a cluster every minute lives on one slot and an hour is read from
+/// one node. Each key expires a little more than an hour after its minute ends: never unbounded.
 public enum LookupCounterKeys {
     public static let prefix = "rotation:{lookups}:"
     /// Seconds a minute's counters outlive the minute: the hour the pane shows plus five minutes of slack.
