@@ -61,9 +61,12 @@ struct MatchesCommand: ParsableCommand {
             try ReviewCLI.run(json: json) {
                 let service = try ReviewCLI.service(servers)
                 let lookup = try service.getOrComputeMatch(TrackKey(releaseID: release, trackIndex: track))
-                // The command exits next: the lookup's count goes to the fleet's counters now (a failure is a note).
-                if service.lookupCounters?.flush() == false, let problem = service.lookupCounters?.problem {
-                    printError("rotation: note: \(ReviewCLI.safe(problem))")
+                // The command exits next: once the answer is printed, the lookup's count goes to the fleet's
+                // counters (a failure is a note, never an error).
+                defer {
+                    if service.lookupCounters?.flush() == false, let problem = service.lookupCounters?.problem {
+                        printError("rotation: note: \(ReviewCLI.safe(problem))")
+                    }
                 }
                 if json { return try printJSON(lookup) }
                 printLine("track      \(release)/\(track)  (answered by \(lookup.tier.rawValue)\(lookup.stale ? ", STALE: Postgres unreachable" : ""))")
