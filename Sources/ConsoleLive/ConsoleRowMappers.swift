@@ -145,6 +145,20 @@ extension CacheSnapshot {
                   opsPerSecond: stats.opsPerSecond.map(Double.init), hitRate: stats.serverHitRate ?? stats.serverHitRateLifetime,
                   serviceHits: stats.service?.hits ?? 0, serviceMisses: stats.service?.misses ?? 0, ttlSpread: spread,
                   limits: stats.limits)
+        fleetHitRate = stats.fleet?.hitRate
+        fleetMinutes = stats.fleet?.minutes.map(\.hitRate) ?? []
+        alerts = stats.alerts.map { CachePaneAlert(CachePaneAlert.Figure($0.figure), $0.message) }
+    }
+}
+
+extension CachePaneAlert.Figure {
+    init(_ figure: CacheAlertFigure) {
+        switch figure {
+        case .hitRate: self = .hitRate
+        case .lookupTime: self = .lookupTime
+        case .memory: self = .memory
+        case .invalidValues: self = .invalidValues
+        }
     }
 }
 

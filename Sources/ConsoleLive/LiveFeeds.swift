@@ -171,7 +171,8 @@ private final class CacheSamplerSlot: @unchecked Sendable {
         if let current, hasCounters || counters == nil { return current }
         guard let redis = try TierConnections.openRedis(settings) else { return nil }
         current?.stop()
-        let made = CacheStatsSampler(redis: redis, counters: counters, scanInterval: 30)
+        let made = CacheStatsSampler(redis: redis, counters: counters, scanInterval: 30,
+                                     alertThresholds: settings.cacheAlertThresholds)
         current = made
         hasCounters = counters != nil
         return made

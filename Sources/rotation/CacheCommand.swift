@@ -3,6 +3,7 @@ import Console
 import Foundation
 import Redis
 import Rotation
+import Terminal
 
 /// `rotation cache stats|clear|repair`: the cache pane and the cache-only clears, from a shell. Never `KEYS`.
 struct CacheCommand: ParsableCommand {
@@ -27,7 +28,8 @@ struct CacheCommand: ParsableCommand {
 
         func run() throws {
             try ReviewCLI.run(json: json) {
-                let sampler = CacheStatsSampler(redis: try CacheCommand.redis(servers))
+                let sampler = CacheStatsSampler(redis: try CacheCommand.redis(servers),
+                                                alertThresholds: servers.settings.cacheAlertThresholds)
                 _ = try sampler.sample(startScan: false)
                 if !noScan { try sampler.scanNow() }
                 if window > 0 { Thread.sleep(forTimeInterval: min(window, 60)) }
@@ -42,11 +44,31 @@ struct CacheCommand: ParsableCommand {
                 printLine("evicted        \(stats.evictedKeys ?? 0) keys, expired \(stats.expiredKeys ?? 0)")
                 printLine("ops/s          \(stats.opsPerSecond ?? 0)")
                 printLine("hit rate       \(percent(stats.serverHitRate)) over \(window) s, \(percent(stats.serverHitRateLifetime)) since start")
+                for line in Stats.fleetLines(stats.fleet) { printLine(line) }
                 for limit in stats.limits { printLine("limited        \(ReviewCLI.safe(limit))") }
                 if let ttl = stats.ttlSpread, ttl.sampled > 0 {
                     printLine("ttl (\(ttl.sampled) sampled) <1h \(ttl.underOneHour)  1-6h \(ttl.oneToSixHours)  6-12h \(ttl.sixToTwelveHours)  12-24h \(ttl.twelveToTwentyFourHours)  >24h \(ttl.overTwentyFourHours)  none \(ttl.persistent)")
                 }
+                for alert in stats.alerts { printLine("ALERT          \(alert.message)") }
             }
+        }
+
+        /// The fleet's hour of match lookups (`FleetLookups`), as the cache pane's "ours" shows it.
+        static func fleetLines(_ fleet: FleetLookups?) -> [String] {
+            guard let fleet else { return ["ours           unknown (the fleet's lookup counters could not be read)"] }
+            let total = fleet.total
+            guard total.lookups > 0 else {
+                return ["ours           no match lookups counted in the last \(fleet.windowMinutes) min (the web app's are never counted)"]
+            }
+            let rate = fleet.hitRate.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a"
+            let spark = String(fleet.minutes.map { minute in minute.hitRate.map(CellBuffer.sparklineCharacter) ?? "·" })
+            return [
+                "ours           \(rate) hit rate of \(total.hits + total.misses) match lookups in the last \(fleet.windowMinutes) min, "
+                    + "every Rotation process (the web app's reads are not counted)",
+                "ours/min       \(spark)  (oldest first; · no cache reads)",
+                "lookups        \(total.lookups), mean " + (fleet.meanLookupMilliseconds.map { String(format: "%.1f ms", $0) } ?? "n/a")
+                    + ", invalid values \(total.invalid) (" + (fleet.invalidRate.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a") + ")",
+            ]
         }
     }
 

@@ -61,6 +61,13 @@ struct MatchesCommand: ParsableCommand {
             try ReviewCLI.run(json: json) {
                 let service = try ReviewCLI.service(servers)
                 let lookup = try service.getOrComputeMatch(TrackKey(releaseID: release, trackIndex: track))
+                // The command exits next: once the answer is printed, the lookup's count goes to the fleet's
+                // counters (a failure is a note, never an error).
+                defer {
+                    if service.lookupCounters?.flush() == false, let problem = service.lookupCounters?.problem {
+                        printError("rotation: note: \(ReviewCLI.safe(problem))")
+                    }
+                }
                 if json { return try printJSON(lookup) }
                 printLine("track      \(release)/\(track)  (answered by \(lookup.tier.rawValue)\(lookup.stale ? ", STALE: Postgres unreachable" : ""))")
                 if let problem = lookup.cacheProblem { printLine("cache      \(ReviewCLI.safe(problem))") }

@@ -43,6 +43,8 @@ struct ServerOptions: ParsableArguments {
             database: ConnectionURLChoice(flagValue: databaseURL, flagFile: databaseURLFile, flagName: "database-url"),
             redis: ConnectionURLChoice(flagValue: redisURL, flagFile: redisURLFile, flagName: "redis-url"))
         if readOnly { resolved.settings.readOnly = true }
+        resolved.warnings += CacheAlertConfig.apply(to: &resolved.settings.cacheAlertThresholds,
+                                                    environment: ProcessInfo.processInfo.environment)
         return resolved
     }
 

@@ -23,6 +23,13 @@ public struct CacheSnapshot: Equatable, Sendable {
     /// Commands the server refuses to this user and the figures they leave unknown (a hosted Redis); sanitized
     /// before display.
     public var limits: [String]
+    /// Every Rotation process's match-lookup hit rate over the last hour (the fleet's counters; the web app's reads
+    /// are not counted); nil when unknown or nothing was read.
+    public var fleetHitRate: Double?
+    /// The fleet's hit rate per minute over the last hour, oldest first; nil for a minute without cache reads.
+    public var fleetMinutes: [Double?] = []
+    /// Figures past their alert thresholds, each named in words.
+    public var alerts: [CachePaneAlert] = []
 
     public init(totalKeys: Int?, matchKeys: Int? = nil, scanAgeSeconds: Int? = nil, memoryUsedBytes: Int? = nil,
                 memoryMaxBytes: Int? = nil, evictions: Int? = nil, opsPerSecond: Double? = nil, hitRate: Double? = nil,
@@ -40,6 +47,11 @@ public struct CacheSnapshot: Equatable, Sendable {
         self.serviceMisses = serviceMisses
         self.ttlSpread = ttlSpread
     }
+
+    /// "ours" in the pane: the fleet's hour when known, else this console's own reads since it started.
+    public var oursHitRate: Double? { fleetHitRate ?? serviceHitRate }
+
+    public func isFlagged(_ figure: CachePaneAlert.Figure) -> Bool { alerts.contains { $0.figure == figure } }
 
     public var serviceHitRate: Double? {
         let total = serviceHits + serviceMisses

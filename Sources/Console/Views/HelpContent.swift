@@ -38,7 +38,7 @@ public enum HelpContent {
         Line(kind: .action, keys: "0.87" + ConfidenceScale.percent.marker, title: "0-100 scale",
              help: ConfidenceScale.markerMeaning, dangerous: false),
         Line(kind: .action, keys: "", title: "", help: ConfidenceScale.markerRemedy, dangerous: false),
-    ]
+    ] + CachePaneFigures.legend.map { Line(kind: .action, keys: "", title: $0.title, help: $0.help, dangerous: false) }
 
     /// A Markdown table of every action and its keys, for the README.
     public static func markdownKeyTable(keymap: Keymap = .defaults) -> String {

@@ -18,6 +18,9 @@ enum LivePanesView {
     static func drawLine(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer) {
         // Health first: it is what the curator must not miss; then the queue, then the cache.
         var parts: [(String, ThemeRole)] = [tierText("PG", state.health.postgres), tierText("Redis", state.health.redis)]
+        if let alerts = state.cacheStats?.alerts, !alerts.isEmpty {
+            parts.append((CachePaneFigures.alertLine(alerts), CachePaneFigures.flaggedRole))
+        }
         if let queue = state.queueStats {
             var text = "queue \(DisplayFormat.count(queue.count(.queued)))"
             if let eta = queue.etaSeconds { text += " ETA \(DisplayFormat.age(seconds: eta))" }
@@ -74,10 +77,13 @@ enum LivePanesView {
              role: role)
         let memory = (cache.memoryUsedBytes.map(DisplayFormat.bytes) ?? "–")
             + (cache.memoryMaxBytes.map { $0 > 0 ? " / " + DisplayFormat.bytes($0) : " / no limit" } ?? "")
-        pair(&buffer, inner, inner.row + 1, "memory", memory + " · evicted " + optionalCount(cache.evictions),
-             role: (cache.evictions ?? 0) > 0 ? .paneBad : role)
+        pair(&buffer, inner, inner.row + 1, "memory",
+             memory + (cache.isFlagged(.memory) ? " high" : "") + " · evicted " + optionalCount(cache.evictions),
+             role: cache.isFlagged(.memory) ? CachePaneFigures.flaggedRole : (cache.evictions ?? 0) > 0 ? .paneBad : role)
         pair(&buffer, inner, inner.row + 2, "hit rate",
-             "server \(DisplayFormat.percent(cache.hitRate)) · ours \(DisplayFormat.percent(cache.serviceHitRate))", role: role)
+             "server \(DisplayFormat.percent(cache.hitRate)) · ours \(DisplayFormat.percent(cache.oursHitRate))"
+                + (cache.isFlagged(.hitRate) ? " low" : ""),
+             role: cache.isFlagged(.hitRate) ? CachePaneFigures.flaggedRole : role)
         let ops = optionalCount(cache.opsPerSecond.map { Int($0) })
         pair(&buffer, inner, inner.row + 3, "ops/s", ops, role: role)
         if let spread = cache.ttlSpread, inner.height > 3 {
@@ -96,10 +102,16 @@ enum LivePanesView {
                            maxWidth: max(0, inner.maxColumn - column))
             }
         }
-        if !cache.limits.isEmpty, inner.height > 4 {
+        if !cache.alerts.isEmpty, inner.height > 4 {
+            // Alerts first: each flagged figure named in words, in the warning style.
+            buffer.put(CachePaneFigures.alertLine(cache.alerts), at: CellPosition(column: inner.column, row: inner.row + 4),
+                       width: inner.width, style: CellStyle(CachePaneFigures.flaggedRole))
+        } else if !cache.limits.isEmpty, inner.height > 4 {
             // A hosted Redis that refuses INFO, DBSIZE or SCAN: say which figures are unknown instead of the ops line.
             buffer.put(TerminalText.sanitize(cache.limits.joined(separator: "; ")),
                        at: CellPosition(column: inner.column, row: inner.row + 4), width: inner.width, style: CellStyle(.textDim))
+        } else if CachePaneFigures.hasFleetMinutes(cache), inner.height > 4 {
+            CachePaneFigures.drawFleetSparkline(cache, inner, row: inner.row + 4, &buffer)
         } else if inner.height > 4 {
             buffer.sparkline(state.opsHistory, at: CellPosition(column: inner.column, row: inner.row + 4), width: inner.width)
         }

@@ -47,6 +47,8 @@ public struct RotationSettings: Sendable {
               value >= MatchPolicy.default.storeThreshold, value <= 1 else { return nil }
         return value
     }
+    /// `CACHE_ALERT_*`: when the cache pane and `rotation cache stats` flag a figure (`CacheAlertThresholds`).
+    public var cacheAlertThresholds: CacheAlertThresholds
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         func value(_ name: String) -> String? {
@@ -65,6 +67,7 @@ public struct RotationSettings: Sendable {
         cacheTTLJitterPercent = value("CACHE_TTL_JITTER_PERCENT").flatMap(Int.init).map { min(max($0, 0), 50) }
             ?? Self.defaultTTLJitterPercent
         cacheWarmConcurrency = value("CACHE_WARM_CONCURRENCY").flatMap(Int.init).map { min(max($0, 1), 16) } ?? 4
+        cacheAlertThresholds = CacheAlertThresholds(environment: environment)
         readOnly = value("ROTATION_READ_ONLY").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
         if let text = value("AUTO_APPROVE_THRESHOLD") {
             autoApproveThreshold = Self.autoApproveThreshold(parsing: text)

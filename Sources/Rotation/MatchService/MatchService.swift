@@ -15,6 +15,9 @@ public final class MatchService: Sendable {
     public let readOnly: Bool
     /// The service's own `match:*` hits and misses, for the cache pane.
     public let counters = MatchCacheCounters()
+    /// The fleet's per-minute lookup counters in Redis (`LookupCounters`); nil without a cache, and in read-only mode
+    /// (no Redis writes there).
+    public let lookupCounters: LookupCounters?
     public let cacheWriter: MatchCacheWriter
     let computer: (any TrackMatchComputing)?
 
@@ -31,6 +34,7 @@ public final class MatchService: Sendable {
         self.redis = redis
         self.readOnly = readOnly || database.configuration.readOnly
         self.computer = computer
+        lookupCounters = self.readOnly ? nil : redis.map { LookupCounters(redis: $0) }
         cacheWriter = MatchCacheWriter(database: database, redis: redis, ttl: cacheTTL, ttlJitterPercent: ttlJitterPercent,
                                        readOnly: self.readOnly)
     }
@@ -62,8 +66,17 @@ public final class MatchService: Sendable {
 
     // MARK: Reading
 
-    /// The match of one track and the tier that answered.
+    /// The match of one track and the tier that answered. Every answered lookup is counted in the fleet's counters
+    /// (`LookupCounters`: in memory now, in Redis a moment later), with what the cache said and how long it took.
     public func getOrComputeMatch(_ key: TrackKey) throws -> MatchLookup {
+        let started = ContinuousClock.now
+        var cacheResult: LookupResult?
+        let lookup = try lookUp(key, cacheResult: &cacheResult)
+        lookupCounters?.record(cacheResult, duration: ContinuousClock.now - started)
+        return lookup
+    }
+
+    private func lookUp(_ key: TrackKey, cacheResult: inout LookupResult?) throws -> MatchLookup {
         // With Postgres known down a repair would only wait out a connect timeout before the cached answer.
         if postgresReachable { cacheWriter.repairIfNeeded() }
         var cacheProblem: String?
@@ -74,11 +87,14 @@ public final class MatchService: Sendable {
                 case .value(let value):
                     cacheWriter.backoff.recordSuccess()
                     counters.recordHit()
+                    cacheResult = .hit
                     return MatchLookup(key: key, tier: .cache, match: value, row: nil, stale: !postgresReachable)
                 case .missing:
                     counters.recordMiss()
+                    cacheResult = .miss
                 case .invalid(let reason):
                     counters.recordInvalid(key: key.cacheKey, reason: reason)
+                    cacheResult = .invalid
                     cacheProblem = "unusable cache value for \(key.cacheKey): \(reason)"
                     overwriteCache = true
                 }

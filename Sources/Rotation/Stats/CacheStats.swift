@@ -24,6 +24,11 @@ public struct CacheStats: Codable, Sendable, Equatable {
     public var serverHitRateLifetime: Double?
     /// This service's own reads of `match:*` keys.
     public var service: MatchCacheCounters.Snapshot?
+    /// Every Rotation process's match lookups over the last hour, per minute (`LookupCounters`; the web app's reads
+    /// are not counted); nil when the counters could not be read.
+    public var fleet: FleetLookups?
+    /// The figures past their thresholds (`CacheAlertThresholds`), each named in words.
+    public var alerts: [CacheAlert] = []
     public var redisVersion: String?
     /// What this server refused to this user (a hosted Redis or an ACL without `INFO`, `DBSIZE` or `SCAN`), each
     /// with the figures it leaves unknown; empty when everything answered.

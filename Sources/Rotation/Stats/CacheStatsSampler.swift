@@ -10,8 +10,11 @@ public final class CacheStatsSampler: Sendable {
     private let scanRedis: any RedisClient
     private let counters: MatchCacheCounters?
     private let scanner: KeyspaceScanner
+    private let alertThresholds: CacheAlertThresholds
     /// Minimum seconds between the starts of two background scans.
     public let scanInterval: TimeInterval
+    /// Minimum seconds between two reads of the fleet's counters (a sample in between shows the last read).
+    public let fleetReadInterval: TimeInterval
 
     private struct Progress {
         /// The server's hit and miss counters at the previous sample.
@@ -22,14 +25,21 @@ public final class CacheStatsSampler: Sendable {
         var running = true
         /// The server refused SCAN to this user: no more background scans (each would be refused the same way).
         var scanRefused = false
+        /// Keyspace hits and misses our own reads of the fleet's counters added since `previous`: taken out of the
+        /// server-wide rate, which is about everyone else's reads.
+        var ownKeyspaceReads = (hits: 0, misses: 0)
+        /// The latest read of the fleet's counters, its note, and when it was made (`fleetReadInterval`).
+        var fleetRead: (at: Date, fleet: FleetLookups?, note: String?)?
     }
 
     private let progress = Mutex(Progress())
 
     public init(
         redis: any RedisClient, counters: MatchCacheCounters? = nil, scanner: KeyspaceScanner = KeyspaceScanner(),
-        scanInterval: TimeInterval = 60
+        scanInterval: TimeInterval = 60, alertThresholds: CacheAlertThresholds = .defaults, fleetReadInterval: TimeInterval = 5
     ) {
+        self.alertThresholds = alertThresholds
+        self.fleetReadInterval = fleetReadInterval
         self.redis = redis
         self.scanRedis = redis.independentClient()
         self.counters = counters
@@ -57,22 +67,55 @@ public final class CacheStatsSampler: Sendable {
         let (windowRate, scan, scanRefused) = progress.withLock { progress -> (Double?, KeyspaceScanResult?, Bool) in
             var windowRate: Double?
             if let previous = progress.previous {
-                let deltaHits = hits - previous.hits, deltaMisses = misses - previous.misses
+                let deltaHits = hits - previous.hits - progress.ownKeyspaceReads.hits
+                let deltaMisses = misses - previous.misses - progress.ownKeyspaceReads.misses
                 if deltaHits >= 0, deltaMisses >= 0, deltaHits + deltaMisses > 0 {
                     windowRate = Double(deltaHits) / Double(deltaHits + deltaMisses)
                 }
             }
             if info.keyspaceHits != nil { progress.previous = (hits, misses) }
+            progress.ownKeyspaceReads = (0, 0)
             return (windowRate, progress.latestScan, progress.scanRefused)
         }
         if scanRefused { limits.append(Self.scanRefusedNote) }
         if startScan { startBackgroundScanIfDue() }
-        return CacheStats(
+        let fleet = fleetLookups(limits: &limits)
+        var stats = CacheStats(
             sampledAt: Date(), totalKeys: totalKeys, matchKeys: scan?.matchKeys, scanAgeSeconds: scan?.age(),
             ttlSpread: scan?.ttlSpread, usedMemoryBytes: info.usedMemory, maxMemoryBytes: info.maxMemory,
             evictedKeys: info.evictedKeys, expiredKeys: info.expiredKeys, opsPerSecond: info.instantaneousOpsPerSec,
             serverHitRate: windowRate, serverHitRateLifetime: info.keyspaceHitRatio, service: counters?.snapshot,
             redisVersion: info.version, limits: limits)
+        stats.fleet = fleet
+        stats.alerts = alertThresholds.alerts(fleet: fleet, usedMemoryBytes: info.usedMemory, maxMemoryBytes: info.maxMemory)
+        return stats
+    }
+
+    /// The fleet's last hour of lookups (`FleetLookups.reading`), read at most every `fleetReadInterval`; nil, with a
+    /// note, when this user may not read them. A server that cannot be reached has already thrown from `INFO`.
+    private func fleetLookups(limits: inout [String]) -> FleetLookups? {
+        let now = Date()
+        if let last = progress.withLock({ $0.fleetRead }), now.timeIntervalSince(last.at) < fleetReadInterval {
+            if let note = last.note { limits.append(note) }
+            return last.fleet
+        }
+        var fleet: FleetLookups?
+        var note: String?
+        do {
+            let reading = try FleetLookups.reading(from: redis, now: now)
+            fleet = reading.fleet
+            progress.withLock { progress in
+                progress.ownKeyspaceReads.hits += reading.keyspaceHits
+                progress.ownKeyspaceReads.misses += reading.keyspaceMisses
+            }
+        } catch let error as RedisError where error.isCommandRefused {
+            note = "HMGET refused to this user: the fleet's hit rate is unknown"
+        } catch {
+            note = "the fleet's lookup counters could not be read: \(error)"
+        }
+        progress.withLock { $0.fleetRead = (now, fleet, note) }
+        if let note { limits.append(note) }
+        return fleet
     }
 
     /// `INFO` and `DBSIZE`: the server's, or the sum over a cluster's masters. A command the server refuses to this

@@ -186,13 +186,19 @@ public struct CellBuffer: Equatable, Sendable {
     /// A sparkline of `values` scaled to their maximum, one cell per value (the last `width` values).
     public mutating func sparkline(_ values: [Double], at position: CellPosition, width: Int,
                                    style: CellStyle = CellStyle(.sparkline)) {
-        let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
         let shown = values.suffix(width)
         let top = shown.filter(\.isFinite).max() ?? 0
         for (offset, value) in shown.enumerated() {
-            let level = top > 0 && value.isFinite ? Int((max(0, value) / top * 7).rounded()) : 0
-            set(Cell(levels[min(7, level)], style: style), column: position.column + offset, row: position.row)
+            let fraction = top > 0 && value.isFinite ? max(0, value) / top : 0
+            set(Cell(Self.sparklineCharacter(fraction), style: style), column: position.column + offset, row: position.row)
         }
+    }
+
+    /// The sparkline's block for a value in 0...1 of its scale (▁ to █): the one mapping, for the CLI's text too.
+    public static func sparklineCharacter(_ fraction: Double) -> Character {
+        let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        let level = fraction.isFinite ? Int((max(0, fraction) * 7).rounded()) : 0
+        return levels[min(7, level)]
     }
 
     // MARK: - Reading back (tests, goldens)
