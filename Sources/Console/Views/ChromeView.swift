@@ -10,11 +10,8 @@ enum ChromeView {
         if rect.width >= 100 {
             x += buffer.put(" Rotation ", at: CellPosition(column: x, row: rect.row), style: CellStyle(.title, emphasis: .bold))
         }
-        for unit in ScreenRegistry.all {
-            let key = state.keymap.keyLabel(for: unit.switchAction) ?? "·"
-            let active = unit.id == state.screen
-            x += buffer.put(" \(key) \(unit.title) ", at: CellPosition(column: x, row: rect.row),
-                            style: CellStyle(active ? .selection : .header, emphasis: active ? .bold : []))
+        func width(_ parts: [(String, ThemeRole)]) -> Int {
+            DisplayWidth.of(TerminalText.sanitize(parts.map(\.0).joined(separator: "  ")))
         }
         var right: [(String, ThemeRole)] = []
         if state.livePaused {
@@ -25,10 +22,19 @@ enum ChromeView {
         }
         if state.session.readOnly { right.append(("read-only", .bannerWarning)) }
         right.append((TerminalText.truncate(state.session.user, toWidth: 24), .header))
-        // The mode matters more than the name: on a narrow window the user name goes first.
-        func width(_ parts: [(String, ThemeRole)]) -> Int {
-            DisplayWidth.of(TerminalText.sanitize(parts.map(\.0).joined(separator: "  ")))
+        // Every tab with its title when the tabs, the mode and the name fit; else the other tabs show their key
+        // only, so that the mode (read-only, paused) is never pushed off a narrow window by the tabs.
+        let tabs = ScreenRegistry.all.map { unit in
+            (key: state.keymap.keyLabel(for: unit.switchAction) ?? "·", title: unit.title, active: unit.id == state.screen)
         }
+        let fullWidth = tabs.reduce(0) { $0 + DisplayWidth.of(" \($1.key) \($1.title) ") }
+        let compact = x + fullWidth + 2 + width(right) >= rect.maxColumn
+        for tab in tabs {
+            let label = compact && !tab.active ? " \(tab.key) " : " \(tab.key) \(tab.title) "
+            x += buffer.put(label, at: CellPosition(column: x, row: rect.row),
+                            style: CellStyle(tab.active ? .selection : .header, emphasis: tab.active ? .bold : []))
+        }
+        // The mode matters more than the name: on a narrow window the user name goes first.
         if rect.maxColumn - width(right) - 1 <= x + 1 { right.removeLast() }
         var column = rect.maxColumn - width(right) - 1
         guard column > x + 1 else { return }
