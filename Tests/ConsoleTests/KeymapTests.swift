@@ -126,7 +126,7 @@ final class KeymapTests: XCTestCase {
         let (custom, _) = KeymapOverrides.apply(configText: "[keys]\napprove = [\"<c-a>\"]\n")
         XCTAssertEqual(HelpContent.lines(keymap: custom).first { $0.title == "Approve" }?.keys, "Ctrl-A")
 
-        var state = ConsoleFixtures.loadedState(size: TerminalSize(columns: 200, rows: 60))
+        var state = ConsoleFixtures.loadedState(size: TerminalSize(columns: 200, rows: 120))
         _ = ConsoleFixtures.press(&state, .character("?"))
         let screen = ConsoleView.render(state).lines.joined(separator: "\n")
         for action in ActionCatalog.all {
