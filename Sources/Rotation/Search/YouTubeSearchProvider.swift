@@ -90,6 +90,7 @@ extension YouTubeVideo {
     /// The upload as a matcher candidate (source `youtube`), with its channel.
     public var candidate: CandidateVideo {
         CandidateVideo(url: watchURL, title: title, durationSeconds: durationSeconds,
-                       description: description.isEmpty ? nil : description, source: YouTubeSearchProvider.name)
+                       description: description.isEmpty ? nil : description, source: YouTubeSearchProvider.name,
+                       channel: channelTitle.isEmpty ? nil : channelTitle)
     }
 }
