@@ -85,6 +85,17 @@ final class SearchResultSignalsTests: XCTestCase {
         XCTAssertNil(signal("label_channel", scored([searched("Morning Tide", seconds: 236, channel: "Some Fan")], track: 1).first))
     }
 
+    func testTheArtistsOwnChannelNamesTheArtist() {
+        for (n, channel) in ["Velvet Harbour", "VelvetHarbourVEVO", "Velvet Harbour Official"].enumerated() {
+            let video = searched("Morning Tide", seconds: 236, channel: channel, n: n)
+            let best = scored([video], track: 1).first
+            XCTAssertNotNil(signal("artist_channel", best), channel)
+            XCTAssertEqual(best?.evidence.signals.first { $0.name == "artist" }?.value, 1, channel)
+            XCTAssertTrue(policy.decide(scored([video], track: 1)).isAutoApproved, channel)
+        }
+        XCTAssertNil(signal("artist_channel", scored([searched("Morning Tide", seconds: 236, channel: "Harbour Fan")], track: 1).first))
+    }
+
     /// What a search for "Velvet Harbour - Glass Garden" brings besides the record: none is approved unseen.
     func testOtherVersionsFromSearchAreNeverAutoApproved() {
         let others = [

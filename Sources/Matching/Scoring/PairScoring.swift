@@ -33,10 +33,10 @@ extension TrackMatcher {
         let uploader = uploaderVerdict(video: video, track: track, context: context)
         if case .vouches(let name, let detail) = uploader {
             // An official upload names its artist in its description already (counted there): raising it further
-            // would tie two official uploads of different lengths. A label's channel often names no artist.
-            if name == "label_channel", artist.value < cfg.labelChannelArtistValue {
-                artist = Measure(value: cfg.labelChannelArtistValue, detail: detail)
-            }
+            // would tie two official uploads of different lengths. An artist's own channel is the artist named; a
+            // label's channel vouches less (it uploads many artists).
+            let floor = name == "artist_channel" ? 1 : name == "label_channel" ? cfg.labelChannelArtistValue : 0
+            if artist.value < floor { artist = Measure(value: floor, detail: detail) }
             signals.append(EvidenceSignal(name: name, value: 1, weight: 0, contribution: 0, detail: detail))
         }
         signals.append(EvidenceSignal(
