@@ -24,8 +24,9 @@ struct MatcherCommand: ParsableCommand {
 
                 With --search youtube the candidates are what YouTube finds for each track (the API at \
                 YOUTUBE_API_URL with YOUTUBE_API_KEY; no database, so no search cache and no daily budget), beside \
-                each release's Discogs videos unless --no-release-videos; the report adds the searches made and the \
-                quota units used, per release and overall.
+                each release's Discogs videos unless --no-release-videos (then only the tracks those leave \
+                unmatched are searched, as the worker does); the report adds the searches made and the quota units \
+                used, per release and overall.
                 """)
 
         @Option(name: .long, help: "Labels file (JSON array in the format of labels.json); repeat for several.")
@@ -91,7 +92,7 @@ struct MatcherCommand: ParsableCommand {
             let evaluation = MatcherEvaluation(policy: policy)
             let report: EvaluationReport
             do {
-                report = try evaluation.evaluate(labelSets, source: try searchSource())
+                report = try evaluation.evaluate(labelSets, source: try searchSource(policy: policy))
             } catch let error as DiscogsDecodingError {
                 throw MatcherInputError(message: "bad input: \(error.description)")
             } catch let error as YouTubeSearchError {
@@ -112,13 +113,13 @@ struct MatcherCommand: ParsableCommand {
 
 extension MatcherCommand.Eval {
     /// The provider behind --search, configured from the environment (the key is never printed).
-    func searchSource() throws -> (any EvaluationCandidateSource)? {
+    func searchSource(policy: MatchPolicy) throws -> (any EvaluationCandidateSource)? {
         switch search {
         case nil: return nil
         case .youtube:
             let configuration = try YouTubeSearchConfiguration()
             return YouTubeEvaluationSource(client: YouTubeClient(configuration: configuration),
-                                           includesReleaseVideos: !noReleaseVideos)
+                                           includesReleaseVideos: !noReleaseVideos, policy: policy)
         }
     }
 }
