@@ -15,6 +15,7 @@ struct PreparedRelease {
     var unmatchedTrackIndices: [Int] = []
     /// Tracks searched for and the search's outcome, when the worker searched.
     var searchedTracks = 0
+    var searchAPISeconds = 0.0
     /// Search was needed but could not be made now: the job goes back to the queue with this reason.
     var searchDeferral: SearchDeferral?
 

@@ -130,6 +130,7 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
             let found = try search.candidates(for: matched.release, tracks: matched.unmatchedTrackIndices)
             if !found.videos.isEmpty { matched.match(configuration: configuration, rejected: rejected, searched: found.videos) }
             matched.searchedTracks = found.searched
+            matched.searchAPISeconds = found.apiSeconds
         } catch let deferral as SearchDeferral {
             matched.searchDeferral = deferral
         }
@@ -308,6 +309,7 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                     report.lost += release.jobs.count - heldJobs.count
                     guard !heldJobs.isEmpty else { continue }
                     report.searchedTracks += release.searchedTracks
+                    report.searchAPISeconds += release.searchAPISeconds
                     if let deferral = release.searchDeferral {
                         report.searchPostponed += heldJobs.count
                         report.failures.append("\(release.release.id): \(deferral.message)")

@@ -26,6 +26,8 @@ public struct WorkerReport: Sendable, Codable, Equatable {
     /// Jobs whose Discogs matches were written but whose search must wait (quota, API failure): back in the queue
     /// with the reason in `error_message`, no attempt counted.
     public var searchPostponed = 0
+    /// Seconds spent in searches the cache did not answer (API calls and their quota reservations).
+    public var searchAPISeconds = 0.0
     /// Discogs ids the worker completed, in order (what "each release once" is checked against).
     public var completedReleases: [Int64] = []
     /// `discogs_id: message` of jobs that failed or will be retried.
@@ -41,6 +43,7 @@ public struct WorkerReport: Sendable, Codable, Equatable {
         lhs.candidates += rhs.candidates; lhs.autoApproved += rhs.autoApproved; lhs.pending += rhs.pending
         lhs.unmatched += rhs.unmatched; lhs.matchesCreated += rhs.matchesCreated; lhs.cacheFailures += rhs.cacheFailures
         lhs.searchedTracks += rhs.searchedTracks; lhs.searchPostponed += rhs.searchPostponed
+        lhs.searchAPISeconds += rhs.searchAPISeconds
         lhs.completedReleases += rhs.completedReleases
         // A worker that runs for days must not grow without bound: keep the latest failures only.
         lhs.failures = Array((lhs.failures + rhs.failures).suffix(WorkerReport.failuresKept))

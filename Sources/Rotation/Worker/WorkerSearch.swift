@@ -22,26 +22,32 @@ final class WorkerSearch {
     static let maxPauseSeconds = 3_600.0
     static let firstTransientPauseSeconds = 30.0
 
-    /// The uploads search finds for `trackIndices` of `release`, in that order (duplicates left to the matcher), and
-    /// how many tracks were searched. Throws `SearchDeferral` when search is paused or fails in a way waiting cures;
+    /// The uploads search finds for `trackIndices` of `release`, in that order (duplicates left to the matcher), how
+    /// many tracks were searched, and the seconds spent in searches the cache could not answer (the API's calls with
+    /// their quota reservations). Throws `SearchDeferral` when search is paused or fails in a way waiting cures;
     /// a database error (the ledger, the cache) is thrown as is.
-    func candidates(for release: DiscogsRelease, tracks trackIndices: [Int]) throws -> (videos: [CandidateVideo], searched: Int) {
+    func candidates(for release: DiscogsRelease, tracks trackIndices: [Int])
+        throws -> (videos: [CandidateVideo], searched: Int, apiSeconds: Double) {
         let queries = trackIndices.compactMap { SearchQuery(release: release, trackIndex: $0) }
-        guard !queries.isEmpty else { return ([], 0) }
+        guard !queries.isEmpty else { return ([], 0, 0) }
         if let pause {
             if pause.until > now() { throw pause.deferral.remaining(until: pause.until, now: now()) }
             self.pause = nil
         }
         var videos: [CandidateVideo] = []
+        var apiSeconds = 0.0
         for query in queries {
             do {
-                videos += try provider.search(query).candidates
+                let start = ContinuousClock.now
+                let outcome = try provider.search(query)
+                if !outcome.fromCache { apiSeconds += (ContinuousClock.now - start) / .seconds(1) }
+                videos += outcome.candidates
                 transientFailures = 0
             } catch let error as YouTubeSearchError {
                 throw pauseAfter(error)
             }
         }
-        return (videos, queries.count)
+        return (videos, queries.count, apiSeconds)
     }
 
     /// Pauses searching after `error` and returns the deferral the job carries.
