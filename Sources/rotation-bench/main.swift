@@ -63,6 +63,7 @@ do {
     if wanted("pipeline") { try runPipelineBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
     if wanted("adoption") { try runAdoptionBenchmarks(postgresURL: postgresURL, scale: scale) }
     if wanted("dump") { try runDumpBenchmarks(postgresURL: postgresURL) }
+    if wanted("search") { try runSearchBenchmarks(postgresURL: postgresURL) }
     if wanted("console") { try runConsoleBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
     // Starts its own servers of each shape (single node, cluster, TLS): the URLs above are not used.
     if wanted("deployments") { try runDeploymentBenchmarks() }

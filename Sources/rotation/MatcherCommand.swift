@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Matching
+import Rotation
 
 /// `rotation matcher ...`: tools for the matcher itself (eval needs no server; calibrate and threshold --dry-run
 /// read Postgres: MatcherCalibrationCommands.swift).
@@ -21,6 +22,12 @@ struct MatcherCommand: ParsableCommand {
                 missed track was not auto-approved (wrong approval, ambiguous, wrong version, below threshold, \
                 wrong candidate, no candidate). Release bodies (<id>.json) are looked up in every --releases \
                 directory, or, without --releases, in the releases/ directory beside each labels file.
+
+                With --search youtube the candidates are what YouTube finds for each track (the API at \
+                YOUTUBE_API_URL with YOUTUBE_API_KEY; no database, so no search cache and no daily budget), beside \
+                each release's Discogs videos unless --no-release-videos (then only the tracks those leave \
+                unmatched are searched, as the worker does); the report adds the searches made and the quota units \
+                used, per release and overall.
                 """)
 
         @Option(name: .long, help: "Labels file (JSON array in the format of labels.json); repeat for several.")
@@ -34,6 +41,12 @@ struct MatcherCommand: ParsableCommand {
 
         @Flag(name: .long, help: "List every evaluated track in the table.")
         var tracks = false
+
+        @Option(name: .long, help: "Score what a search provider finds for each track (youtube).")
+        var search: EvaluationSearchProvider?
+
+        @Flag(name: .long, help: "With --search: score only the search results, not the releases' Discogs videos.")
+        var noReleaseVideos = false
 
         @Option(name: .long, help: "Auto-approve threshold.")
         var autoApprove: Double = MatchPolicy.default.autoApproveThreshold
@@ -61,6 +74,7 @@ struct MatcherCommand: ParsableCommand {
                 throw ValidationError("\(name) must be between 0 and 1, got \(value)")
             }
             guard store <= autoApprove else { throw ValidationError("--store must not exceed --auto-approve") }
+            if noReleaseVideos && search == nil { throw ValidationError("--no-release-videos needs --search") }
         }
 
         /// Every directory that will be searched for release bodies.
@@ -79,9 +93,11 @@ struct MatcherCommand: ParsableCommand {
             let evaluation = MatcherEvaluation(policy: policy)
             let report: EvaluationReport
             do {
-                report = try evaluation.evaluate(labelSets)
-            } catch {
+                report = try evaluation.evaluate(labelSets, source: try searchSource(policy: policy))
+            } catch let error as DiscogsDecodingError {
                 throw MatcherInputError(message: "bad input: \(error.description)")
+            } catch let error as YouTubeSearchError {
+                throw MatcherInputError(message: "search failed: \(error.description)")
             }
             if json {
                 try printJSON(report)
@@ -94,6 +110,24 @@ struct MatcherCommand: ParsableCommand {
             }
         }
     }
+}
+
+extension MatcherCommand.Eval {
+    /// The provider behind --search, configured from the environment (the key is never printed).
+    func searchSource(policy: MatchPolicy) throws -> (any EvaluationCandidateSource)? {
+        switch search {
+        case nil: return nil
+        case .youtube:
+            let configuration = try YouTubeSearchConfiguration()
+            return YouTubeEvaluationSource(client: YouTubeClient(configuration: configuration),
+                                           includesReleaseVideos: !noReleaseVideos, policy: policy)
+        }
+    }
+}
+
+/// The search providers `matcher eval --search` can ask.
+enum EvaluationSearchProvider: String, ExpressibleByArgument, CaseIterable {
+    case youtube
 }
 
 /// A problem with the files given to `matcher eval`; reported as one line, exit status 1.

@@ -80,4 +80,38 @@ final class SearchCLITests: CLITestCase {
         let notStored = try rotation(["search", "track", "424242", "0"], environment: youtube())
         XCTAssertTrue(notStored.stderr.contains("no stored Discogs body"), "\(notStored)")
     }
+
+    /// `matcher eval --search youtube`: candidates from the stand-in, the same metrics, and the quota per release.
+    func testMatcherEvalWithSearchCountsQuotaPerRelease() throws {
+        let labels = ["matcher", "eval", "--labels", CLILocations.fixture("labels.json"),
+                      "--releases", CLILocations.fixture("releases")]
+        let report = try ok(labels + ["--search", "youtube", "--no-release-videos", "--json"], environment: youtube()).object()
+        let search = try XCTUnwrap(report.object("search"), "\(report)")
+        XCTAssertEqual(search.string("provider"), "youtube")
+        XCTAssertEqual(search.bool("release_videos"), false)
+        let searches = try XCTUnwrap(search.int("searches"))
+        XCTAssertGreaterThan(searches, 0)
+        // 100 a search and 1 its videos call (none when the search found nothing).
+        XCTAssertTrue((searches * 100...searches * 101).contains(try XCTUnwrap(search.int("quota_units"))), "\(search)")
+        let releases = try XCTUnwrap(report.array("releases") as? [[String: Any]])
+        XCTAssertEqual(search.int("releases"), releases.count)
+        XCTAssertEqual(releases.compactMap { $0.object("search")?.int("quota_units") }.reduce(0, +), search.int("quota_units"))
+        let overall = try XCTUnwrap(report.object("overall"))
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(overall.double("auto_approve_precision")), 0.97, "\(overall)")
+        XCTAssertLessThanOrEqual(try XCTUnwrap(overall.double("false_match_rate")), 0.05, "\(overall)")
+        XCTAssertEqual(try fake?.stats().quotaUsed, search.int("quota_units"), "the stand-in was charged what the report says")
+
+        let text = try ok(labels + ["--search", "youtube"], environment: youtube())
+        XCTAssertTrue(text.stdout.contains("search: youtube with the releases' Discogs videos"), "\(text)")
+        XCTAssertFalse(text.stdout.contains(Self.key) || text.stderr.contains(Self.key), "\(text)")
+
+        let wrongKey = try rotation(labels + ["--search", "youtube"], environment: youtube(key: "AIzaWrong-eval-key-77"))
+        XCTAssertEqual(wrongKey.status, 1, "\(wrongKey)")
+        XCTAssertTrue(wrongKey.stderr.contains("search failed") && wrongKey.stderr.contains("keyInvalid"), "\(wrongKey)")
+        XCTAssertFalse(wrongKey.stderr.contains("AIzaWrong-eval-key-77"), "\(wrongKey)")
+
+        let alone = try rotation(labels + ["--no-release-videos"])
+        XCTAssertNotEqual(alone.status, 0)
+        XCTAssertTrue(alone.stderr.contains("--no-release-videos needs --search"), "\(alone)")
+    }
 }

@@ -26,6 +26,7 @@ public enum EvaluationReportFormatter {
         }
         lines.append("policy: auto-approve >= \(report.policy.autoApproveThreshold), store >= \(report.policy.storeThreshold),"
             + " ambiguity margin \(report.policy.ambiguityMargin)")
+        if let search = report.search { lines.append(searchLine(search)) }
         if !report.missingReleases.isEmpty {
             lines.append("missing release files: " + report.missingReleases.map(String.init).joined(separator: ", "))
         }
@@ -52,6 +53,13 @@ public enum EvaluationReportFormatter {
             + "  recall \(percent(m.autoApproveRecall))  top-1 \(percent(m.top1Accuracy))"
             + "  false-match rate \(percent(m.falseMatchRate)) (\(m.falseMatches)/\(m.tracksWithoutLabelledVideo))"
             + "  review load \(m.reviewLoad) of \(m.tracksEvaluated) tracks"
+    }
+
+    /// "search: youtube only (no Discogs videos), 305 searches, 30805 quota units (616.1 per release)".
+    static func searchLine(_ usage: SearchUsage) -> String {
+        let perRelease = usage.quotaUnitsPerRelease.map { String(format: "%.1f", $0) } ?? "n/a"
+        return "search: \(usage.provider)" + (usage.includesReleaseVideos ? " with the releases' Discogs videos" : " only (no Discogs videos)")
+            + ", \(usage.searches) searches, \(usage.quotaUnits) quota units (\(perRelease) per release)"
     }
 
     /// "12 of 144 labelled tracks: ambiguous 5, below threshold 4, ..." (classes with no miss left out).

@@ -119,8 +119,10 @@ public struct ReleaseEvaluation: Codable, Sendable, Hashable {
     public var title: String
     public var metrics: EvaluationMetrics
     public var tracks: [TrackEvaluation]
+    /// The searches made for this release and their quota (nil when only its Discogs videos were scored).
+    public var search: SearchUsage?
 
-    enum CodingKeys: String, CodingKey { case releaseID = "release_id", title, metrics, tracks }
+    enum CodingKeys: String, CodingKey { case releaseID = "release_id", title, metrics, tracks, search }
 }
 
 /// One labels file and where its releases are.
@@ -147,9 +149,11 @@ public struct LabelSetEvaluation: Codable, Sendable, Hashable {
     public var overall: EvaluationMetrics
     /// Ids of the releases scored, in order (their detail is in the report's `releases`).
     public var releaseIDs: [Int64]
+    /// The searches for this file's releases (nil without a search provider).
+    public var search: SearchUsage?
 
     enum CodingKeys: String, CodingKey {
-        case labels, releaseDirectories = "release_directories", overall, releaseIDs = "release_ids"
+        case labels, releaseDirectories = "release_directories", overall, releaseIDs = "release_ids", search
     }
 }
 
@@ -166,15 +170,17 @@ public struct EvaluationReport: Codable, Sendable, Hashable {
     public var missingReleases: [Int64]
     /// Labelled track indices that are not matchable entries of their release (out of range or headings).
     public var warnings: [String]
+    /// Every search made and its quota, with the quota per release (nil when only Discogs videos were scored).
+    public var search: SearchUsage?
 
     enum CodingKeys: String, CodingKey {
-        case policy, overall, labelSets = "label_sets", releases, missingReleases = "missing_releases", warnings
+        case policy, overall, labelSets = "label_sets", releases, missingReleases = "missing_releases", warnings, search
     }
 
     public init(policy: MatchPolicy, overall: EvaluationMetrics, labelSets: [LabelSetEvaluation] = [],
-                releases: [ReleaseEvaluation], missingReleases: [Int64], warnings: [String]) {
+                releases: [ReleaseEvaluation], missingReleases: [Int64], warnings: [String], search: SearchUsage? = nil) {
         self.policy = policy; self.overall = overall; self.labelSets = labelSets; self.releases = releases
-        self.missingReleases = missingReleases; self.warnings = warnings
+        self.missingReleases = missingReleases; self.warnings = warnings; self.search = search
     }
 
     public init(from decoder: any Decoder) throws {
@@ -185,6 +191,7 @@ public struct EvaluationReport: Codable, Sendable, Hashable {
         releases = try c.decode([ReleaseEvaluation].self, forKey: .releases)
         missingReleases = try c.decode([Int64].self, forKey: .missingReleases)
         warnings = try c.decode([String].self, forKey: .warnings)
+        search = try c.decodeIfPresent(SearchUsage.self, forKey: .search)
     }
 }
 
@@ -198,13 +205,16 @@ public struct MatcherEvaluation: Sendable {
     }
 
     /// Loads `labels` (a labels.json) and every `*.json` in `releasesDirectory`, then evaluates.
-    public func evaluate(labelsFile: URL, releasesDirectory: URL) throws(DiscogsDecodingError) -> EvaluationReport {
+    public func evaluate(labelsFile: URL, releasesDirectory: URL) throws -> EvaluationReport {
         try evaluate([LabelSet(labelsFile: labelsFile, releaseDirectories: [releasesDirectory])])
     }
 
     /// Evaluates several labels files: each on its own (`labelSets`) and all together (`overall`). Only the
-    /// releases a labels file names are decoded.
-    public func evaluate(_ sets: [LabelSet]) throws(DiscogsDecodingError) -> EvaluationReport {
+    /// releases a labels file names are decoded. With a `source`, the candidates are what it finds (and, if it
+    /// says so, the release's videos too), and the report counts its searches and quota. Throws a
+    /// `DiscogsDecodingError` for a bad file, or the source's error.
+    public func evaluate(_ sets: [LabelSet], source: (any EvaluationCandidateSource)? = nil) throws -> EvaluationReport {
+        var search = source.map { SearchUsage(provider: $0.name, includesReleaseVideos: $0.includesReleaseVideos) }
         var overall = EvaluationMetrics()
         var setEvaluations: [LabelSetEvaluation] = []
         var releases: [ReleaseEvaluation] = []
@@ -216,17 +226,18 @@ public struct MatcherEvaluation: Sendable {
             for id in Set(labels.map(\.releaseID)).sorted() {
                 if let body = try Self.releaseBody(id, in: set.releaseDirectories) { bodies.append(body) }
             }
-            let report = evaluate(labels: labels, releases: bodies)
+            let report = try evaluate(labels: labels, releases: bodies, source: source)
+            if let used = report.search { search?.add(used) }
             overall.add(report.overall)
             releases += report.releases
             missing += report.missingReleases
             warnings += report.warnings
             setEvaluations.append(LabelSetEvaluation(
                 labels: set.labelsFile.path, releaseDirectories: set.releaseDirectories.map(\.path),
-                overall: report.overall, releaseIDs: report.releases.map(\.releaseID)))
+                overall: report.overall, releaseIDs: report.releases.map(\.releaseID), search: report.search))
         }
         return EvaluationReport(policy: policy, overall: overall, labelSets: setEvaluations, releases: releases,
-                                missingReleases: missing, warnings: warnings)
+                                missingReleases: missing, warnings: warnings, search: search)
     }
 
     /// The first `<id>.json` found in `directories`, decoded; nil when none has it.
@@ -243,8 +254,33 @@ public struct MatcherEvaluation: Sendable {
         return nil
     }
 
-    /// Evaluates labelled releases; releases without labels are ignored.
+    /// Evaluates labelled releases on their Discogs videos; releases without labels are ignored.
     public func evaluate(labels: [ReleaseLabels], releases: [DiscogsRelease]) -> EvaluationReport {
+        evaluate(labels: labels, releases: releases) { (release: DiscogsRelease) throws(Never) in
+            (ReleaseVideosProvider().candidates(for: release), nil)
+        }
+    }
+
+    /// Evaluates labelled releases on what `source` finds (nil: their Discogs videos).
+    public func evaluate(labels: [ReleaseLabels], releases: [DiscogsRelease],
+                         source: (any EvaluationCandidateSource)?) throws -> EvaluationReport {
+        guard let source else { return evaluate(labels: labels, releases: releases) }
+        var report = try evaluate(labels: labels, releases: releases) { release in
+            let found = try source.candidates(for: release)
+            let provided = StaticCandidateProvider(found.videos, includeReleaseVideos: source.includesReleaseVideos)
+            return (provided.candidates(for: release), found.usage)
+        }
+        var total = SearchUsage(provider: source.name, includesReleaseVideos: source.includesReleaseVideos)
+        for release in report.releases { if let used = release.search { total.add(used) } }
+        report.search = total
+        return report
+    }
+
+    /// The loop of both: `candidates` gives each labelled release's candidates and what finding them cost.
+    private func evaluate<Failure: Error>(
+        labels: [ReleaseLabels], releases: [DiscogsRelease],
+        candidates: (DiscogsRelease) throws(Failure) -> ([CandidateVideo], SearchUsage?)
+    ) throws(Failure) -> EvaluationReport {
         let byID = Dictionary(releases.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var overall = EvaluationMetrics()
         var perRelease: [ReleaseEvaluation] = []
@@ -252,8 +288,10 @@ public struct MatcherEvaluation: Sendable {
         var warnings: [String] = []
         for label in labels.sorted(by: { $0.releaseID < $1.releaseID }) {
             guard let release = byID[label.releaseID] else { missing.append(label.releaseID); continue }
-            let result = matcher.match(release)
-            let evaluation = evaluate(release: release, result: result, labels: label, warnings: &warnings)
+            let (videos, usage) = try candidates(release)
+            let result = matcher.match(release, candidates: videos)
+            var evaluation = evaluate(release: release, result: result, labels: label, warnings: &warnings)
+            evaluation.search = usage
             overall.add(evaluation.metrics)
             perRelease.append(evaluation)
         }

@@ -7,11 +7,13 @@ public struct CandidateVideo: Codable, Sendable, Hashable {
     public var description: String?
     /// Who proposed it ("discogs" for a release's own `videos`, a search API's name otherwise).
     public var source: String
+    /// The channel that published it, when the source says (search results do; Discogs videos do not).
+    public var channel: String?
 
     public init(url: String, title: String, durationSeconds: Int? = nil, description: String? = nil,
-                source: String = "discogs") {
+                source: String = "discogs", channel: String? = nil) {
         self.url = url; self.title = title; self.durationSeconds = durationSeconds
-        self.description = description; self.source = source
+        self.description = description; self.source = source; self.channel = channel
     }
 }
 

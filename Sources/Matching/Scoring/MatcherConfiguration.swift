@@ -42,6 +42,11 @@ public struct MatcherConfiguration: Codable, Sendable, Hashable {
     public var sameRecordingMaxSecondsWithoutTrackLength = 15
     /// A video length this close to the track's (seconds) says which version of the song it is.
     public var exactLengthSeconds = 5.0
+    /// An official source (an art track, an "Artist - Topic" channel) names other artists than the track's: a
+    /// cover or a namesake's song.
+    public var otherOfficialArtistFactor = 0.5
+    /// Artist agreement granted to an upload by the release label's own channel.
+    public var labelChannelArtistValue = 0.7
 
     public init() {}
 

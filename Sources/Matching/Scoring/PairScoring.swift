@@ -28,8 +28,17 @@ extension TrackMatcher {
                 detail: own ? video.numberingDetailOwn : video.numberingDetailOther))
         }
 
-        // Artist agreement.
-        let artist = artistAgreement(video: video, track: track, context: context)
+        // Artist agreement; what the uploader is (an art track, a Topic or the label's channel) can vouch for it.
+        var artist = artistAgreement(video: video, track: track, context: context)
+        let uploader = uploaderVerdict(video: video, track: track, context: context)
+        if case .vouches(let name, let detail) = uploader {
+            // An official upload names its artist in its description already (counted there): raising it further
+            // would tie two official uploads of different lengths. An artist's own channel is the artist named; a
+            // label's channel vouches less (it uploads many artists).
+            let floor = name == "artist_channel" ? 1 : name == "label_channel" ? cfg.labelChannelArtistValue : 0
+            if artist.value < floor { artist = Measure(value: floor, detail: detail) }
+            signals.append(EvidenceSignal(name: name, value: 1, weight: 0, contribution: 0, detail: detail))
+        }
         signals.append(EvidenceSignal(
             name: "artist", value: artist.value, weight: cfg.artistWeight,
             contribution: Self.round(cfg.artistWeight * artist.value), detail: artist.detail))
@@ -60,6 +69,9 @@ extension TrackMatcher {
                 name: name, value: factor, weight: 1, contribution: Self.round(value - before), detail: detail))
         }
 
+        if case .otherArtist(let detail) = uploader {
+            penalise("official_artist_differs", cfg.otherOfficialArtistFactor, detail)
+        }
         if let segment = title.unaccountedSegment {
             penalise("unaccounted_text", cfg.unaccountedSegmentFactor, "nothing accounts for \"\(segment)\"")
         }

@@ -37,6 +37,8 @@ struct ReleaseContext: Sendable {
     var releaseArtistCompactIDs = TokenIDSet([])
     /// Words numbered while the release was read; a video's own new words are numbered after them.
     var knownWordCount = 0
+    /// The release labels' names, compact: a channel of that name is the label's own.
+    var labelCompacts: Set<String> = []
 
     init(_ release: DiscogsRelease) {
         let credited = release.artists.filter { !DiscogsArtistCredit.isVarious($0.name) }
@@ -45,6 +47,7 @@ struct ReleaseContext: Sendable {
         var shared = Set(TextNormalizer.tokens(release.title))
         for artist in releaseArtists { shared.formUnion(artist.tokens) }
         for label in release.labels { shared.formUnion(TextNormalizer.tokens(DiscogsArtistCredit.clean(label.name))) }
+        labelCompacts = Set(release.labels.map { TextNormalizer.compact(DiscogsArtistCredit.clean($0.name)) }.filter { $0.count >= 3 })
         for credit in release.extraArtists { shared.formUnion(TextNormalizer.tokens(DiscogsArtistCredit.clean(credit.name))) }
         // Uploaders tag videos with the catalogue number, genre or style ("[SK032]", "(Italo Disco)").
         for label in release.labels {

@@ -19,10 +19,13 @@ struct VideoProfile: Sendable {
     /// The uploader's own numbering at the start of the title or of a part ("A1 - ", "B2.", "Side A:", "03."),
     /// left out of everything else: it follows the upload's order, not necessarily this release's.
     var numbering: [String] = []
+    /// Who published it, as the description and the channel say.
+    var uploader: UploaderIdentity
 
     /// `titleWords`: words of the release's track titles, never taken for numbering ("Casey Hogan - G4").
     init(_ candidate: CandidateVideo, titleWords: Set<String> = []) {
         self.candidate = candidate
+        uploader = UploaderIdentity(candidate)
         let (title, numbering) = Self.separatingNumbering(candidate.title, keeping: titleWords)
         self.numbering = numbering
         tokens = TextNormalizer.tokens(title)

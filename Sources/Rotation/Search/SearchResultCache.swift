@@ -14,7 +14,10 @@ public struct SearchResultCache: Sendable {
     }
 
     /// The uploads cached for `query` within the TTL (counting the hit), or nil.
-    public func lookup(_ query: SearchQuery) throws -> [YouTubeVideo]? {
+    public func lookup(_ query: SearchQuery) throws -> [YouTubeVideo]? { try lookup(query, as: YouTubeVideo.self) }
+
+    /// The same for any provider's uploads (`SoundCloudTrack`...): each provider has its own entries.
+    public func lookup<Upload: Decodable>(_ query: SearchQuery, as type: Upload.Type) throws -> [Upload]? {
         guard let row = try connection.query("""
             UPDATE search_results SET hits = hits + 1
             WHERE provider = $1 AND normalized_query = $2 AND fetched_at > now() - make_interval(secs => $3::double precision)
@@ -22,15 +25,18 @@ public struct SearchResultCache: Sendable {
             """, provider, query.normalized, ttlSeconds).first else { return nil }
         let text: String = try row.decode("results")
         do {
-            return try JSONDecoder().decode([YouTubeVideo].self, from: Data(text.utf8))
+            return try JSONDecoder().decode([Upload].self, from: Data(text.utf8))
         } catch {
             return nil   // written by another version or by hand: a miss, searched again and replaced
         }
     }
 
     /// Keeps the uploads a search answered for `query` (in its order, with durations and channels), replacing an older entry.
-    public func store(_ query: SearchQuery, videos: [YouTubeVideo]) throws {
-        let json = String(decoding: try JSONEncoder().encode(videos), as: UTF8.self)
+    public func store(_ query: SearchQuery, videos: [YouTubeVideo]) throws { try store(query, uploads: videos) }
+
+    /// The same for any provider's uploads.
+    public func store<Upload: Encodable>(_ query: SearchQuery, uploads: [Upload]) throws {
+        let json = String(decoding: try JSONEncoder().encode(uploads), as: UTF8.self)
         try connection.query("""
             INSERT INTO search_results (provider, normalized_query, query, results, fetched_at, hits)
             VALUES ($1, $2, $3, $4::jsonb, now(), 0)

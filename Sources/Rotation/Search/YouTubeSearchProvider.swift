@@ -11,12 +11,7 @@ public struct SearchOutcome: Sendable {
     public var unitsSpent: Int
 
     /// The uploads as matcher candidates (source `youtube`).
-    public var candidates: [CandidateVideo] {
-        videos.map {
-            CandidateVideo(url: $0.watchURL, title: $0.title, durationSeconds: $0.durationSeconds,
-                           description: $0.description.isEmpty ? nil : $0.description, source: YouTubeSearchProvider.name)
-        }
-    }
+    public var candidates: [CandidateVideo] { videos.map(\.candidate) }
 }
 
 /// Searches YouTube for a track's recording: the cache first (no quota), else `search.list` then `videos.list`,
@@ -47,31 +42,10 @@ public struct YouTubeSearchProvider: Sendable {
         }
         try ledger.recordCacheLookup(hit: false)
         var spent = 0
-        // Each search attempt is paid together with the videos call that completes it, so the budget never lets a
-        // search through whose results could not be completed and cached; a videos retry pays for itself.
-        var prepaidVideoCalls = 0
         do {
-            let found = try client.search(query.text) { units in
-                try ledger.reserve(units + YouTubeClient.videosCost, call: .search)
-                spent += units + YouTubeClient.videosCost
-                prepaidVideoCalls += 1
-            }
-            let details = try client.videos(found.map(\.videoID)) { units in
-                if prepaidVideoCalls > 0 {
-                    prepaidVideoCalls -= 1
-                    try ledger.reserve(0, call: .videos)
-                } else {
-                    try ledger.reserve(units, call: .videos); spent += units
-                }
-            }
-            let byID = Dictionary(details.map { ($0.videoID, $0) }, uniquingKeysWith: { first, _ in first })
-            // search.list cuts descriptions and gives no length: the videos.list entry completes each upload.
-            let videos = found.map { hit -> YouTubeVideo in
-                guard let detail = byID[hit.videoID] else { return hit }
-                return YouTubeVideo(videoID: hit.videoID, title: detail.title.isEmpty ? hit.title : detail.title,
-                                    description: detail.description.isEmpty ? hit.description : detail.description,
-                                    channelTitle: detail.channelTitle.isEmpty ? hit.channelTitle : detail.channelTitle,
-                                    durationSeconds: detail.durationSeconds)
+            let videos = try Self.searchAndDescribe(query, client: client) { units, call in
+                try ledger.reserve(units, call: call)
+                spent += units
             }
             try cache.store(query, videos: videos)
             return SearchOutcome(query: query, videos: videos, fromCache: false, unitsSpent: spent)
@@ -79,5 +53,44 @@ public struct YouTubeSearchProvider: Sendable {
             try ledger.markExhausted()
             throw error
         }
+    }
+
+    /// `search.list` for `query`, then one `videos.list` for the results' lengths, full descriptions and channels.
+    /// `reserve` is called before each attempt with the units to pay and the call counted: a search attempt pays
+    /// for the videos call that completes it (101 units), so a budget never lets a search through whose results it
+    /// could not complete; that videos call then reserves 0, and only a retry of it pays for itself.
+    static func searchAndDescribe(_ query: SearchQuery, client: YouTubeClient,
+                                  reserve: (Int, SearchCall) throws -> Void) throws -> [YouTubeVideo] {
+        var prepaidVideoCalls = 0
+        let found = try client.search(query.text) { units in
+            try reserve(units + YouTubeClient.videosCost, .search)
+            prepaidVideoCalls += 1
+        }
+        let details = try client.videos(found.map(\.videoID)) { units in
+            if prepaidVideoCalls > 0 {
+                prepaidVideoCalls -= 1
+                try reserve(0, .videos)
+            } else {
+                try reserve(units, .videos)
+            }
+        }
+        let byID = Dictionary(details.map { ($0.videoID, $0) }, uniquingKeysWith: { first, _ in first })
+        // search.list cuts descriptions and gives no length: the videos.list entry completes each upload.
+        return found.map { hit -> YouTubeVideo in
+            guard let detail = byID[hit.videoID] else { return hit }
+            return YouTubeVideo(videoID: hit.videoID, title: detail.title.isEmpty ? hit.title : detail.title,
+                                description: detail.description.isEmpty ? hit.description : detail.description,
+                                channelTitle: detail.channelTitle.isEmpty ? hit.channelTitle : detail.channelTitle,
+                                durationSeconds: detail.durationSeconds)
+        }
+    }
+}
+
+extension YouTubeVideo {
+    /// The upload as a matcher candidate (source `youtube`), with its channel.
+    public var candidate: CandidateVideo {
+        CandidateVideo(url: watchURL, title: title, durationSeconds: durationSeconds,
+                       description: description.isEmpty ? nil : description, source: YouTubeSearchProvider.name,
+                       channel: channelTitle.isEmpty ? nil : channelTitle)
     }
 }

@@ -11,6 +11,13 @@ struct PreparedRelease {
     var autoApproved = 0
     var pending = 0
     var unmatched = 0
+    /// Matchable tracks the policy left unmatched (no candidate at or above the store threshold): what search is for.
+    var unmatchedTrackIndices: [Int] = []
+    /// Tracks searched for and the search's outcome, when the worker searched.
+    var searchedTracks = 0
+    var searchAPISeconds = 0.0
+    /// Search was needed but could not be made now: the job goes back to the queue with this reason.
+    var searchDeferral: SearchDeferral?
 
     init(jobs: [QueueJob], release: DiscogsRelease) {
         self.jobs = jobs; self.release = release
@@ -25,6 +32,8 @@ struct PreparedRelease {
         var title: String
         var confidence: Double
         var evidence: MatchEvidence
+        /// Who proposed it ("discogs", "youtube"): written into the evidence JSON as `source`.
+        var source: String
 
         /// One line of COPY text format, built as bytes: the evidence is encoded by hand because Foundation's
         /// JSONEncoder costs more than matching the release.
@@ -35,7 +44,7 @@ struct PreparedRelease {
             line.appendField(url); line.separator()
             line.appendField(title); line.separator()
             line.appendNumber(confidence); line.separator()
-            EvidenceJSON.append(evidence, to: &line, forCopy: true)
+            EvidenceJSON.append(evidence, source: source, to: &line, forCopy: true)
             line.endLine()
         }
     }
@@ -57,9 +66,13 @@ struct PreparedRelease {
         }
     }
 
-    /// Runs the matcher and the policy. Only candidates on a known platform can become matches; rejected URLs never.
-    mutating func match(configuration: WorkerConfiguration, rejected: [Int: Set<String>]) {
-        let result = configuration.matcher.match(release)
+    /// Runs the matcher and the policy over the release's Discogs videos and what search found (`searched`).
+    /// Only candidates on a known platform can become matches; rejected URLs never. Replaces an earlier run's rows.
+    mutating func match(configuration: WorkerConfiguration, rejected: [Int: Set<String>], searched: [CandidateVideo] = []) {
+        candidateRows = []; matchRows = []; unmatchedTrackIndices = []
+        tracks = 0; autoApproved = 0; pending = 0; unmatched = 0
+        let result = searched.isEmpty ? configuration.matcher.match(release)
+            : configuration.matcher.match(release, provider: StaticCandidateProvider(searched, includeReleaseVideos: true))
         for track in result.tracks {
             tracks += 1
             var seen: Set<String> = []
@@ -70,11 +83,12 @@ struct PreparedRelease {
                     releaseID: release.id, trackIndex: track.trackIndex,
                     platform: candidate.platform?.rawValue ?? "other", url: candidate.url,
                     title: candidate.videoTitle, confidence: min(1, max(0, candidate.confidence)),
-                    evidence: candidate.evidence))
+                    evidence: candidate.evidence, source: candidate.source))
             }
             let decision = configuration.policy.decide(track.candidates, rejectedURLs: rejected[track.trackIndex] ?? [])
             guard let chosen = decision.storedCandidate, let platform = chosen.platform else {
                 unmatched += 1
+                unmatchedTrackIndices.append(track.trackIndex)
                 continue
             }
             if decision.isAutoApproved { autoApproved += 1 } else { pending += 1 }

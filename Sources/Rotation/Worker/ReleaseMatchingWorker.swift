@@ -15,6 +15,8 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
     let cache: MatchCacheWriter?
     let bodySource: (any ReleaseBodySource)?
     let stop: StopSignal
+    /// Search for tracks the release's Discogs videos leave unmatched; nil unless `configuration.search` is set.
+    let search: WorkerSearch?
     /// Called after a release is matched and before anything is written; tests use it to stop or "kill" a worker
     /// mid-release.
     public var afterMatching: (@Sendable (QueueJob) -> Void)?
@@ -28,6 +30,9 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         self.cache = cache
         self.bodySource = bodySource
         self.stop = stop
+        self.search = configuration.search.map {
+            WorkerSearch(provider: YouTubeSearchProvider(configuration: $0, connection: connection))
+        }
     }
 
     /// A name unique to this process and thread, as stored in `processing_queue.leased_by`.
@@ -95,6 +100,7 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                     matched = ready
                 } else {
                     matched.match(configuration: configuration, rejected: rejected[job.discogsID] ?? [:])
+                    try searchUnmatchedTracks(of: &matched, rejected: rejected[job.discogsID] ?? [:])
                 }
                 matchedByRelease[job.discogsID] = prepared.count
                 prepared.append(matched)
@@ -113,6 +119,21 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
             try write(prepared, into: &report)
         }
         return report
+    }
+
+    /// Searches for the tracks the Discogs videos left unmatched (jobs come in queue priority order) and matches the
+    /// release again with what was found; when search must wait, the release keeps its Discogs matches and
+    /// carries the deferral (its job goes back to the queue).
+    private func searchUnmatchedTracks(of matched: inout PreparedRelease, rejected: [Int: Set<String>]) throws {
+        guard let search, !matched.unmatchedTrackIndices.isEmpty else { return }
+        do {
+            let found = try search.candidates(for: matched.release, tracks: matched.unmatchedTrackIndices)
+            if !found.videos.isEmpty { matched.match(configuration: configuration, rejected: rejected, searched: found.videos) }
+            matched.searchedTracks = found.searched
+            matched.searchAPISeconds = found.apiSeconds
+        } catch let deferral as SearchDeferral {
+            matched.searchDeferral = deferral
+        }
     }
 
     /// Between batches: applies pending cache repairs once Redis is back (`MatchCacheWriter.repairPending(on:)`).
@@ -236,7 +257,13 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                               FROM unnest($1::bigint[]) AS ids(rid)) m
                         WHERE r.discogs_id = m.rid AND r.has_audio_matches IS DISTINCT FROM m.has_matches
                         """, releaseIDs, releasesWithMatches)
-                    try queue.complete(kept.flatMap { $0.jobs.map(\.id) }.filter { held.contains($0) }, worker: id, on: db)
+                    try queue.complete(kept.filter { $0.searchDeferral == nil }.flatMap { $0.jobs.map(\.id) }
+                        .filter { held.contains($0) }, worker: id, on: db)
+                    for release in kept {
+                        guard let deferral = release.searchDeferral else { continue }
+                        try queue.postpone(release.jobs.map(\.id).filter { held.contains($0) }, worker: id,
+                                           message: deferral.message, seconds: deferral.seconds, on: db)
+                    }
                     var written: [TrackMatch] = []
                     var created: [String: Int] = [:]
                     let storeByRelease = Dictionary(kept.map { ($0.release.id, $0.jobs[0].store) }, uniquingKeysWith: { a, _ in a })
@@ -281,8 +308,15 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                     let heldJobs = release.jobs.filter { outcome.held.contains($0.id) }
                     report.lost += release.jobs.count - heldJobs.count
                     guard !heldJobs.isEmpty else { continue }
-                    report.completed += heldJobs.count
-                    report.completedReleases.append(release.release.id)
+                    report.searchedTracks += release.searchedTracks
+                    report.searchAPISeconds += release.searchAPISeconds
+                    if let deferral = release.searchDeferral {
+                        report.searchPostponed += heldJobs.count
+                        report.failures.append("\(release.release.id): \(deferral.message)")
+                    } else {
+                        report.completed += heldJobs.count
+                        report.completedReleases.append(release.release.id)
+                    }
                     report.tracks += release.tracks
                     report.candidates += release.candidateRows.count
                     report.autoApproved += release.autoApproved

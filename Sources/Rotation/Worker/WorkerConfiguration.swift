@@ -17,6 +17,9 @@ public struct WorkerConfiguration: Sendable {
     /// value stores every candidate.
     public var candidateFloor: Double = 0
     public var candidatesKeptPerTrack = 3
+    /// Search for tracks the release's Discogs videos leave unmatched (YouTube, within the shared daily quota); nil
+    /// (the default) matches on Discogs videos only. `init(settings:)` turns it on when `YOUTUBE_API_KEY` is set.
+    public var search: YouTubeSearchConfiguration?
     /// Benchmarks only: releases matched in advance, written instead of running the matcher (the write floor).
     public var matchesInAdvance: MatchesInAdvance?
 
@@ -27,7 +30,20 @@ public struct WorkerConfiguration: Sendable {
         self.matcher = matcher; self.autoApprover = autoApprover; self.cacheTTLSeconds = cacheTTLSeconds
     }
 
-    public init(settings: RotationSettings) {
+    public init(settings: RotationSettings, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.init(batchSize: settings.audioMatchingBatchSize ?? 5, policy: settings.matchPolicy, cacheTTLSeconds: settings.cacheTTL)
+        search = Self.searchConfiguration(environment: environment)
+    }
+
+    /// YouTube search as the environment configures it: nil without `YOUTUBE_API_KEY`; with a key but another
+    /// setting wrong, nil too, and the reason on standard error (never the key).
+    static func searchConfiguration(environment: [String: String]) -> YouTubeSearchConfiguration? {
+        guard !(environment["YOUTUBE_API_KEY"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        do {
+            return try YouTubeSearchConfiguration(environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("worker: search is off: \(error)\n".utf8))
+            return nil
+        }
     }
 }

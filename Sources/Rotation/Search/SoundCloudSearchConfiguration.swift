@@ -1,0 +1,91 @@
+import Foundation
+
+/// Where and how the SoundCloud provider searches. From the environment: `SOUNDCLOUD_CLIENT_ID` and
+/// `SOUNDCLOUD_CLIENT_SECRET` (OAuth client credentials; the secret is never printed), `SOUNDCLOUD_API_URL` (default
+/// https://api.soundcloud.com) and `SOUNDCLOUD_AUTH_URL` (default https://secure.soundcloud.com, where tokens are
+/// issued); the search cache's TTL is `YOUTUBE_SEARCH_CACHE_DAYS`'s, shared by both providers.
+public struct SoundCloudSearchConfiguration: Sendable {
+    public static let defaultAPIURL = URL(string: "https://api.soundcloud.com")!
+    public static let defaultAuthURL = URL(string: "https://secure.soundcloud.com")!
+
+    public var apiURL: URL
+    public var authURL: URL
+    public var clientID: String
+    /// Sent only in the token request's Basic authorization; no message ever shows it.
+    public var clientSecret: String
+    public var cacheTTLSeconds: Double
+    /// Tracks asked of one search.
+    public var limit = 10
+    public var timeoutSeconds: Double = 15
+    /// A token is renewed this long before it expires, so a search never starts with one about to lapse.
+    public var tokenRenewalMarginSeconds: Double = 60
+
+    public init(apiURL: URL = Self.defaultAPIURL, authURL: URL = Self.defaultAuthURL, clientID: String,
+                clientSecret: String, cacheTTLSeconds: Double = 30 * 86_400) {
+        self.apiURL = apiURL; self.authURL = authURL; self.clientID = clientID; self.clientSecret = clientSecret
+        self.cacheTTLSeconds = cacheTTLSeconds
+    }
+
+    /// From the environment; an error names the variable that is missing or wrong, never a value.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        func value(_ name: String) -> String? {
+            guard let v = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+            return v
+        }
+        guard let id = value("SOUNDCLOUD_CLIENT_ID"), let secret = value("SOUNDCLOUD_CLIENT_SECRET") else {
+            throw SoundCloudSearchError(kind: .notConfigured,
+                                        message: "set SOUNDCLOUD_CLIENT_ID and SOUNDCLOUD_CLIENT_SECRET to search SoundCloud")
+        }
+        func url(_ name: String, default fallback: URL) throws -> URL {
+            guard let text = value(name) else { return fallback }
+            guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw SoundCloudSearchError(kind: .notConfigured, message: "\(name) is not an http(s) URL")
+            }
+            return url
+        }
+        let youtube = try YouTubeSearchConfiguration(environment: environment, requireKey: false)
+        self.init(apiURL: try url("SOUNDCLOUD_API_URL", default: Self.defaultAPIURL),
+                  authURL: try url("SOUNDCLOUD_AUTH_URL", default: Self.defaultAuthURL),
+                  clientID: id, clientSecret: secret, cacheTTLSeconds: youtube.cacheTTLSeconds)
+    }
+}
+
+/// A SoundCloud search that did not succeed, typed by what the caller should do. Its description never holds the
+/// client secret or a token.
+public struct SoundCloudSearchError: Error, Sendable, CustomStringConvertible, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The token endpoint refused the client id and secret (401/400 `invalid_client`).
+        case credentialsInvalid
+        /// 429: too many requests (or tokens) for now.
+        case rateLimited
+        /// 5xx.
+        case server(status: Int)
+        /// Any other HTTP error.
+        case http(status: Int)
+        case timeout
+        case transport
+        /// A 2xx whose body is not the expected JSON.
+        case badResponse
+        /// SOUNDCLOUD_CLIENT_ID / SOUNDCLOUD_CLIENT_SECRET or a URL missing or wrong.
+        case notConfigured
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(kind: Kind, message: String = "") { self.kind = kind; self.message = message }
+
+    public var description: String {
+        let detail = message.isEmpty ? "" : ": \(message)"
+        switch kind {
+        case .credentialsInvalid: return "SoundCloud refused the client credentials: check SOUNDCLOUD_CLIENT_ID and SOUNDCLOUD_CLIENT_SECRET"
+        case .rateLimited: return "SoundCloud answered 429 (too many requests); try again later"
+        case .server(let status): return "SoundCloud answered HTTP \(status)\(detail)"
+        case .http(let status): return "SoundCloud answered HTTP \(status)\(detail)"
+        case .timeout: return "SoundCloud did not answer in time"
+        case .transport: return "cannot reach SoundCloud\(detail)"
+        case .badResponse: return "SoundCloud's answer could not be read\(detail)"
+        case .notConfigured: return message
+        }
+    }
+}

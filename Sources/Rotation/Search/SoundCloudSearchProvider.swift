@@ -1,0 +1,41 @@
+import Foundation
+import Matching
+import Postgres
+
+/// What one SoundCloud search for a track brought, in SoundCloud's order.
+public struct SoundCloudSearchOutcome: Sendable {
+    public var query: SearchQuery
+    public var tracks: [SoundCloudTrack]
+    public var fromCache: Bool
+
+    /// The tracks as matcher candidates (source `soundcloud`).
+    public var candidates: [CandidateVideo] { tracks.map(\.candidate) }
+}
+
+/// Searches SoundCloud for a track's recording with the YouTube provider's contract: the same queries
+/// (`SearchQuery`), the search cache first (`search_results`, provider `soundcloud`), then the API; answers are
+/// matcher candidates. SoundCloud has no unit quota (its limits are on tokens and plays), so no budget is kept; the
+/// token is cached by the client.
+public struct SoundCloudSearchProvider: Sendable {
+    /// The provider's name in `search_results` and a candidate's `source`.
+    public static let name = "soundcloud"
+
+    public let client: SoundCloudClient
+    public let cache: SearchResultCache
+
+    public init(client: SoundCloudClient, cache: SearchResultCache) { self.client = client; self.cache = cache }
+
+    public init(configuration: SoundCloudSearchConfiguration, connection: PostgresConnection) {
+        self.init(client: SoundCloudClient(configuration: configuration),
+                  cache: SearchResultCache(connection: connection, provider: Self.name, ttlSeconds: configuration.cacheTTLSeconds))
+    }
+
+    public func search(_ query: SearchQuery) throws -> SoundCloudSearchOutcome {
+        if let cached = try cache.lookup(query, as: SoundCloudTrack.self) {
+            return SoundCloudSearchOutcome(query: query, tracks: cached, fromCache: true)
+        }
+        let tracks = try client.search(query.text)
+        try cache.store(query, uploads: tracks)
+        return SoundCloudSearchOutcome(query: query, tracks: tracks, fromCache: false)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Matching
+import Postgres
+
+/// How a worker uses search: only for the tracks the release's Discogs videos leave unmatched (no candidate at or
+/// above the store threshold), through the provider (its cache first, then the API within the shared daily budget,
+/// reserved before each call). When search cannot be made now it says until when (`SearchDeferral`) and stops
+/// asking for that long, so a spent quota or a failing API is not asked again for every job.
+final class WorkerSearch {
+    let provider: YouTubeSearchProvider
+    /// When searching may resume, and why it stopped; nil while searching works.
+    private var pause: (until: Date, deferral: SearchDeferral)?
+    /// Failures in a row that waiting a little may cure (5xx, timeouts): each doubles the pause.
+    private var transientFailures = 0
+    private let now: () -> Date
+
+    init(provider: YouTubeSearchProvider, now: @escaping () -> Date = Date.init) {
+        self.provider = provider; self.now = now
+    }
+
+    /// Longest pause: an hour, as the queue's own longest backoff.
+    static let maxPauseSeconds = 3_600.0
+    static let firstTransientPauseSeconds = 30.0
+
+    /// The uploads search finds for `trackIndices` of `release`, in that order (duplicates left to the matcher), how
+    /// many tracks were searched, and the seconds spent in searches the cache could not answer (the API's calls with
+    /// their quota reservations). Throws `SearchDeferral` when search is paused or fails in a way waiting cures;
+    /// a database error (the ledger, the cache) is thrown as is.
+    func candidates(for release: DiscogsRelease, tracks trackIndices: [Int])
+        throws -> (videos: [CandidateVideo], searched: Int, apiSeconds: Double) {
+        let queries = trackIndices.compactMap { SearchQuery(release: release, trackIndex: $0) }
+        guard !queries.isEmpty else { return ([], 0, 0) }
+        if let pause {
+            if pause.until > now() { throw pause.deferral.remaining(until: pause.until, now: now()) }
+            self.pause = nil
+        }
+        var videos: [CandidateVideo] = []
+        var apiSeconds = 0.0
+        for query in queries {
+            do {
+                let start = ContinuousClock.now
+                let outcome = try provider.search(query)
+                if !outcome.fromCache { apiSeconds += (ContinuousClock.now - start) / .seconds(1) }
+                videos += outcome.candidates
+                transientFailures = 0
+            } catch let error as YouTubeSearchError {
+                throw pauseAfter(error)
+            }
+        }
+        return (videos, queries.count, apiSeconds)
+    }
+
+    /// Pauses searching after `error` and returns the deferral the job carries.
+    private func pauseAfter(_ error: YouTubeSearchError) -> SearchDeferral {
+        let seconds: Double
+        switch error.kind {
+        case .quotaExceeded, .budgetExhausted:
+            seconds = Self.secondsUntilNextQuotaDay(from: now())
+        case .keyInvalid, .notConfigured, .http:
+            seconds = Self.maxPauseSeconds   // a person must act; look again within the hour
+        case .server, .timeout, .transport, .badResponse:
+            transientFailures += 1
+            seconds = min(Self.maxPauseSeconds, Self.firstTransientPauseSeconds * pow(2, Double(transientFailures - 1)))
+        }
+        let deferral = SearchDeferral(reason: error.description, seconds: seconds)
+        pause = (now().addingTimeInterval(seconds), deferral)
+        return deferral
+    }
+
+    /// Seconds from `date` to the next midnight in America/Los_Angeles, when YouTube's quota (and our ledger's day,
+    /// `SearchQuotaLedger.today`) starts again, plus a minute so the ledger's new day has surely begun.
+    static func secondsUntilNextQuotaDay(from date: Date) -> Double {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "America/Los_Angeles") ?? TimeZone(secondsFromGMT: -8 * 3_600)!
+        let start = calendar.startOfDay(for: date)
+        let next = calendar.date(byAdding: .day, value: 1, to: start) ?? date.addingTimeInterval(86_400)
+        return next.timeIntervalSince(date) + 60
+    }
+}
+
+/// Search was needed for a release and cannot be made now: the job goes back to the queue, due in `seconds`,
+/// with `message` in `processing_queue.error_message` (no attempt counted: waiting is the cure).
+struct SearchDeferral: Error, Equatable {
+    /// The search error as the provider describes it (the key never in it).
+    var reason: String
+    var seconds: Double
+
+    /// What the queue row says.
+    var message: String {
+        "search postponed: \(reason); the release is matched again in \(Self.duration(seconds))"
+    }
+
+    func remaining(until: Date, now: Date) -> SearchDeferral {
+        SearchDeferral(reason: reason, seconds: max(1, until.timeIntervalSince(now)))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded(.up))
+        if s < 120 { return "\(s) s" }
+        if s < 7_200 { return "\(s / 60) min" }
+        return "\(s / 3_600) h \(s % 3_600 / 60) min"
+    }
+}
+
+extension ProcessingQueue {
+    /// Gives held jobs back to the queue, due in `seconds`, with `message` as their `error_message`, without counting
+    /// an attempt: their release's Discogs matches were written, and the search they still need waits for the quota
+    /// or the API. Inside the transaction that wrote them, instead of `complete`.
+    func postpone(_ ids: [Int64], worker: String, message: String, seconds: Double, on db: PostgresConnection) throws {
+        guard !ids.isEmpty else { return }
+        try db.query("""
+            UPDATE processing_queue SET status = 'queued', error_message = $3, started_at = NULL,
+              next_attempt_at = NOW() + make_interval(secs => $4), leased_by = NULL, lease_expires_at = NULL
+            WHERE id = ANY($1::bigint[]) AND leased_by = $2
+            """, ids, worker, message, seconds)
+    }
+}
