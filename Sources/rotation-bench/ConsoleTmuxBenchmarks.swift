@@ -9,7 +9,7 @@ import Glibc
 /// First paint, keystroke latency and resident memory of the real `rotation review` under tmux. First paint is
 /// also given as a ratio to the process start floor measured here (issue 13: at most 2x at 10M rows).
 func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: String, target: ConsoleFirstScreen,
-                           memoryBudgetMB: Double = 50) {
+                           memoryBudgetMB: Double = 50, figureLabel: String? = nil) {
     let configHome = NSTemporaryDirectory() + "rotation-bench-\(getpid())"
     try? FileManager.default.createDirectory(atPath: configHome, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: configHome) }
@@ -66,6 +66,13 @@ func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: Stri
         if let startFloor {
             consoleLine("  vs the process start floor", String(format: "%.2fx (%.1f ms / %.1f ms; budget 2x)",
                 ratio(median(fromExec), to: startFloor), median(fromExec) * 1e3, startFloor * 1e3))
+            if let figureLabel {
+                IssueFigures.record("first paint of `rotation review` under tmux \(figureLabel) (exec to releases on screen) vs `rotation --help`",
+                                    measured: String(format: "%.1f ms (first non-blank %.1f ms)", median(fromExec) * 1e3,
+                                                     median(fromExecFirstOutput) * 1e3),
+                                    floor: String(format: "%.1f ms", startFloor * 1e3),
+                                    ratio: ratioText(ratio(median(fromExec), to: startFloor)), goal: "<= 2x")
+            }
         }
         consoleLine("  first non-blank screen", String(format: "%6.1f ms median from exec (process start, ncurses, layout before any data)",
             median(fromExecFirstOutput) * 1e3))
@@ -158,8 +165,21 @@ func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: Stri
         if let processFloor {
             consoleLine("  vs the process floor", String(format: "%.2fx the peak RSS of `rotation --help` (%.1f MB)",
                 ratio(hwm, to: processFloor.peakKB), processFloor.peakKB / 1024))
+            if let figureLabel {
+                IssueFigures.record("resident memory of `rotation review` \(figureLabel) after every screen (VmHWM) vs the peak of `rotation --help`",
+                                    measured: String(format: "%.1f MB", hwm / 1024),
+                                    floor: String(format: "%.1f MB", processFloor.peakKB / 1024),
+                                    ratio: ratioText(ratio(hwm, to: processFloor.peakKB)),
+                                    goal: String(format: "< %.0f MB", memoryBudgetMB))
+            }
         }
         consoleLine("  after", "first paint, 3 stores, 3 releases, \(upper.count) track moves, inventory, cache, queue screens")
+        if let smaps = try? String(contentsOfFile: "/proc/\(pid)/smaps", encoding: .utf8) {
+            let parts = ResidentMemoryParts(smaps: smaps)
+            consoleLine("  made of (Rss by mapping)", parts.summary)
+            consoleLine("  shared / private", String(format: "%.1f MB clean pages of files shared with other processes, %.1f MB private (%.1f MB anonymous)",
+                parts.sharedClean / 1024, parts.privateTotal / 1024, parts.anonymous / 1024))
+        }
     } else {
         consoleLine("resident memory (rotation review)", "not measured: /proc/\(pid)/status unreadable")
     }

@@ -70,6 +70,10 @@ func runDumpBenchmarks(postgresURL: String, releases count: Int = 40_000) throws
         print(String(format: "  %@: %.2f s = %.0f releases/s, %.1f MB/s gzip (%.1f MB/s XML); zcat floor %.2f s = %.2fx; max RSS %.1f MB",
                      label, run.seconds, Double(count) / run.seconds, megabytes / run.seconds, xmlMegabytes / run.seconds,
                      floor, ratio(run.seconds, to: floor), run.maxResidentMegabytes))
+        IssueFigures.record("dump \(label), \(count.formatted()) releases (\(String(format: "%.0f", xmlMegabytes)) MB of XML) vs `zcat` of the file",
+                            measured: String(format: "%.2f s: %.0f releases/s, %.1f MB/s of XML", run.seconds,
+                                             Double(count) / run.seconds, xmlMegabytes / run.seconds),
+                            floor: String(format: "%.2f s", floor), ratio: ratioText(ratio(run.seconds, to: floor)), goal: "")
     }
 
     // --all: every release converted, checked (`ReleaseBody`) and stored.
@@ -101,6 +105,11 @@ func runDumpBenchmarks(postgresURL: String, releases count: Int = 40_000) throws
     print(String(format: "  max RSS of import --all: %.1f MB at %d releases, %.1f MB at %d releases (%.2fx for 4x the file)",
                  small.maxResidentMegabytes, count / 4, all.maxResidentMegabytes, count,
                  all.maxResidentMegabytes / small.maxResidentMegabytes))
+    IssueFigures.record("dump import --all: memory high-water mark, \(count.formatted()) vs \((count / 4).formatted()) releases",
+                        measured: String(format: "%.1f MB", all.maxResidentMegabytes),
+                        floor: String(format: "%.1f MB", small.maxResidentMegabytes),
+                        ratio: ratioText(all.maxResidentMegabytes / small.maxResidentMegabytes) + " for 4x the file",
+                        goal: "constant memory")
 }
 
 struct DumpBenchmarkError: Error, CustomStringConvertible {
