@@ -186,7 +186,8 @@ func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: Stri
 }
 
 /// Exec to exit of `rotation --help`: what starting the process costs before the console does anything, in time
-/// (median) and in peak resident memory (largest, from `wait4`).
+/// (median) and in peak resident memory (through GNU time when installed; else the largest `wait4` figure, an
+/// upper bound).
 private func consoleProcessStartFloor(_ rotation: String) -> (seconds: Double, peakKB: Double)? {
     var times: [Double] = []
     var peakKB = 0.0
@@ -207,6 +208,11 @@ private func consoleProcessStartFloor(_ rotation: String) -> (seconds: Double, p
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         times.append(consoleRealtime() - start)
         peakKB = max(peakKB, Double(usage.ru_maxrss))
+    }
+    // ru_maxrss above counts this benchmark's own resident memory (see `spawn`): the exact peak, when GNU time can
+    // give it, replaces it.
+    if let measured = try? spawn(rotation, ["--help"], environment: [:]), measured.peakIsExact {
+        peakKB = measured.maxResidentMegabytes * 1024
     }
     return (median(times), peakKB)
 }
