@@ -74,6 +74,11 @@ CREATE TRIGGER processing_queue_count_truncate AFTER TRUNCATE ON processing_queu
 DELETE FROM queue_status_counts;
 INSERT INTO queue_status_counts (status, n) SELECT status, count(*) FROM processing_queue GROUP BY status;
 
+-- The pane's latest failures, newest first, read from the top of an index instead of sorting every failed row (1 %
+-- of a 10M-row queue is 100k rows).
+CREATE INDEX IF NOT EXISTS processing_queue_failed_idx
+  ON processing_queue (completed_at DESC NULLS LAST, id DESC) WHERE status = 'failed';
+
 DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rotation_readonly') THEN

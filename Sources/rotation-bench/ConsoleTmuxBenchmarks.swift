@@ -174,7 +174,9 @@ func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: Stri
             }
         }
         consoleLine("  after", "first paint, 3 stores, 3 releases, \(upper.count) track moves, inventory, cache, queue screens")
-        if let smaps = try? String(contentsOfFile: "/proc/\(pid)/smaps", encoding: .utf8) {
+        // Read to the end through a file handle: procfs reports a size of 0, and smaps is longer than one read.
+        if let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(pid)/smaps")).readToEnd(),
+           let smaps = String(data: data, encoding: .utf8) {
             let parts = ResidentMemoryParts(smaps: smaps)
             consoleLine("  made of (Rss by mapping)", parts.summary)
             consoleLine("  shared / private", String(format: "%.1f MB clean pages of files shared with other processes, %.1f MB private (%.1f MB anonymous)",
