@@ -265,8 +265,8 @@ public struct ReviewQueries: Sendable {
             LIMIT \(limitParameter)
             """
         }
-        // Filtered by store only (or by the columns the pending index holds), the page first walks the index alone
-        // for its keys (an index-only scan), then reads the 50 rows it shows, rather than every row it walks past.
+        // Filtered by store (and at most by what the pending index holds: confidence bounds, release, cursor), the
+        // page first walks the index alone for its keys (index-only), then reads only the rows it shows.
         if filter.store != nil, filter.platform == nil, searchPattern == nil {
             let sql = """
                 SELECT \(shown)

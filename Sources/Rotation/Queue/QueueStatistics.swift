@@ -26,7 +26,7 @@ public struct QueueStatistics: Sendable, Codable, Equatable {
 
 extension ProcessingQueue {
     /// Reads the statistics. Counts are true counts, summed from the counters migration 0015's triggers keep (the
-    /// same cost at 10M rows as at 10k); the other figures use the partial indexes of migration 0006.
+    /// same cost at 10M rows as at 10k); the other figures use the partial indexes of migrations 0006 and 0015.
     public func statistics(throughputWindowSeconds: Int = 300, stuckAfterSeconds: Int = QueuePolicy.stuckWithoutLeaseSeconds,
                            failureLimit: Int = 10)
         throws -> QueueStatistics {
