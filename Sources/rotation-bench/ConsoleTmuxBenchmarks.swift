@@ -9,7 +9,7 @@ import Glibc
 /// First paint, keystroke latency and resident memory of the real `rotation review` under tmux. First paint is
 /// also given as a ratio to the process start floor measured here (issue 13: at most 2x at 10M rows).
 func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: String, target: ConsoleFirstScreen,
-                           memoryBudgetMB: Double = 50) {
+                           memoryBudgetMB: Double = 50, figureLabel: String? = nil) {
     let configHome = NSTemporaryDirectory() + "rotation-bench-\(getpid())"
     try? FileManager.default.createDirectory(atPath: configHome, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: configHome) }
@@ -66,6 +66,13 @@ func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: Stri
         if let startFloor {
             consoleLine("  vs the process start floor", String(format: "%.2fx (%.1f ms / %.1f ms; budget 2x)",
                 ratio(median(fromExec), to: startFloor), median(fromExec) * 1e3, startFloor * 1e3))
+            if let figureLabel {
+                IssueFigures.record("first paint of `rotation review` under tmux \(figureLabel) (exec to releases on screen) vs `rotation --help`",
+                                    measured: String(format: "%.1f ms (first non-blank %.1f ms)", median(fromExec) * 1e3,
+                                                     median(fromExecFirstOutput) * 1e3),
+                                    floor: String(format: "%.1f ms", startFloor * 1e3),
+                                    ratio: ratioText(ratio(median(fromExec), to: startFloor)), goal: "<= 2x")
+            }
         }
         consoleLine("  first non-blank screen", String(format: "%6.1f ms median from exec (process start, ncurses, layout before any data)",
             median(fromExecFirstOutput) * 1e3))
@@ -158,15 +165,31 @@ func consoleTmuxBenchmarks(rotation: String, postgresURL: String, redisURL: Stri
         if let processFloor {
             consoleLine("  vs the process floor", String(format: "%.2fx the peak RSS of `rotation --help` (%.1f MB)",
                 ratio(hwm, to: processFloor.peakKB), processFloor.peakKB / 1024))
+            if let figureLabel {
+                IssueFigures.record("resident memory of `rotation review` \(figureLabel) after every screen (VmHWM) vs the peak of `rotation --help`",
+                                    measured: String(format: "%.1f MB", hwm / 1024),
+                                    floor: String(format: "%.1f MB", processFloor.peakKB / 1024),
+                                    ratio: ratioText(ratio(hwm, to: processFloor.peakKB)),
+                                    goal: String(format: "< %.0f MB", memoryBudgetMB))
+            }
         }
         consoleLine("  after", "first paint, 3 stores, 3 releases, \(upper.count) track moves, inventory, cache, queue screens")
+        // Read to the end through a file handle: procfs reports a size of 0, and smaps is longer than one read.
+        if let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(pid)/smaps")).readToEnd(),
+           let smaps = String(data: data, encoding: .utf8) {
+            let parts = ResidentMemoryParts(smaps: smaps)
+            consoleLine("  made of (Rss by mapping)", parts.summary)
+            consoleLine("  shared / private", String(format: "%.1f MB clean pages of files shared with other processes, %.1f MB private (%.1f MB anonymous)",
+                parts.sharedClean / 1024, parts.privateTotal / 1024, parts.anonymous / 1024))
+        }
     } else {
         consoleLine("resident memory (rotation review)", "not measured: /proc/\(pid)/status unreadable")
     }
 }
 
 /// Exec to exit of `rotation --help`: what starting the process costs before the console does anything, in time
-/// (median) and in peak resident memory (largest, from `wait4`).
+/// (median) and in peak resident memory (through GNU time when installed; else the largest `wait4` figure, an
+/// upper bound).
 private func consoleProcessStartFloor(_ rotation: String) -> (seconds: Double, peakKB: Double)? {
     var times: [Double] = []
     var peakKB = 0.0
@@ -187,6 +210,11 @@ private func consoleProcessStartFloor(_ rotation: String) -> (seconds: Double, p
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         times.append(consoleRealtime() - start)
         peakKB = max(peakKB, Double(usage.ru_maxrss))
+    }
+    // ru_maxrss above counts this benchmark's own resident memory (see `spawn`): the exact peak, when GNU time can
+    // give it, replaces it.
+    if let measured = try? spawn(rotation, ["--help"], environment: [:]), measured.peakIsExact {
+        peakKB = measured.maxResidentMegabytes * 1024
     }
     return (median(times), peakKB)
 }

@@ -70,6 +70,10 @@ func runDumpBenchmarks(postgresURL: String, releases count: Int = 40_000) throws
         print(String(format: "  %@: %.2f s = %.0f releases/s, %.1f MB/s gzip (%.1f MB/s XML); zcat floor %.2f s = %.2fx; max RSS %.1f MB",
                      label, run.seconds, Double(count) / run.seconds, megabytes / run.seconds, xmlMegabytes / run.seconds,
                      floor, ratio(run.seconds, to: floor), run.maxResidentMegabytes))
+        IssueFigures.record("dump \(label), \(count.formatted()) releases (\(String(format: "%.0f", xmlMegabytes)) MB of XML) vs `zcat` of the file",
+                            measured: String(format: "%.2f s: %.0f releases/s, %.1f MB/s of XML", run.seconds,
+                                             Double(count) / run.seconds, xmlMegabytes / run.seconds),
+                            floor: String(format: "%.2f s", floor), ratio: ratioText(ratio(run.seconds, to: floor)), goal: "")
     }
 
     // --all: every release converted, checked (`ReleaseBody`) and stored.
@@ -101,6 +105,12 @@ func runDumpBenchmarks(postgresURL: String, releases count: Int = 40_000) throws
     print(String(format: "  max RSS of import --all: %.1f MB at %d releases, %.1f MB at %d releases (%.2fx for 4x the file)",
                  small.maxResidentMegabytes, count / 4, all.maxResidentMegabytes, count,
                  all.maxResidentMegabytes / small.maxResidentMegabytes))
+    IssueFigures.record("dump import --all: memory high-water mark, \(count.formatted()) vs \((count / 4).formatted()) releases",
+                        measured: String(format: "%.1f MB", all.maxResidentMegabytes)
+                            + (all.peakIsExact ? "" : " (upper bound: GNU time missing)"),
+                        floor: String(format: "%.1f MB", small.maxResidentMegabytes),
+                        ratio: ratioText(all.maxResidentMegabytes / small.maxResidentMegabytes) + " for 4x the file",
+                        goal: "constant memory")
 }
 
 struct DumpBenchmarkError: Error, CustomStringConvertible {
@@ -112,14 +122,27 @@ struct Spawned {
     var status: Int32
     var seconds: Double
     var maxResidentMegabytes: Double
+    /// False when GNU time was missing: the figure is then an upper bound that includes the benchmark's own memory.
+    var peakIsExact: Bool
 }
 
-/// Runs `path arguments…` to its end with `environment` added to ours (output discarded) and reads its resource
-/// usage with `wait4`, so its high-water mark is its own and not the benchmark's.
+/// Measures a child's memory high-water mark. `wait4`'s `ru_maxrss` cannot: a child started by `posix_spawn` (or
+/// fork) and exec counts the spawning process's resident memory as its own peak (Linux keeps the larger of the old
+/// and the new image's high-water marks across exec), so a child smaller than this benchmark would read as large as
+/// it. GNU time (Debian's `time` package) is a small process in between whose own child's figure is exact.
+private let gnuTime = "/usr/bin/time"
+
+/// Runs `path arguments…` to its end with `environment` added to ours (output discarded): wall time from `wait4`,
+/// and the child's own memory high-water mark through GNU time when it is installed (else `ru_maxrss`, which is
+/// then at least the benchmark's own resident memory: `Spawned.peakIsExact` says which).
 func spawn(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Spawned {
     var merged = ProcessInfo.processInfo.environment
     for (key, value) in environment { merged[key] = value }
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    let peakFile = NSTemporaryDirectory() + "rotation-bench-peak-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    defer { try? FileManager.default.removeItem(atPath: peakFile) }
+    let timed = FileManager.default.isExecutableFile(atPath: gnuTime)
+    let command = timed ? [gnuTime, "-f", "%M", "-o", peakFile, path] : [path]
+    let argv = (command + arguments).map { strdup($0) } + [nil]
     let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
     var actions = posix_spawn_file_actions_t()
@@ -129,12 +152,15 @@ func spawn(_ path: String, _ arguments: [String], environment: [String: String])
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     var pid: pid_t = 0
     let started = ContinuousClock.now
-    let error = posix_spawn(&pid, path, &actions, nil, argv, envp)
+    let error = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
     guard error == 0 else { throw DumpBenchmarkError(description: "cannot start \(path): \(String(cString: strerror(error)))") }
     var status: Int32 = 0
     var usage = rusage()
     while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
     let elapsed = seconds(ContinuousClock.now - started)
     let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-    return Spawned(status: exit, seconds: elapsed, maxResidentMegabytes: Double(usage.ru_maxrss) / 1024)
+    // GNU time writes "Command exited with non-zero status N" before the figure when the child failed.
+    let peakKB = timed ? (try? String(contentsOfFile: peakFile, encoding: .utf8))?.split(separator: "\n").last.flatMap { Double($0) } : nil
+    return Spawned(status: exit, seconds: elapsed, maxResidentMegabytes: (peakKB ?? Double(usage.ru_maxrss)) / 1024,
+                   peakIsExact: peakKB != nil)
 }

@@ -100,6 +100,7 @@ func runPipelineBenchmarks(postgresURL: String, redisURL: String) throws {
     let (matchedTracks, matchSeconds) = time { releases.reduce(0) { $0 + matcher.match($1).tracks.count } }
     print(String(format: "  matcher alone: %.0f releases/s (%d tracks, %.1f µs per track), one core",
                  Double(releases.count) / matchSeconds, matchedTracks, 1e6 * matchSeconds / Double(matchedTracks)))
+    let matcherSecondsPerTrack = matchSeconds / Double(max(1, matchedTracks))
 
     // Workers: claim, match, write candidates and matches, queue, has_audio_matches, sync log, cache.
     // Batch 5 is AUDIO_MATCHING_BATCH_SIZE's default; the last run stores even the candidates scored 0.
@@ -148,6 +149,19 @@ func runPipelineBenchmarks(postgresURL: String, redisURL: String) throws {
         print("  \(label), write floor (matched in advance): " + String(format: "%d releases (%d matches, %d candidates) in %.2f s = %.0f releases/s; worker = %.0f %% of the floor (goal >= 50 %%)",
                      floor.completed, floor.autoApproved + floor.pending, floor.candidates, floorSeconds, floorRate,
                      100 * rate / floorRate))
+        IssueFigures.record("\(label): matching and every write vs the same writes of releases matched in advance",
+                            measured: String(format: "%.0f releases/s", rate), floor: String(format: "%.0f releases/s", floorRate),
+                            ratio: String(format: "%.0f %% of the floor", 100 * rate / floorRate),
+                            goal: batch == 50 ? ">= 50 % of the floor; >= 300 releases/s" : ">= 50 % of the floor")
+        if batch == 50 {
+            // The write floor per track: wall time of the two workers writing, over the tracks they wrote.
+            let floorPerTrack = floorSeconds / Double(max(1, floor.tracks))
+            IssueFigures.record("matcher alone, one core, per track vs the write floor per track (worker x2, batch 50)",
+                                measured: String(format: "%.0f µs", matcherSecondsPerTrack * 1e6),
+                                floor: String(format: "%.0f µs", floorPerTrack * 1e6),
+                                ratio: ratioText(ratio(matcherSecondsPerTrack, to: floorPerTrack)),
+                                goal: "the worker at >= 50 % of its floor needs <= 1x")
+        }
     }
 
     // The cache keys the workers wrote belong to synthetic releases only: remove exactly those.

@@ -18,8 +18,13 @@ func runScaleBenchmarks(postgresURL: String, redisURL: String, rows: Int) throws
     defer { large.drop() }
     let trigram = try large.db.query("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'").scalar(Int.self) > 0
     print("  Postgres \(large.db.serverVersion), pg_trgm \(trigram ? "installed" : "NOT installed: text search scans")")
-    try small.seed(rows: 10_000, label: "10k")
-    try large.seed(rows: rows, label: rows.formatted())
+    let smallSeed = try small.seed(rows: 10_000, label: "10k")
+    let largeSeed = try large.seed(rows: rows, label: rows.formatted())
+    IssueFigures.record("`rotation seed` of \(rows.formatted()) track_matches (and candidates, releases, queue rows; COPY, indexes after)",
+                        measured: String(format: "%.0f s, %.0f rows/s", largeSeed.seconds, largeSeed.rowsPerSecond),
+                        floor: String(format: "10k: %.1f s, %.0f rows/s", smallSeed.seconds, smallSeed.rowsPerSecond),
+                        ratio: ratioText(ratio(smallSeed.rowsPerSecond, to: largeSeed.rowsPerSecond)) + " the time per row",
+                        goal: "minutes at 10M")
 
     let smallReads = try small.reads(), largeReads = try large.reads()
     for (_, read) in smallReads + largeReads { for _ in 0..<3 { try read() } }  // warm plans and caches
@@ -28,10 +33,15 @@ func runScaleBenchmarks(postgresURL: String, redisURL: String, rows: Int) throws
         let comparison = compare(rounds: ScaleDatabase.rounds, ours: { try largeRead() }, floor: { try smallRead() })
         consoleLine(name, String(format: "%8.1f us vs %8.1f us at 10k -> %.2fx  (goal %@)", comparison.ours * 1e6,
                                  comparison.floor * 1e6, comparison.ratio, goal))
+        IssueFigures.record("\(name) at \(rows.formatted()) rows vs 10k", measured: String(format: "%.0f µs", comparison.ours * 1e6),
+                            floor: String(format: "%.0f µs", comparison.floor * 1e6), ratio: ratioText(comparison.ratio), goal: goal)
     }
     let queries = ReviewQueries(database: large.db)
     print("  plan at \(rows.formatted()) rows, pending page filtered by an absent text:\n"
           + (try queries.pendingPlan(PendingFilter(search: "quuxly"))))
+    let store = try queries.stores(limit: 1).items.first?.store ?? ""
+    print("  plan at \(rows.formatted()) rows, pending page filtered by one store:\n"
+          + (try queries.pendingPlan(PendingFilter(store: store))))
     ScaleConsole.measure(url: small.url, redisURL: redisURL, db: small.db, label: "10k")
     ScaleConsole.measure(url: large.url, redisURL: redisURL, db: large.db, label: rows.formatted())
     print("")
@@ -59,7 +69,8 @@ private final class ScaleDatabase {
 
     func drop() { scratch.drop() }
 
-    func seed(rows: Int, label: String) throws {
+    @discardableResult
+    func seed(rows: Int, label: String) throws -> SeedReport {
         FileHandle.standardError.write(Data("scale: seeding \(label) track_matches rows…\n".utf8))
         let request = SeedRequest(stores: 20, releases: max(1, rows / 10), tracksPerRelease: 10, queuedReleases: 1000, seed: 1)
         let report = try SyntheticDataSeeder(connection: db).seed(request)
@@ -69,6 +80,10 @@ private final class ScaleDatabase {
             report.indexesDeferred, report.indexSeconds))
         let size = try db.query("SELECT pg_size_pretty(pg_database_size(current_database()))").scalar(String.self)
         consoleLine("  database size", size)
+        // What autovacuum does to a loaded table soon after (insert-triggered since Postgres 13), done now: the
+        // statistics and the visibility map index-only scans read.
+        try db.query("VACUUM (ANALYZE)")
+        return report
     }
 
     /// The console's reads on this database, in the order of `readNames`.
@@ -113,6 +128,7 @@ private enum ScaleConsole {
             return
         }
         print("  -- the console under tmux at \(label) rows --")
-        consoleTmuxBenchmarks(rotation: rotation, postgresURL: url, redisURL: redisURL, target: target, memoryBudgetMB: 30)
+        consoleTmuxBenchmarks(rotation: rotation, postgresURL: url, redisURL: redisURL, target: target, memoryBudgetMB: 30,
+                              figureLabel: "at \(label) rows")
     }
 }

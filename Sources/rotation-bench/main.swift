@@ -8,6 +8,8 @@ import LocalServers
 // blocking walk (the web app's approach to cache stats) runs by default only on the private servers started here: on
 // a shared Redis it would stall everyone for a second or more.
 // `rotation-bench matcher-profile [--repeat N] [--json FILE] DIR...` matches release files only (MatcherProfile.swift).
+// `rotation-bench issue13 [--rows N]` runs every group with a figure of issue 13 (pipeline, dump, scale) and ends with
+// their table: each figure with its floor from the same run (IssueFigures.swift).
 var argumentList = Array(CommandLine.arguments.dropFirst())
 var scale = 1
 if let index = argumentList.firstIndex(of: "--scale"), index + 1 < argumentList.count {
@@ -56,6 +58,11 @@ defer { servers?.stop() }
 
 func wanted(_ group: String) -> Bool { arguments.isEmpty || arguments.contains(group) }
 
+/// The 1-minute load average, to print beside figures from a shared machine.
+func consoleLoadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+}
+
 do {
     if wanted("clients") { try runClientBenchmarks(postgresURL: postgresURL, redisURL: redisURL) }
     if wanted("service") { try runServiceBenchmarks(postgresURL: postgresURL, redisURL: redisURL, scale: scale,
@@ -68,6 +75,15 @@ do {
     // Starts its own servers of each shape (single node, cluster, TLS): the URLs above are not used.
     if wanted("deployments") { try runDeploymentBenchmarks() }
     if arguments.contains("scale") { try runScaleBenchmarks(postgresURL: postgresURL, redisURL: redisURL, rows: scaleRows) }
+    if arguments.contains("issue13") {
+        let started = Date()
+        try runPipelineBenchmarks(postgresURL: postgresURL, redisURL: redisURL)
+        try runDumpBenchmarks(postgresURL: postgresURL)
+        try runScaleBenchmarks(postgresURL: postgresURL, redisURL: redisURL, rows: scaleRows)
+        print("== Issue 13: every figure with its floor, one run (\(Int(Date().timeIntervalSince(started))) s, "
+              + "load average at the end \(consoleLoadAverage()) ==")
+        print(IssueFigures.table())
+    }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
     servers?.stop()

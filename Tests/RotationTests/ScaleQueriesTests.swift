@@ -50,6 +50,36 @@ final class ScaleQueriesTests: XCTestCase {
         XCTAssertFalse(plan.contains("Seq Scan"), plan)
     }
 
+    /// A page filtered by store walks the pending index for keys alone and asks releases_store_idx whether each
+    /// release is the store's, index-only both, then reads only the rows it shows; it holds
+    /// exactly the rows, in the order, that filtering every pending row would give, page after page.
+    func testAPageFilteredByStoreWalksTheIndexesAloneAndPagesLikeTheFullFilter() throws {
+        let (_, db) = try seeded()
+        try db.query("VACUUM (ANALYZE) releases")
+        try db.query("VACUUM (ANALYZE) track_matches")
+        let queries = ReviewQueries(database: db)
+        let store = try XCTUnwrap(queries.stores(limit: 1).items.first?.store)
+        let plan = try queries.pendingPlan(PendingFilter(store: store))
+        XCTAssertTrue(plan.contains("Index Only Scan using track_matches_pending_confidence_idx"), plan)
+        XCTAssertTrue(plan.contains("Index Only Scan using releases_store_idx"), plan)
+        XCTAssertFalse(plan.contains("Seq Scan"), plan)
+
+        let expected = try db.query("""
+            SELECT m.release_id, m.track_index FROM track_matches m JOIN releases r ON r.discogs_id = m.release_id
+            WHERE NOT m.approved AND r.store_username = $1 ORDER BY m.confidence, m.release_id, m.track_index
+            """, store).rows.map { TrackKey(releaseID: try $0.decode("release_id"), trackIndex: try $0.decode("track_index")) }
+        XCTAssertGreaterThan(expected.count, 100)
+        var seen: [TrackKey] = []
+        var cursor: String?
+        repeat {
+            let page = try queries.pending(PendingFilter(store: store), after: cursor, limit: 50)
+            XCTAssertTrue(page.items.allSatisfy { $0.store == store && $0.releaseTitle != nil })
+            seen += page.items.map(\.match.key)
+            cursor = page.nextCursor
+        } while cursor != nil
+        XCTAssertEqual(seen, expected)
+    }
+
     func testTheReadOnlyRoleSearchesThroughTheSameIndexes() throws {
         let (url, db) = try seeded()
         let name = "trgm_reader_\(UInt32.random(in: 0...UInt32.max))"

@@ -236,12 +236,25 @@ public struct ProcessingQueue: Sendable {
             .column("status", as: String.self)
     }
 
-    /// Queue rows, optionally of one status: queued rows in claim order, others most recent first.
-    /// Releases waiting for a worker now (the worker's progress line).
-    public func queuedCount() throws -> Int {
-        try connection.query("SELECT count(*) FROM processing_queue WHERE status = 'queued'").scalar(Int.self)
+    /// Rows per status (every status with rows, including ones the web app invents), summed from the counters
+    /// migration 0015's triggers keep: the same cost at 10M rows as at 10k.
+    public func statusCounts() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try connection.query("""
+            SELECT status, sum(n)::bigint AS n FROM queue_status_counts WHERE status IS NOT NULL
+            GROUP BY status HAVING sum(n) <> 0
+            """).rows {
+            counts[try row.decode("status")] = try row.decode("n")
+        }
+        return counts
     }
 
+    /// Releases waiting for a worker now (the worker's progress line).
+    public func queuedCount() throws -> Int {
+        try statusCounts()["queued"] ?? 0
+    }
+
+    /// Queue rows, optionally of one status: queued rows in claim order, others most recent first.
     public func list(status: String? = nil, limit: Int = 50) throws -> [QueueEntry] {
         try connection.query("""
             SELECT q.id, q.store_username, q.discogs_id, r.title, q.status, q.priority, q.queued_at, q.started_at,
