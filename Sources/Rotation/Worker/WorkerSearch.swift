@@ -101,17 +101,3 @@ struct SearchDeferral: Error, Equatable {
         return "\(s / 3_600) h \(s % 3_600 / 60) min"
     }
 }
-
-extension ProcessingQueue {
-    /// Gives held jobs back to the queue, due in `seconds`, with `message` as their `error_message`, without counting
-    /// an attempt: their release's Discogs matches were written, and the search they still need waits for the quota
-    /// or the API. Inside the transaction that wrote them, instead of `complete`.
-    func postpone(_ ids: [Int64], worker: String, message: String, seconds: Double, on db: PostgresConnection) throws {
-        guard !ids.isEmpty else { return }
-        try db.query("""
-            UPDATE processing_queue SET status = 'queued', error_message = $3, started_at = NULL,
-              next_attempt_at = NOW() + make_interval(secs => $4), leased_by = NULL, lease_expires_at = NULL
-            WHERE id = ANY($1::bigint[]) AND leased_by = $2
-            """, ids, worker, message, seconds)
-    }
-}
