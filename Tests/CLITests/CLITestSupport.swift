@@ -99,6 +99,8 @@ func password(in url: String) -> String? {
 
 /// A test class with its own private Postgres and Redis (started once per class, stopped in the class tear-down),
 /// a fresh database per test cloned from a template the CLI itself migrated, and a flushed Redis per test.
+/// The servers take the test shape the environment asks for (`ROTATION_TEST_TLS`: both TLS-only, and the URLs
+/// handed to the CLI carry the CA), as the shared test servers do (`TestEnvironment`).
 class CLITestCase: XCTestCase {
     nonisolated(unsafe) private static var servers: LocalServers?
     nonisolated(unsafe) private static var startError: Error?
@@ -121,7 +123,7 @@ class CLITestCase: XCTestCase {
         templateReady = false
         templateError = nil
         do {
-            servers = try LocalServers.start()
+            servers = try LocalServers.start(tls: LocalServers.testTLSShape)
             startError = nil
         } catch {
             servers = nil
