@@ -53,7 +53,11 @@ public final class LocalRedisCluster: @unchecked Sendable {
 
     public func url(port: Int) -> String {
         guard let tlsFiles else { return "redis://:\(password)@127.0.0.1:\(port)/0" }
-        return "rediss://:\(password)@127.0.0.1:\(port)/0?tls_ca=\(tlsFiles.caCertificate)"
+        var url = "rediss://:\(password)@127.0.0.1:\(port)/0?tls_ca=\(tlsFiles.caCertificate)"
+        if tlsFiles.shape.requireClientCertificate {
+            url += "&tls_cert=\(tlsFiles.clientCertificate)&tls_key=\(tlsFiles.clientKey)"
+        }
+        return url
     }
 
     /// Tries again on fresh ports when a node cannot start: a port found free can be taken before the node binds
