@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Redis", dependencies: ["CHiredis", "COpenSSL"]),
 
         // Private Postgres and Redis started from the installed binaries, for the demo and the tests.
-        .target(name: "LocalServers"),
+        .target(name: "LocalServers", dependencies: ["Redis"]),
 
         // Pure matching logic: Discogs models, normalisation, scoring, policy, evaluation. No I/O.
         .target(name: "Matching"),

@@ -4,9 +4,12 @@ import Glibc
 #endif
 
 extension LocalServers {
-    /// Starts a private Redis Cluster (see `LocalRedisCluster`): three masters with a replica each by default.
-    public static func startRedisCluster(masters: Int = 3, replicasPerMaster: Int = 1) throws -> LocalRedisCluster {
-        try LocalRedisCluster.start(masters: masters, replicasPerMaster: replicasPerMaster)
+    /// Starts a private Redis Cluster (see `LocalRedisCluster`): three masters with a replica each by default;
+    /// TLS-only (`tls-cluster yes`, `tls-replication yes`, a throwaway CA of its own) when `tls` is given.
+    public static func startRedisCluster(
+        masters: Int = 3, replicasPerMaster: Int = 1, tls: TLSShape? = nil
+    ) throws -> LocalRedisCluster {
+        try LocalRedisCluster.start(masters: masters, replicasPerMaster: replicasPerMaster, tls: tls.map { .generate($0) })
     }
 }
 
@@ -16,6 +19,10 @@ extension LocalServers {
 /// the same random password (`requirepass`, and `masterauth` so replicas can follow their master), written to
 /// private config files, never to a command line. A `ServerWatchdog` stops the nodes and removes the directory if
 /// this process dies without calling `stop()`. A short `cluster-node-timeout` makes failover drills quick.
+///
+/// The TLS shape speaks TLS only, to clients, on the cluster bus and between a replica and its master (`port 0`,
+/// `tls-port`, `tls-cluster yes`, `tls-replication yes`); a node dialling another presents the client certificate,
+/// and clients may (`tls-auth-clients optional`). Its URLs are `rediss://…?tls_ca=`.
 public final class LocalRedisCluster: @unchecked Sendable {
     public let directory: URL
     /// The password of every node.
@@ -24,6 +31,14 @@ public final class LocalRedisCluster: @unchecked Sendable {
     public let ports: [Int]
     /// How long a node may be unreachable before the cluster fails it over (milliseconds).
     public static let nodeTimeoutMilliseconds = 2000
+    /// The CA and certificates of the TLS shape; nil for a plain cluster.
+    public let tlsFiles: LocalServers.TLSFiles?
+
+    /// Where the TLS shape's files come from: made for this cluster, or those of servers it is attached to.
+    enum TLSSource {
+        case generate(LocalServers.TLSShape)
+        case files(LocalServers.TLSFiles)
+    }
 
     private let binaries: ServerBinaries
     private let watchdog: Process
@@ -36,14 +51,21 @@ public final class LocalRedisCluster: @unchecked Sendable {
     /// Every node's URL, comma-separated (the form `REDIS_URL` takes for several seeds).
     public var seedURLs: String { ports.map { url(port: $0) }.joined(separator: ",") }
 
-    public func url(port: Int) -> String { "redis://:\(password)@127.0.0.1:\(port)/0" }
+    public func url(port: Int) -> String {
+        guard let tlsFiles else { return "redis://:\(password)@127.0.0.1:\(port)/0" }
+        var url = "rediss://:\(password)@127.0.0.1:\(port)/0?tls_ca=\(tlsFiles.caCertificate)"
+        if tlsFiles.shape.requireClientCertificate {
+            url += "&tls_cert=\(tlsFiles.clientCertificate)&tls_key=\(tlsFiles.clientKey)"
+        }
+        return url
+    }
 
     /// Tries again on fresh ports when a node cannot start: a port found free can be taken before the node binds
     /// it (or its bus port, port + 10000).
-    static func start(masters: Int, replicasPerMaster: Int) throws -> LocalRedisCluster {
+    static func start(masters: Int, replicasPerMaster: Int, tls: TLSSource? = nil) throws -> LocalRedisCluster {
         var attempt = 1
         while true {
-            let cluster = try LocalRedisCluster(nodes: masters * (1 + replicasPerMaster))
+            let cluster = try LocalRedisCluster(nodes: masters * (1 + replicasPerMaster), tls: tls)
             do {
                 try cluster.startNodes()
                 try cluster.create(replicasPerMaster: replicasPerMaster)
@@ -58,7 +80,7 @@ public final class LocalRedisCluster: @unchecked Sendable {
         }
     }
 
-    private init(nodes: Int) throws {
+    private init(nodes: Int, tls: TLSSource?) throws {
         binaries = try ServerBinaries.locate()
         directory = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("rotation-cluster-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -73,6 +95,11 @@ public final class LocalRedisCluster: @unchecked Sendable {
             }
         }
         ports = chosen
+        switch tls {
+        case nil: tlsFiles = nil
+        case .files(let files): tlsFiles = files
+        case .generate(let shape): tlsFiles = try LocalServers.TLSFiles.generate(in: directory, shape: shape)
+        }
         guard let me = ProcessIdentity(pid: getpid()) else {
             throw LocalServerError.commandFailed("reading /proc/self/stat", output: "this process is not in /proc")
         }
@@ -104,8 +131,7 @@ public final class LocalRedisCluster: @unchecked Sendable {
         try FileManager.default.createDirectory(at: nodeDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let config = nodeDirectory.appendingPathComponent("redis.conf")
-        let text = """
-            port \(port)
+        let text = listenLines(port: port) + """
             bind 127.0.0.1
             daemonize no
             dir \(nodeDirectory.path)
@@ -192,7 +218,7 @@ public final class LocalRedisCluster: @unchecked Sendable {
     // MARK: Joining
 
     private func create(replicasPerMaster: Int) throws {
-        _ = try run(binaries.redisCLI, ["--cluster", "create"] + ports.map { "127.0.0.1:\($0)" }
+        _ = try run(binaries.redisCLI, redisCLITLSArguments + ["--cluster", "create"] + ports.map { "127.0.0.1:\($0)" }
                     + ["--cluster-replicas", String(replicasPerMaster), "--cluster-yes"])
     }
 
@@ -233,13 +259,38 @@ public final class LocalRedisCluster: @unchecked Sendable {
 
     // MARK: Helpers
 
+    /// How a node listens: `port`, or for the TLS shape `tls-port` with TLS on the bus and replication too.
+    private func listenLines(port: Int) -> String {
+        guard let tlsFiles else { return "port \(port)\n" }
+        return """
+            port 0
+            tls-port \(port)
+            tls-cert-file \(tlsFiles.serverCertificate)
+            tls-key-file \(tlsFiles.serverKey)
+            tls-client-cert-file \(tlsFiles.clientCertificate)
+            tls-client-key-file \(tlsFiles.clientKey)
+            tls-ca-cert-file \(tlsFiles.caCertificate)
+            tls-auth-clients \(tlsFiles.shape.requireClientCertificate ? "yes" : "optional")
+            tls-cluster yes
+            tls-replication yes
+
+            """
+    }
+
+    /// `redis-cli` arguments to reach a node.
+    private var redisCLITLSArguments: [String] {
+        guard let tlsFiles else { return [] }
+        return ["--tls", "--cacert", tlsFiles.caCertificate, "--cert", tlsFiles.clientCertificate,
+                "--key", tlsFiles.clientKey]
+    }
+
     private func answersPing(port: Int) -> Bool {
         (try? redisCLI(port: port, ["PING"]))?.contains("PONG") == true
     }
 
     /// Runs `redis-cli` against one node; the password goes through the environment, never the arguments.
     public func redisCLI(port: Int, _ arguments: [String]) throws -> String {
-        try run(binaries.redisCLI, ["-h", "127.0.0.1", "-p", String(port)] + arguments)
+        try run(binaries.redisCLI, redisCLITLSArguments + ["-h", "127.0.0.1", "-p", String(port)] + arguments)
     }
 
     private func run(_ executable: URL, _ arguments: [String]) throws -> String {

@@ -46,7 +46,7 @@ extension LocalServers {
             default_pool_size = 40
             ignore_startup_parameters = extra_float_digits
             server_login_retry = 1
-
+            \(serverTLSLines)
             """, to: config)
         try giveToServerUser(home)
         let logFile = directory.appendingPathComponent("pgbouncer.log")
@@ -61,6 +61,12 @@ extension LocalServers {
                                ["-q", "-h", "127.0.0.1", "-p", String(port), "-d", "rotation", "-U", "rotation"])) != nil
         }
         return url
+    }
+
+    /// With the TLS shape the primary takes TLS only (`hostssl`): PgBouncer verifies it as our clients do.
+    private var serverTLSLines: String {
+        guard let tlsFiles else { return "" }
+        return "server_tls_sslmode = verify-full\nserver_tls_ca_file = \(tlsFiles.caCertificate)\n"
     }
 
     /// The running PgBouncer's URL, nil before `startPgBouncer()`.

@@ -53,6 +53,8 @@ public final class LocalServers: Sendable {
         var signal: Int32
         var url: String
     }
+    /// A Redis Cluster started beside these servers (LocalServers+TestShapes.swift); stopped with them.
+    let attachedRedisCluster = Mutex<LocalRedisCluster?>(nil)
 
     static let runsAsRoot = getuid() == 0
     static let unprivilegedUser = "postgres"
@@ -268,6 +270,7 @@ public final class LocalServers: Sendable {
             Self.terminate(attached.process, signal: attached.signal)
             ServerWatchdog.forget(name: attached.name, in: directory)
         }
+        attachedRedisCluster.withLock { cluster in defer { cluster = nil }; return cluster }?.stop()
         stopPostgres()
         stopRedis()
         watchdog.terminate()

@@ -99,6 +99,10 @@ func password(in url: String) -> String? {
 
 /// A test class with its own private Postgres and Redis (started once per class, stopped in the class tear-down),
 /// a fresh database per test cloned from a template the CLI itself migrated, and a flushed Redis per test.
+/// The servers take the test shape the environment asks for, as the shared test servers do (`TestEnvironment`,
+/// LocalServers+TestShapes.swift): `ROTATION_TEST_TLS` (both TLS-only; the URLs handed to the CLI carry the CA),
+/// `ROTATION_TEST_REDIS=cluster` (Redis is a private cluster), `ROTATION_TEST_POSTGRES=pgbouncer` (each test's
+/// database is reached through PgBouncer in transaction mode; the template and the admin work stay direct).
 class CLITestCase: XCTestCase {
     nonisolated(unsafe) private static var servers: LocalServers?
     nonisolated(unsafe) private static var startError: Error?
@@ -111,7 +115,8 @@ class CLITestCase: XCTestCase {
     var databaseURL = ""
     var redisURL = ""
     var db: PostgresConnection!
-    var redis: RedisConnection!
+    /// One server or the cluster of the shape (`DetectingRedisClient`, with the tests' commands: TestRedisCommands).
+    var redis: DetectingRedisClient!
     var reviewer = "cli-tester"
     /// Where DISCOGS_API_URL points: nothing listens there, so a run never reaches the network.
     let discogsAPI = "http://127.0.0.1:\(CLILocations.closedPort())/"
@@ -121,7 +126,7 @@ class CLITestCase: XCTestCase {
         templateReady = false
         templateError = nil
         do {
-            servers = try LocalServers.start()
+            servers = try LocalServers.startTestShape()
             startError = nil
         } catch {
             servers = nil
@@ -135,13 +140,16 @@ class CLITestCase: XCTestCase {
         super.tearDown()
     }
 
+    /// The class's Postgres, direct (creating databases, migrating the template).
     var serverPostgresURL: String { Self.servers?.postgresURL ?? "" }
-    var serverRedisURL: String { Self.servers?.redisURL ?? "" }
+    /// The class's Postgres as the CLI reaches it in this shape (through PgBouncer when one runs).
+    var serverTestPostgresURL: String { Self.servers?.testPostgresURL ?? "" }
+    var serverRedisURL: String { Self.servers?.testRedisURL ?? "" }
 
     override func setUpWithError() throws {
         try super.setUpWithError()
         if let error = Self.startError { throw CLITestError("private servers did not start: \(error)") }
-        guard Self.servers?.postgresURL != nil, Self.servers?.redisURL != nil else {
+        guard Self.servers?.postgresURL != nil, Self.servers?.testRedisURL != nil else {
             throw CLITestError("private servers did not start")
         }
         _ = try binary()
@@ -149,13 +157,12 @@ class CLITestCase: XCTestCase {
         databaseURL = try freshDatabase(template: Self.templateName)
         redisURL = serverRedisURL
         db = try PostgresConnection(url: databaseURL)
-        redis = try RedisConnection(url: redisURL)
-        _ = try redis.command("FLUSHDB")
+        redis = try DetectingRedisClient(url: redisURL)
+        try redis.flushEveryMaster()
     }
 
     override func tearDownWithError() throws {
         db?.close()
-        redis?.close()
         db = nil
         redis = nil
         try super.tearDownWithError()
@@ -170,7 +177,8 @@ class CLITestCase: XCTestCase {
         return url
     }
 
-    /// Creates an empty database (or a copy of `template`) on the class's server and returns its URL.
+    /// Creates an empty database (or a copy of `template`) on the class's server and returns its URL (through the
+    /// shape's pooler, if any).
     func freshDatabase(template: String? = nil) throws -> String {
         let admin = try PostgresConnection(url: serverPostgresURL)
         defer { admin.close() }
@@ -178,7 +186,7 @@ class CLITestCase: XCTestCase {
         let name = "cli_\(getpid())_\(Self.databaseCounter)_\(UInt32.random(in: 0...UInt32.max))"
         let clause = template.map { " TEMPLATE \(admin.quoteIdentifier($0))" } ?? ""
         try admin.query("CREATE DATABASE \(admin.quoteIdentifier(name))\(clause)")
-        return try postgresURL(serverPostgresURL, database: name)
+        return try postgresURL(serverTestPostgresURL, database: name)
     }
 
     /// Migrates the template once per class, through the CLI.

@@ -10,7 +10,8 @@ import XCTest
 struct ServiceHarness {
     let url: String
     let db: PostgresConnection
-    let redis: RedisConnection
+    /// One server or a cluster, as `TestEnvironment.redisURL()` names it (ROTATION_TEST_REDIS=cluster).
+    let redis: DetectingRedisClient
     let service: MatchService
     let actions: ReviewActions
 
@@ -24,10 +25,8 @@ struct ServiceHarness {
         } else {
             (url, db) = try TestDatabase.fresh()
         }
-        var configuration = try RedisConfiguration(url: try redisURL ?? TestEnvironment.redisURL())
-        configuration.connectTimeout = .milliseconds(500)
-        configuration.commandTimeout = .seconds(2)
-        let redis = RedisConnection(configuration: configuration)
+        let redis = try DetectingRedisClient(url: try redisURL ?? TestEnvironment.redisURL(),
+                                             connectTimeout: .milliseconds(500), commandTimeout: .seconds(2))
         let serviceDB = try PostgresConnection(PostgresConfiguration(url, readOnly: readOnly))
         let service = MatchService(database: serviceDB, redis: redis, cacheTTL: 3600, readOnly: readOnly, computer: computer)
         return ServiceHarness(url: url, db: db, redis: redis, service: service, actions: ReviewActions(service: service))

@@ -58,7 +58,7 @@ enum WorkerFixtures {
     }
 
     /// A connection to the test Redis. Tests only look at keys of the releases they matched themselves.
-    static func redis() throws -> RedisConnection {
-        try RedisConnection(url: try TestEnvironment.redisURL())
+    static func redis() throws -> DetectingRedisClient {
+        try DetectingRedisClient(url: try TestEnvironment.redisURL())
     }
 }

@@ -32,11 +32,13 @@ enum TestDatabase {
     /// A URL for a new database with the full schema, and a connection to it.
     static func fresh(migrated: Bool = true) throws -> (url: String, connection: PostgresConnection) {
         let baseURL = try TestEnvironment.postgresURL()
-        let admin = try PostgresConnection(url: baseURL)
+        // Databases are made on a direct connection: a pooler keeps server connections to the template open.
+        let adminURL = try TestEnvironment.directPostgresURL()
+        let admin = try PostgresConnection(url: adminURL)
         defer { admin.close() }
         let name = "rotation_test_\(UInt32.random(in: 0...UInt32.max))"
         if migrated {
-            try prepareTemplate(admin: admin, baseURL: baseURL)
+            try prepareTemplate(admin: admin, baseURL: adminURL)
             try admin.query("CREATE DATABASE \(admin.quoteIdentifier(name)) TEMPLATE \(admin.quoteIdentifier(templateName))")
         } else {
             try admin.query("CREATE DATABASE \(admin.quoteIdentifier(name))")
