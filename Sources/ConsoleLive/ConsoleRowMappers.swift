@@ -174,7 +174,9 @@ extension QueueSnapshot {
 
 extension TierStatus {
     init(_ health: TierHealth) {
-        self.init(isUp: health.up, roundTripMilliseconds: health.roundTripMilliseconds, problem: health.error)
+        let detail = [health.deployment, health.tlsVersion].compactMap { $0 }.joined(separator: " · ")
+        self.init(isUp: health.up, roundTripMilliseconds: health.roundTripMilliseconds, problem: health.error,
+                  detail: detail.isEmpty ? nil : detail)
     }
 }
 

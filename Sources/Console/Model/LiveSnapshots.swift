@@ -121,11 +121,14 @@ public struct TierStatus: Equatable, Sendable {
     public var roundTripMilliseconds: Double?
     /// A short reason when down ("connection refused"); sanitized before display.
     public var problem: String?
+    /// What kind of deployment answers when up ("cluster of 3 masters · TLSv1.3"); sanitized before display.
+    public var detail: String?
 
-    public init(isUp: Bool, roundTripMilliseconds: Double? = nil, problem: String? = nil) {
+    public init(isUp: Bool, roundTripMilliseconds: Double? = nil, problem: String? = nil, detail: String? = nil) {
         self.isUp = isUp
         self.roundTripMilliseconds = roundTripMilliseconds
         self.problem = problem
+        self.detail = detail
     }
 
     public static let unknown = TierStatus(isUp: true)

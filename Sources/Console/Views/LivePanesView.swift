@@ -144,8 +144,8 @@ enum LivePanesView {
             let (text, role) = tierText(name, tier)
             buffer.put(text, at: CellPosition(column: inner.column, row: inner.row + offset * 2), width: inner.width,
                        style: CellStyle(role))
-            if let problem = tier.problem, !tier.isUp {
-                buffer.put("  " + problem, at: CellPosition(column: inner.column, row: inner.row + offset * 2 + 1),
+            if let note = tier.isUp ? tier.detail : tier.problem {
+                buffer.put("  " + note, at: CellPosition(column: inner.column, row: inner.row + offset * 2 + 1),
                            width: inner.width, style: CellStyle(.textDim))
             }
         }

@@ -31,6 +31,7 @@ final class ClusterDemoEndToEndTests: XCTestCase {
         try session.waitFor("the cache pane's key count", timeout: 60) { screen in
             screen.range(of: #"keys\s+[0-9]"#, options: .regularExpression) != nil
         }
+        try session.waitFor(text: "cluster of 3 masters", timeout: 60)
 
         // What the demo started: a Postgres, a Redis Cluster of six nodes (plus the plain Redis every demo starts),
         // a worker, and their watchdogs.
