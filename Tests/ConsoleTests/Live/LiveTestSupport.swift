@@ -218,3 +218,19 @@ extension ConsoleEvent {
         return nil
     }
 }
+
+/// A connection to the replica at `url` (or `existing`) once it has replayed everything `primary` has now.
+func replicaCaughtUp(with primary: PostgresConnection, existing: PostgresConnection?, url: String,
+                     file: StaticString = #filePath, line: UInt = #line) throws -> PostgresConnection {
+    let target = try ReplicaPosition.primaryLSN(primary)
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline {
+        if let connection = existing ?? (try? PostgresConnection(url: url)),
+           (try? ReplicaPosition.hasReplayed(target, on: connection)) == true {
+            return connection
+        }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    XCTFail("the replica did not replay \(target) within 60 s", file: file, line: line)
+    throw PostgresError(.connectionFailed, message: "replica behind")
+}

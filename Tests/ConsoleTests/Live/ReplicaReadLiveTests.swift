@@ -34,17 +34,7 @@ final class ReplicaReadLiveTests: LiveTestCase {
 
     /// A connection to this test's database on the replica once it has replayed everything the primary has now.
     private func waitForReplica(file: StaticString = #filePath, line: UInt = #line) throws -> PostgresConnection {
-        let target = try ReplicaPosition.primaryLSN(db)
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let connection = replica ?? (try? PostgresConnection(url: replicaURL)),
-               (try? ReplicaPosition.hasReplayed(target, on: connection)) == true {
-                return connection
-            }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        XCTFail("the replica did not replay \(target) within 60 s", file: file, line: line)
-        throw PostgresError(.connectionFailed, message: "replica behind")
+        try replicaCaughtUp(with: db, existing: replica, url: replicaURL, file: file, line: line)
     }
 
     private func tracks(file: StaticString = #filePath, line: UInt = #line) throws -> [Int: TrackRow] {
