@@ -54,7 +54,26 @@ extension TrackRow {
 extension CandidateOption {
     init(_ row: CandidateRow) {
         self.init(url: row.url, platform: Platform(rawValue: row.platform), title: row.title ?? row.url,
-                  confidence: row.confidence, evidence: ScoreEvidence.signals(in: row.evidence), rejected: row.rejected)
+                  confidence: row.confidence, evidence: ScoreEvidence.signals(in: row.evidence), rejected: row.rejected,
+                  source: CandidateSource(recorded: Self.recordedSource(in: row.evidence)))
+    }
+
+    /// `evidence->>'source'` when it is a string; absent on rows written before the worker recorded it.
+    static func recordedSource(in evidence: JSONValue) -> String? {
+        guard case .object(let object) = evidence, case .string(let source)? = object["source"] else { return nil }
+        return source
+    }
+}
+
+extension CandidateSource {
+    /// Reads `evidence->>'source'` with the providers' own names: absent, empty or `discogs` is a Discogs video.
+    init(recorded: String?) {
+        switch recorded?.lowercased() {
+        case nil, "", "discogs": self = .discogs
+        case YouTubeSearchProvider.name?: self = .youtubeSearch
+        case SoundCloudSearchProvider.name?: self = .soundcloudSearch
+        case let name?: self = .other(name)
+        }
     }
 }
 

@@ -118,11 +118,28 @@ public final class LiveFeeds: Sendable {
     private func queueStatsStep() -> @Sendable () -> Void {
         // The pane's counts are stats: the replica answers them when there is one.
         let tiers = TierConnections(settings: settings, purpose: "rotation queue pane", connectTimeout: 2, readOnly: true)
+        let search = try? YouTubeSearchConfiguration(requireKey: false)
         return { [inbox] in
             guard let connection = try? tiers.reader(),
                   let stats = try? ProcessingQueue(connection: connection).statistics() else { return }
-            inbox.post(.queueStatsSampled(QueueSnapshot(stats)))
+            var snapshot = QueueSnapshot(stats)
+            if let search {
+                let ledger = SearchQuotaLedger(connection: connection, provider: YouTubeSearchProvider.name,
+                                               dailyBudget: search.dailyQuota)
+                snapshot.searchQuota = Self.searchQuota(ledger, keyConfigured: !search.apiKey.isEmpty)
+            }
+            inbox.post(.queueStatsSampled(snapshot))
         }
+    }
+
+    /// Today's YouTube units (one row by primary key), shown when search is configured or the day saw any use; nil
+    /// otherwise, and where the table does not exist yet (a database not migrated to 0013).
+    static func searchQuota(_ ledger: SearchQuotaLedger, keyConfigured: Bool) -> SearchQuotaSnapshot? {
+        guard let usage = try? ledger.usage() else { return nil }
+        let used = usage.unitsUsed + usage.searches + usage.cacheHits + usage.cacheMisses + usage.refused > 0 || usage.exhausted
+        guard keyConfigured || used else { return nil }
+        return SearchQuotaSnapshot(unitsUsed: usage.unitsUsed, dailyBudget: ledger.dailyBudget, exhausted: usage.exhausted,
+                                   unitsPerSearch: YouTubeClient.searchCost + YouTubeClient.videosCost)
     }
 
     /// Keys left stale while Redis was down or paused (`cache_repairs`) are repaired as soon as Redis answers again,

@@ -92,15 +92,18 @@ public struct QueueSnapshot: Equatable, Sendable {
     public var failed: Int
     /// The sampler's own estimate, when it makes one.
     public var reportedETASeconds: Int?
+    /// Today's YouTube search quota; nil when search is not configured and nothing was searched today.
+    public var searchQuota: SearchQuotaSnapshot?
 
     public init(counts: [QueueStatus: Int], oldestQueuedSeconds: Int? = nil, throughputPerMinute: Double = 0,
-                stuck: Int = 0, failed: Int = 0, etaSeconds: Int? = nil) {
+                stuck: Int = 0, failed: Int = 0, etaSeconds: Int? = nil, searchQuota: SearchQuotaSnapshot? = nil) {
         self.counts = counts
         self.oldestQueuedSeconds = oldestQueuedSeconds
         self.throughputPerMinute = throughputPerMinute
         self.stuck = stuck
         self.failed = failed
         self.reportedETASeconds = etaSeconds
+        self.searchQuota = searchQuota
     }
 
     public func count(_ status: QueueStatus) -> Int { counts[status] ?? 0 }
@@ -112,6 +115,31 @@ public struct QueueSnapshot: Equatable, Sendable {
         let waiting = count(.queued) + count(.processing)
         guard waiting > 0, throughputPerMinute > 0 else { return nil }
         return Int((Double(waiting) / throughputPerMinute * 60).rounded(.up))
+    }
+}
+
+/// A search provider's quota day as the queue pane shows it: units used out of the daily budget.
+public struct SearchQuotaSnapshot: Equatable, Sendable {
+    public var unitsUsed: Int
+    public var dailyBudget: Int
+    /// The provider said the quota is spent: no search until the next quota day.
+    public var exhausted: Bool
+    /// What one search reserves (YouTube: 101 units, the search with the videos call that completes it).
+    public var unitsPerSearch: Int
+
+    public init(unitsUsed: Int, dailyBudget: Int, exhausted: Bool = false, unitsPerSearch: Int = 1) {
+        self.unitsUsed = unitsUsed
+        self.dailyBudget = dailyBudget
+        self.exhausted = exhausted
+        self.unitsPerSearch = unitsPerSearch
+    }
+
+    /// Spent: the provider said so, or the budget has no room for one more search.
+    public var isSpent: Bool { exhausted || dailyBudget - unitsUsed < max(1, unitsPerSearch) }
+
+    /// "120/10,000 units" (and "· spent" when no search is left today).
+    public var summary: String {
+        "\(DisplayFormat.count(unitsUsed))/\(DisplayFormat.count(dailyBudget)) units" + (isSpent ? " · spent" : "")
     }
 }
 

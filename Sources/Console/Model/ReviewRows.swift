@@ -71,17 +71,42 @@ public struct CandidateOption: Equatable, Sendable, Identifiable {
     public var evidence: [ScoreEvidence]
     /// A reviewer rejected this URL for this track; it is never proposed again.
     public var rejected: Bool
+    /// Who proposed it: the release's own Discogs video or a search.
+    public var source: CandidateSource
 
     public var id: String { url }
 
     public init(url: String, platform: Platform?, title: String, confidence: Double,
-                evidence: [ScoreEvidence] = [], rejected: Bool = false) {
+                evidence: [ScoreEvidence] = [], rejected: Bool = false, source: CandidateSource = .discogs) {
         self.url = url
         self.platform = platform
         self.title = title
         self.confidence = confidence
         self.evidence = evidence
         self.rejected = rejected
+        self.source = source
+    }
+}
+
+/// Where a candidate came from, as the worker records it in `evidence->>'source'`.
+public enum CandidateSource: Hashable, Sendable {
+    /// A video the release's Discogs page lists; also every row written before sources were recorded.
+    case discogs
+    /// A YouTube search result.
+    case youtubeSearch
+    /// A SoundCloud search result.
+    case soundcloudSearch
+    /// A source this console does not know (another program's).
+    case other(String)
+
+    /// The short tag the candidates pane shows (at most 9 cells).
+    public var tag: String {
+        switch self {
+        case .discogs: return "disc"
+        case .youtubeSearch: return "yt search"
+        case .soundcloudSearch: return "sc search"
+        case .other(let name): return name
+        }
     }
 }
 

@@ -26,6 +26,9 @@ enum LivePanesView {
             if let eta = queue.etaSeconds { text += " ETA \(DisplayFormat.age(seconds: eta))" }
             parts.append((text, .paneValue))
             if queue.failed + queue.stuck > 0 { parts.append(("\(queue.failed) failed \(queue.stuck) stuck", .paneBad)) }
+            if let quota = queue.searchQuota {
+                parts.append(("yt quota \(quota.summary)", quota.isSpent ? .paneBad : .paneValue))
+            }
         } else {
             parts.append(("queue –", .textDim))
         }
@@ -132,8 +135,14 @@ enum LivePanesView {
              String(format: "%.0f/min", queue.throughputPerMinute) + " · ETA " + (queue.etaSeconds.map { DisplayFormat.age(seconds: $0) } ?? "–"))
         pair(&buffer, inner, inner.row + 3, "problems", "\(queue.failed) failed · \(queue.stuck) stuck",
              role: queue.failed + queue.stuck > 0 ? .paneBad : .paneGood)
-        if inner.height > 4 {
-            buffer.sparkline(state.throughputHistory, at: CellPosition(column: inner.column, row: inner.row + 4), width: inner.width)
+        var sparklineRow = inner.row + 4
+        if let quota = queue.searchQuota {
+            // Today's YouTube search units (the worker's searches and the console's), before the sparkline.
+            pair(&buffer, inner, sparklineRow, "yt quota", quota.summary, role: quota.isSpent ? .paneBad : .paneValue)
+            sparklineRow += 1
+        }
+        if sparklineRow < inner.maxRow {
+            buffer.sparkline(state.throughputHistory, at: CellPosition(column: inner.column, row: sparklineRow), width: inner.width)
         }
     }
 

@@ -164,6 +164,7 @@ enum ReviewView {
                 ColumnSpec(current ? "*" : (candidate.rejected ? "✗" : " "), width: 1, style: CellStyle(role)),
                 ColumnSpec(DisplayFormat.confidence(candidate.confidence), width: 4, style: CellStyle(role)),
                 ColumnSpec(candidate.platform?.shortName ?? "??", width: 2, style: CellStyle(.textDim)),
+                ColumnSpec(candidate.source.tag, width: 9, style: CellStyle(.textDim)),
                 ColumnSpec(candidate.title),
             ])
             if index == cursor {
