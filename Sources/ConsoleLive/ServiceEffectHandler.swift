@@ -24,10 +24,16 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
     private let stops = RequestStopSignals()
     /// The lease of the open release and the leases of the listed ones (issue 14, presence); nil without it.
     private let presence: ReleasePresenceFeed?
+    /// Where the search form searches (`YOUTUBE_API_KEY`, `YOUTUBE_API_URL`, the daily budget); read per search,
+    /// so a missing key is said in the form.
+    private let searchConfiguration: @Sendable () throws -> YouTubeSearchConfiguration
 
     /// `presenceSettings`: take and show presence leases (the console passes the environment's); nil: none.
+    /// `searchConfiguration`: YouTube search for the search form (the environment's unless given).
     public init(settings: RotationSettings, reviewer: String, playerCommand: [String]? = nil,
-                presenceSettings: PresenceSettings? = nil) {
+                presenceSettings: PresenceSettings? = nil,
+                searchConfiguration: @escaping @Sendable () throws -> YouTubeSearchConfiguration = { try YouTubeSearchConfiguration() }) {
+        self.searchConfiguration = searchConfiguration
         self.settings = settings
         self.reviewer = reviewer
         self.playerCommand = playerCommand
@@ -42,6 +48,14 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
 
     /// The match service's own `match:*` hit and miss counters, once it exists (for the cache pane).
     public var serviceCounters: MatchCacheCounters? { writes.existing?.service.counters }
+
+    /// The search form's search, on the primary: it reserves quota and fills the search cache.
+    private func reviewerSearch() throws -> ReviewerTrackSearch {
+        let configuration = try searchConfiguration()
+        let connection = try tiers.primary()
+        return ReviewerTrackSearch(connection: connection,
+                                   provider: YouTubeSearchProvider(configuration: configuration, connection: connection))
+    }
 
     public func perform(_ effect: ConsoleEffect, events: ConsoleEventInbox) {
         let id = effect.requestID
@@ -150,6 +164,12 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
         case .loadCalibration(let id):
             let settings = CalibrationSettings(policy: settings.matchPolicy)
             events.post(.calibrationLoaded(id, try CalibrationLog(database: try tiers.reader()).report(settings: settings)))
+
+        case .prepareTrackSearch(let id, let track):
+            events.post(.trackSearchAnswered(id, try TrackSearchAnswers.prepare(track, reviewerSearch)))
+
+        case .searchTrack(let id, let track, let query):
+            events.post(.trackSearchAnswered(id, try TrackSearchAnswers.search(track, query: query, reviewerSearch)))
 
         case .openURL(let id, let url):
             events.post(.notice(id, try URLLauncher.open(url)))

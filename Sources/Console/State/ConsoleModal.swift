@@ -134,4 +134,6 @@ public enum ConsoleModal: Equatable, Sendable {
     case confirm(ConfirmationDialog)
     case cacheClear(CacheClearDialog)
     case replace(ReplaceForm)
+    /// "Search again" on YouTube for one track, then pick a result (`TrackSearchForm`).
+    case search(TrackSearchForm)
 }

@@ -40,6 +40,8 @@ public enum PendingRequestKind: Equatable, Sendable {
     case warmCache(CacheWarmTarget)
     case external
     case loadCalibration
+    /// The search form's requests (its query, then a search).
+    case trackSearch
 }
 
 /// A request in flight: shown with a spinner in the status bar until its answer arrives.

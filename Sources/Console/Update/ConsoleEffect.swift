@@ -115,6 +115,13 @@ public enum ConsoleEffect: Hashable, Sendable {
     /// The calibration screen's report from the decision log. Answer: `.calibrationLoaded`.
     case loadCalibration(RequestID)
 
+    // Search again (the review screen's search form)
+    /// The track's own search query, or why search cannot be made. Answer: `.trackSearchAnswered`.
+    case prepareTrackSearch(RequestID, TrackReference)
+    /// Searches YouTube for `query` within the shared quota and scores the results for the track. Answer:
+    /// `.trackSearchAnswered`.
+    case searchTrack(RequestID, TrackReference, query: String)
+
     /// The request this effect belongs to.
     public var requestID: RequestID {
         switch self {
@@ -122,7 +129,8 @@ public enum ConsoleEffect: Hashable, Sendable {
              .undo(let id), .loadInventory(let id, _, _), .loadCacheKeys(let id, _), .previewCacheClear(let id, _),
              .clearCache(let id, _), .loadQueue(let id, _, _), .requeue(let id, _), .bumpPriority(let id, _),
              .cancel(let id), .openURL(let id, _), .playURL(let id, _), .loadReviewStats(let id, _),
-             .previewCacheWarm(let id, _), .warmCache(let id, _), .loadCalibration(let id):
+             .previewCacheWarm(let id, _), .warmCache(let id, _), .loadCalibration(let id),
+             .prepareTrackSearch(let id, _), .searchTrack(let id, _, _):
             return id
         }
     }

@@ -55,6 +55,8 @@ public enum ConsoleEvent: Sendable {
     case cacheWarmFinished(RequestID, CacheWarmStatus)
     /// The calibration screen's report.
     case calibrationLoaded(RequestID, CalibrationReport)
+    /// The search form's answer: the track's query, the scored results, or why search cannot be made.
+    case trackSearchAnswered(RequestID, TrackSearchAnswer)
     /// A request finished with a message for the user (URL opened, copied).
     case notice(RequestID, String)
     /// A request failed; the message is shown as is (sanitized), so it must leak no secret.

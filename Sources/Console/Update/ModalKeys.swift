@@ -129,6 +129,9 @@ extension ConsoleState {
                 modal = .replace(form)
                 return []
             }
+
+        case .search(let form):
+            return handleTrackSearchKey(key, form)
         }
     }
 

@@ -11,6 +11,7 @@ enum OverlayView {
         case .confirm(let dialog): drawConfirm(dialog, &buffer)
         case .cacheClear(let dialog): drawCacheClear(state, dialog, &buffer)
         case .replace(let form): drawReplace(form, &buffer)
+        case .search(let form): TrackSearchView.draw(state, form, &buffer)
         }
     }
 

@@ -62,6 +62,9 @@ enum ReviewScreen: ScreenUnit {
               screens: [id], defaultKeys: ["o"]),
         .init(.playURL, "Play", group: .review, help: "Play the match URL with the configured player",
               screens: [id], defaultKeys: ["P"]),
+        .init(.searchTrack, "Search again", group: .review,
+              help: "Search YouTube for the track with a query you edit, and replace the match with a result you pick",
+              screens: [id], requirement: .reviewWrite, defaultKeys: ["s"]),
         .init(.nextRelease, "Next pending release", group: .review,
               help: "Open the next listed release with pending tracks that nobody else has open",
               screens: [id], defaultKeys: ["N"]),
@@ -92,6 +95,7 @@ enum ReviewScreen: ScreenUnit {
         case .useCandidate: return state.useFocusedCandidate()
         case .openURL, .playURL: return state.openFocusedURL(play: action == .playURL)
         case .nextRelease: return state.openNextPendingRelease()
+        case .searchTrack: return state.openTrackSearch()
         default: return nil
         }
     }
@@ -176,10 +180,11 @@ enum ReviewScreen: ScreenUnit {
     }
 
     static func apply(answer event: ConsoleEvent, _ state: inout ConsoleState) -> [ConsoleEffect]? {
-        state.applyReviewAnswer(event)
+        state.applyTrackSearchAnswer(event) ?? state.applyReviewAnswer(event)
     }
 
     static func requestFailed(_ request: PendingRequest, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        state.trackSearchFailed(request)
         guard case .review(let command) = request.kind else { return [] }
         for target in command.targets { state.review.tracksInFlight.remove(target.track) }
         // After a failed write the screen may not match the database (the outcome may even be unknown):
