@@ -164,6 +164,28 @@ final class SearchWorkerTests: XCTestCase {
         XCTAssertTrue((1...30).contains(try XCTUnwrap(Double(try XCTUnwrap(row["due_in"])))), "a short first backoff")
     }
 
+    /// A release matched again reads the search cache for all its tracks at once: every track answered, each
+    /// counted as a hit in the ledger and in its cache entry, no API call.
+    func testAWarmReleaseIsAnsweredByTheCacheForEveryTrack() throws {
+        let (url, db) = try TestDatabase.fresh()
+        try queueRelease(db, withoutVideos: true)
+        let fake = try fake()
+        _ = try worker(url, search: fake.url).drain()
+        try db.query("UPDATE processing_queue SET status = 'queued', completed_at = NULL WHERE discogs_id = 1")
+        let before = try fake.stats()
+        let again = try worker(url, search: fake.url).drain()
+        XCTAssertEqual(again.completed, 1, "\(again)")
+        XCTAssertEqual(again.searchedTracks, 6)
+        XCTAssertEqual(again.searchAPISeconds, 0)
+        XCTAssertEqual(try fake.stats(), before, "no API call")
+        let ledger = try XCTUnwrap(try db.query(
+            "SELECT cache_hits, cache_misses FROM search_quota_days WHERE provider = 'youtube'").first)
+        XCTAssertEqual(ledger["cache_hits"], "6")
+        XCTAssertEqual(ledger["cache_misses"], "6")
+        XCTAssertEqual(try db.query("SELECT sum(hits)::bigint FROM search_results WHERE provider = 'youtube'").scalar(Int.self), 6)
+        XCTAssertGreaterThanOrEqual(try db.query("SELECT count(*) FROM track_matches WHERE release_id = 1").scalar(Int.self), 5)
+    }
+
     // MARK: SoundCloud
 
     /// YouTube off, SoundCloud on: the tracks Discogs leaves unmatched are searched on SoundCloud, its record is

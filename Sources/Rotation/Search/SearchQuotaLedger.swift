@@ -45,11 +45,18 @@ public struct SearchQuotaLedger: Sendable {
 
     /// Counts a search answered from the cache (hit) or sent to the provider (miss).
     public func recordCacheLookup(hit: Bool) throws {
-        let column = hit ? "cache_hits" : "cache_misses"
+        try recordCacheLookups(hits: hit ? 1 : 0, misses: hit ? 0 : 1)
+    }
+
+    /// Counts several searches' cache answers at once (a release's tracks), in one statement.
+    public func recordCacheLookups(hits: Int, misses: Int) throws {
+        guard hits > 0 || misses > 0 else { return }
         try connection.query("""
-            INSERT INTO search_quota_days AS q (provider, day, \(column)) VALUES ($1, \(Self.today), 1)
-            ON CONFLICT (provider, day) DO UPDATE SET \(column) = q.\(column) + 1
-            """, provider)
+            INSERT INTO search_quota_days AS q (provider, day, cache_hits, cache_misses)
+            VALUES ($1, \(Self.today), $2::integer, $3::integer)
+            ON CONFLICT (provider, day) DO UPDATE SET cache_hits = q.cache_hits + EXCLUDED.cache_hits,
+              cache_misses = q.cache_misses + EXCLUDED.cache_misses
+            """, provider, hits, misses)
     }
 
     /// Today's figures.

@@ -10,7 +10,10 @@ import Postgres
 final class WorkerSearch {
     /// The provider's name, as in a candidate's `source` ("youtube", "soundcloud").
     let name: String
-    private let search: (SearchQuery) throws -> (candidates: [CandidateVideo], fromCache: Bool)
+    /// The cache's answers for a release's queries, by normalized query, in one round trip.
+    private let cached: ([SearchQuery]) throws -> [String: [CandidateVideo]]
+    /// The API, for a query the cache missed.
+    private let searchAPI: (SearchQuery) throws -> [CandidateVideo]
     /// How long to stop asking after an error of this provider; nil for an error that is not the provider's (a
     /// database error), thrown as is.
     private let pauseKind: (any Error) -> PauseKind?
@@ -25,17 +28,17 @@ final class WorkerSearch {
     enum PauseKind { case untilNextQuotaDay, untilSomeoneActs, transient }
 
     init(name: String, now: @escaping () -> Date = Date.init,
-         search: @escaping (SearchQuery) throws -> (candidates: [CandidateVideo], fromCache: Bool),
+         cached: @escaping ([SearchQuery]) throws -> [String: [CandidateVideo]],
+         searchAPI: @escaping (SearchQuery) throws -> [CandidateVideo],
          pauseKind: @escaping (any Error) -> PauseKind?) {
-        self.name = name; self.now = now; self.search = search; self.pauseKind = pauseKind
+        self.name = name; self.now = now; self.cached = cached; self.searchAPI = searchAPI; self.pauseKind = pauseKind
     }
 
     /// YouTube, within the shared daily budget.
     convenience init(youTube provider: YouTubeSearchProvider, now: @escaping () -> Date = Date.init) {
-        self.init(name: YouTubeSearchProvider.name, now: now, search: { query in
-            let outcome = try provider.search(query)
-            return (outcome.candidates, outcome.fromCache)
-        }, pauseKind: { error in
+        self.init(name: YouTubeSearchProvider.name, now: now,
+                  cached: { try provider.cached($0).mapValues { $0.map(\.candidate) } },
+                  searchAPI: { try provider.searchAPI($0).candidates }, pauseKind: { error in
             guard let error = error as? YouTubeSearchError else { return nil }
             switch error.kind {
             case .quotaExceeded, .budgetExhausted: return .untilNextQuotaDay
@@ -47,10 +50,9 @@ final class WorkerSearch {
 
     /// SoundCloud: no unit quota to keep; 429 (too many requests) backs off like a failing server.
     convenience init(soundCloud provider: SoundCloudSearchProvider, now: @escaping () -> Date = Date.init) {
-        self.init(name: SoundCloudSearchProvider.name, now: now, search: { query in
-            let outcome = try provider.search(query)
-            return (outcome.candidates, outcome.fromCache)
-        }, pauseKind: { error in
+        self.init(name: SoundCloudSearchProvider.name, now: now,
+                  cached: { try provider.cached($0).mapValues { $0.map(\.candidate) } },
+                  searchAPI: { try provider.searchAPI($0).candidates }, pauseKind: { error in
             guard let error = error as? SoundCloudSearchError else { return nil }
             switch error.kind {
             case .credentialsInvalid, .notConfigured, .http: return .untilSomeoneActs
@@ -77,17 +79,23 @@ final class WorkerSearch {
         }
         var videos: [CandidateVideo] = []
         var apiSeconds = 0.0
-        for query in queries {
-            do {
+        do {
+            // The cache first for every track at once; a query two tracks share is asked once.
+            let answered = try cached(queries)
+            var asked: Set<String> = []
+            for query in queries where asked.insert(query.normalized).inserted {
+                if let hit = answered[query.normalized] {
+                    videos += hit
+                    continue
+                }
                 let start = ContinuousClock.now
-                let outcome = try search(query)
-                if !outcome.fromCache { apiSeconds += (ContinuousClock.now - start) / .seconds(1) }
-                videos += outcome.candidates
+                videos += try searchAPI(query)
+                apiSeconds += (ContinuousClock.now - start) / .seconds(1)
                 transientFailures = 0
-            } catch {
-                guard let kind = pauseKind(error) else { throw error }
-                throw pauseAfter(error, kind: kind)
             }
+        } catch {
+            guard let kind = pauseKind(error) else { throw error }
+            throw pauseAfter(error, kind: kind)
         }
         return (videos, queries.count, apiSeconds)
     }
