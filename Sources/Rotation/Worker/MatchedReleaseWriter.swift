@@ -8,9 +8,11 @@ import Postgres
 /// `rotation search track --store` with one track's search (`PreparedRelease.restricted(to:)`).
 enum MatchedReleaseWriter {
     /// Writes `kept` on `db` (in a transaction the caller holds) and returns the `track_matches` rows written and
-    /// the matches inserted per store (`storeByRelease`; a release without a store counts none).
-    static func write(_ kept: [PreparedRelease], storeByRelease: [Int64: String], on db: PostgresConnection)
-        throws -> (written: [TrackMatch], created: [String: Int]) {
+    /// the matches inserted per store (`storeByRelease`; a release without a store counts none). `beforeMatches`
+    /// runs after the releases' advisory locks and before the match insert: the worker's queue updates go there, so
+    /// every writer takes the release locks before the contended counters (no lock-order deadlock).
+    static func write(_ kept: [PreparedRelease], storeByRelease: [Int64: String], on db: PostgresConnection,
+                      beforeMatches: () throws -> Void = {}) throws -> (written: [TrackMatch], created: [String: Int]) {
         let releaseIDs = kept.map(\.release.id).sorted()
         // Writers of the same release (queued for two stores, or by the web app) take turns.
         try db.query("""
@@ -53,6 +55,7 @@ enum MatchedReleaseWriter {
                   FROM unnest($1::bigint[]) AS ids(rid)) m
             WHERE r.discogs_id = m.rid AND r.has_audio_matches IS DISTINCT FROM m.has_matches
             """, releaseIDs, releasesWithMatches)
+        try beforeMatches()
         var written: [TrackMatch] = []
         var created: [String: Int] = [:]
         if !matchRows.isEmpty {

@@ -240,15 +240,16 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                     let held = try queue.lockHeld(jobIDs, worker: id, on: db)
                     let kept = prepared.filter { $0.jobs.contains { held.contains($0.id) } }
                     guard !kept.isEmpty else { return (held, [], [:]) }
-                    try queue.complete(kept.filter { $0.searchDeferral == nil }.flatMap { $0.jobs.map(\.id) }
-                        .filter { held.contains($0) }, worker: id, on: db)
-                    for release in kept {
-                        guard let deferral = release.searchDeferral else { continue }
-                        try queue.postpone(release.jobs.map(\.id).filter { held.contains($0) }, worker: id,
-                                           message: deferral.message, seconds: deferral.seconds, on: db)
-                    }
                     let storeByRelease = Dictionary(kept.map { ($0.release.id, $0.jobs[0].store) }, uniquingKeysWith: { a, _ in a })
-                    let (written, created) = try MatchedReleaseWriter.write(kept, storeByRelease: storeByRelease, on: db)
+                    let (written, created) = try MatchedReleaseWriter.write(kept, storeByRelease: storeByRelease, on: db) {
+                        try queue.complete(kept.filter { $0.searchDeferral == nil }.flatMap { $0.jobs.map(\.id) }
+                            .filter { held.contains($0) }, worker: id, on: db)
+                        for release in kept {
+                            guard let deferral = release.searchDeferral else { continue }
+                            try queue.postpone(release.jobs.map(\.id).filter { held.contains($0) }, worker: id,
+                                               message: deferral.message, seconds: deferral.seconds, on: db)
+                        }
+                    }
                     return (held, written, created)
                 }
                 for release in prepared {
