@@ -43,12 +43,8 @@ public struct SearchQuotaLedger: Sendable {
             """, provider)
     }
 
-    /// Counts a search answered from the cache (hit) or sent to the provider (miss).
-    public func recordCacheLookup(hit: Bool) throws {
-        try recordCacheLookups(hits: hit ? 1 : 0, misses: hit ? 0 : 1)
-    }
-
-    /// Counts several searches' cache answers at once (a release's tracks), in one statement.
+    /// Counts searches answered from the cache (hits) and sent to the provider (misses): a release's tracks at
+    /// once, in one statement.
     public func recordCacheLookups(hits: Int, misses: Int) throws {
         guard hits > 0 || misses > 0 else { return }
         try connection.query("""
