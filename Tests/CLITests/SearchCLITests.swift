@@ -81,6 +81,36 @@ final class SearchCLITests: CLITestCase {
         XCTAssertTrue(notStored.stderr.contains("no stored Discogs body"), "\(notStored)")
     }
 
+    /// `--store`: the track's candidates and the policy's match written as the worker writes them, the approved
+    /// match through to the cache; the other tracks untouched; wrong combinations refused.
+    func testStoreWritesTheTrackAsTheWorkerDoesAndCachesIt() throws {
+        let report = try ok(["search", "track", "1", "0", "--store", "--json"], environment: youtube()).object()
+        XCTAssertEqual(report.string("provider"), "youtube")
+        XCTAssertEqual(report.object("stored")?.string("match_url"), "https://www.youtube.com/watch?v=MpmbntGDyNE")
+        XCTAssertEqual(report.object("stored")?.bool("approved"), true)
+        XCTAssertEqual(try count("SELECT count(*) FROM track_matches WHERE release_id = 1 AND track_index = 0 AND approved"), 1)
+        XCTAssertEqual(try count("SELECT count(*) FROM track_matches"), 1)
+        XCTAssertGreaterThan(try count("SELECT count(*) FROM match_candidates WHERE release_id = 1 AND track_index = 0"), 0)
+        XCTAssertEqual(try count("SELECT count(*) FROM match_candidates WHERE track_index <> 0"), 0)
+        XCTAssertTrue(try redis.command("GET", "match:1:0").string?.contains("MpmbntGDyNE") ?? false, "written through")
+
+        let text = try ok(["search", "track", "1", "0", "--store"], environment: youtube())
+        XCTAssertTrue(text.stdout.contains("candidates written"), "\(text)")
+
+        let badProvider = try rotation(["search", "track", "1", "0", "--provider", "vimeo"], environment: youtube())
+        XCTAssertNotEqual(badProvider.status, 0)
+        XCTAssertTrue(badProvider.stderr.contains("youtube or soundcloud"), "\(badProvider)")
+        let noVideos = try rotation(["search", "track", "1", "0", "--store", "--no-release-videos"], environment: youtube())
+        XCTAssertNotEqual(noVideos.status, 0)
+        XCTAssertTrue(noVideos.stderr.contains("--no-release-videos"), "\(noVideos)")
+        var noSoundCloud = youtube()
+        noSoundCloud["SOUNDCLOUD_CLIENT_ID"] = .some(nil)
+        noSoundCloud["SOUNDCLOUD_CLIENT_SECRET"] = .some(nil)
+        let soundCloud = try rotation(["search", "track", "1", "0", "--provider", "soundcloud"], environment: noSoundCloud)
+        XCTAssertNotEqual(soundCloud.status, 0)
+        XCTAssertTrue(soundCloud.stderr.contains("SOUNDCLOUD_CLIENT_ID"), "\(soundCloud)")
+    }
+
     /// `matcher eval --search youtube`: candidates from the stand-in, the same metrics, and the quota per release.
     func testMatcherEvalWithSearchCountsQuotaPerRelease() throws {
         let labels = ["matcher", "eval", "--labels", CLILocations.fixture("labels.json"),

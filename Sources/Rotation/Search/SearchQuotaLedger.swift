@@ -43,13 +43,16 @@ public struct SearchQuotaLedger: Sendable {
             """, provider)
     }
 
-    /// Counts a search answered from the cache (hit) or sent to the provider (miss).
-    public func recordCacheLookup(hit: Bool) throws {
-        let column = hit ? "cache_hits" : "cache_misses"
+    /// Counts searches answered from the cache (hits) and sent to the provider (misses): a release's tracks at
+    /// once, in one statement.
+    public func recordCacheLookups(hits: Int, misses: Int) throws {
+        guard hits > 0 || misses > 0 else { return }
         try connection.query("""
-            INSERT INTO search_quota_days AS q (provider, day, \(column)) VALUES ($1, \(Self.today), 1)
-            ON CONFLICT (provider, day) DO UPDATE SET \(column) = q.\(column) + 1
-            """, provider)
+            INSERT INTO search_quota_days AS q (provider, day, cache_hits, cache_misses)
+            VALUES ($1, \(Self.today), $2::integer, $3::integer)
+            ON CONFLICT (provider, day) DO UPDATE SET cache_hits = q.cache_hits + EXCLUDED.cache_hits,
+              cache_misses = q.cache_misses + EXCLUDED.cache_misses
+            """, provider, hits, misses)
     }
 
     /// Today's figures.

@@ -18,17 +18,27 @@ public struct SearchResultCache: Sendable {
 
     /// The same for any provider's uploads (`SoundCloudTrack`...): each provider has its own entries.
     public func lookup<Upload: Decodable>(_ query: SearchQuery, as type: Upload.Type) throws -> [Upload]? {
-        guard let row = try connection.query("""
+        try lookup([query], as: type)[query.normalized]
+    }
+
+    /// The uploads cached within the TTL for each of `queries`, by normalized query, in one statement (counting
+    /// each hit): a release's tracks cost one round trip, not one each. A query without a fresh entry is absent.
+    public func lookup<Upload: Decodable>(_ queries: [SearchQuery], as type: Upload.Type) throws -> [String: [Upload]] {
+        let keys = Array(Set(queries.map(\.normalized))).sorted()
+        guard !keys.isEmpty else { return [:] }
+        var found: [String: [Upload]] = [:]
+        for row in try connection.query("""
             UPDATE search_results SET hits = hits + 1
-            WHERE provider = $1 AND normalized_query = $2 AND fetched_at > now() - make_interval(secs => $3::double precision)
-            RETURNING results::text AS results
-            """, provider, query.normalized, ttlSeconds).first else { return nil }
-        let text: String = try row.decode("results")
-        do {
-            return try JSONDecoder().decode([Upload].self, from: Data(text.utf8))
-        } catch {
-            return nil   // written by another version or by hand: a miss, searched again and replaced
+            WHERE provider = $1 AND normalized_query = ANY($2::text[])
+              AND fetched_at > now() - make_interval(secs => $3::double precision)
+            RETURNING normalized_query, results::text AS results
+            """, provider, keys, ttlSeconds).rows {
+            let text: String = try row.decode("results")
+            // Written by another version or by hand: a miss, searched again and replaced.
+            guard let uploads = try? JSONDecoder().decode([Upload].self, from: Data(text.utf8)) else { continue }
+            found[try row.decode("normalized_query")] = uploads
         }
+        return found
     }
 
     /// Keeps the uploads a search answered for `query` (in its order, with durations and channels), replacing an older entry.

@@ -31,9 +31,19 @@ public struct SoundCloudSearchProvider: Sendable {
     }
 
     public func search(_ query: SearchQuery) throws -> SoundCloudSearchOutcome {
-        if let cached = try cache.lookup(query, as: SoundCloudTrack.self) {
+        if let cached = try cached([query])[query.normalized] {
             return SoundCloudSearchOutcome(query: query, tracks: cached, fromCache: true)
         }
+        return try searchAPI(query)
+    }
+
+    /// The cache's answers for `queries` (by normalized query), in one statement.
+    public func cached(_ queries: [SearchQuery]) throws -> [String: [SoundCloudTrack]] {
+        try cache.lookup(queries, as: SoundCloudTrack.self)
+    }
+
+    /// Asks the API (the cache was asked first and missed) and caches the answer.
+    public func searchAPI(_ query: SearchQuery) throws -> SoundCloudSearchOutcome {
         let tracks = try client.search(query.text)
         try cache.store(query, uploads: tracks)
         return SoundCloudSearchOutcome(query: query, tracks: tracks, fromCache: false)

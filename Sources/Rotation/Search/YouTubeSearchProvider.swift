@@ -36,11 +36,24 @@ public struct YouTubeSearchProvider: Sendable {
     }
 
     public func search(_ query: SearchQuery) throws -> SearchOutcome {
-        if let cached = try cache.lookup(query) {
-            try ledger.recordCacheLookup(hit: true)
+        if let cached = try cached([query])[query.normalized] {
             return SearchOutcome(query: query, videos: cached, fromCache: true, unitsSpent: 0)
         }
-        try ledger.recordCacheLookup(hit: false)
+        return try searchAPI(query)
+    }
+
+    /// The cache's answers for `queries` (by normalized query) in one statement, the hits and misses counted in
+    /// another: what the worker asks first for a release's tracks, before `searchAPI` for each miss.
+    public func cached(_ queries: [SearchQuery]) throws -> [String: [YouTubeVideo]] {
+        let found = try cache.lookup(queries, as: YouTubeVideo.self)
+        let asked = Set(queries.map(\.normalized)).count
+        try ledger.recordCacheLookups(hits: found.count, misses: asked - found.count)
+        return found
+    }
+
+    /// Asks the API (the cache was asked first and missed): `search.list` then `videos.list`, paid from the
+    /// shared budget before each call, and caches the answer.
+    public func searchAPI(_ query: SearchQuery) throws -> SearchOutcome {
         var spent = 0
         do {
             let videos = try Self.searchAndDescribe(query, client: client) { units, call in

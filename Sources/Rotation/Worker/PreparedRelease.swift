@@ -18,9 +18,21 @@ struct PreparedRelease {
     var searchAPISeconds = 0.0
     /// Search was needed but could not be made now: the job goes back to the queue with this reason.
     var searchDeferral: SearchDeferral?
+    /// Set by `restricted(to:)`: only this track's candidates and match are written (and its old candidates replaced).
+    private(set) var onlyTrack: Int?
 
     init(jobs: [QueueJob], release: DiscogsRelease) {
         self.jobs = jobs; self.release = release
+    }
+
+    /// The release's rows for the track at `trackIndex` only (its candidates, its match if any), for a write that
+    /// leaves the release's other tracks as they are.
+    func restricted(to trackIndex: Int) -> PreparedRelease {
+        var one = self
+        one.onlyTrack = trackIndex
+        one.candidateRows = candidateRows.filter { $0.trackIndex == trackIndex }
+        one.matchRows = matchRows.filter { $0.track_index == trackIndex }
+        return one
     }
 
     /// A `match_candidates` row, written with COPY.

@@ -15,8 +15,9 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
     let cache: MatchCacheWriter?
     let bodySource: (any ReleaseBodySource)?
     let stop: StopSignal
-    /// Search for tracks the release's Discogs videos leave unmatched; nil unless `configuration.search` is set.
-    let search: WorkerSearch?
+    /// Search for tracks the release's Discogs videos leave unmatched, in this order (YouTube, then SoundCloud for
+    /// what YouTube left unmatched); empty unless `configuration.search` or `configuration.soundCloudSearch` is set.
+    let searches: [WorkerSearch]
     /// Called after a release is matched and before anything is written; tests use it to stop or "kill" a worker
     /// mid-release.
     public var afterMatching: (@Sendable (QueueJob) -> Void)?
@@ -30,9 +31,12 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         self.cache = cache
         self.bodySource = bodySource
         self.stop = stop
-        self.search = configuration.search.map {
-            WorkerSearch(provider: YouTubeSearchProvider(configuration: $0, connection: connection))
-        }
+        self.searches = [
+            configuration.search.map { WorkerSearch(youTube: YouTubeSearchProvider(configuration: $0, connection: connection)) },
+            configuration.soundCloudSearch.map {
+                WorkerSearch(soundCloud: SoundCloudSearchProvider(configuration: $0, connection: connection))
+            },
+        ].compactMap { $0 }
     }
 
     /// A name unique to this process and thread, as stored in `processing_queue.leased_by`.
@@ -121,19 +125,29 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
         return report
     }
 
-    /// Searches for the tracks the Discogs videos left unmatched (jobs come in queue priority order) and matches the
-    /// release again with what was found; when search must wait, the release keeps its Discogs matches and
-    /// carries the deferral (its job goes back to the queue).
+    /// Searches for the tracks the Discogs videos left unmatched (jobs come in queue priority order), provider by
+    /// provider, each for the tracks the ones before left unmatched, and matches the release again with everything
+    /// found. When a provider must wait, the next one is still asked; if tracks stay unmatched, the release keeps
+    /// what it has and carries the first deferral (its job goes back to the queue).
     private func searchUnmatchedTracks(of matched: inout PreparedRelease, rejected: [Int: Set<String>]) throws {
-        guard let search, !matched.unmatchedTrackIndices.isEmpty else { return }
-        do {
-            let found = try search.candidates(for: matched.release, tracks: matched.unmatchedTrackIndices)
-            if !found.videos.isEmpty { matched.match(configuration: configuration, rejected: rejected, searched: found.videos) }
-            matched.searchedTracks = found.searched
-            matched.searchAPISeconds = found.apiSeconds
-        } catch let deferral as SearchDeferral {
-            matched.searchDeferral = deferral
+        guard !searches.isEmpty, !matched.unmatchedTrackIndices.isEmpty else { return }
+        var found: [CandidateVideo] = []
+        var deferral: SearchDeferral?
+        for search in searches where !matched.unmatchedTrackIndices.isEmpty {
+            do {
+                let more = try search.candidates(for: matched.release, tracks: matched.unmatchedTrackIndices)
+                matched.searchedTracks += more.searched
+                matched.searchAPISeconds += more.apiSeconds
+                if !more.videos.isEmpty {
+                    found += more.videos
+                    matched.match(configuration: configuration, rejected: rejected, searched: found)
+                }
+            } catch let postponed as SearchDeferral {
+                if deferral == nil { deferral = postponed }
+            }
         }
+        // A provider that had to wait is no reason to come back when the others matched every track.
+        matched.searchDeferral = matched.unmatchedTrackIndices.isEmpty ? nil : deferral
     }
 
     /// Between batches: applies pending cache repairs once Redis is back (`MatchCacheWriter.repairPending(on:)`).
@@ -226,81 +240,15 @@ public final class ReleaseMatchingWorker: @unchecked Sendable {
                     let held = try queue.lockHeld(jobIDs, worker: id, on: db)
                     let kept = prepared.filter { $0.jobs.contains { held.contains($0.id) } }
                     guard !kept.isEmpty else { return (held, [], [:]) }
-                    let releaseIDs = kept.map(\.release.id).sorted()
-                    // Writers of the same release (queued for two stores, or by the web app) take turns.
-                    try db.query("""
-                        SELECT pg_advisory_xact_lock(ids.rid) FROM (SELECT unnest($1::bigint[]) AS rid ORDER BY 1) ids
-                        """, releaseIDs)
-                    try db.query("DELETE FROM match_candidates WHERE release_id = ANY($1::bigint[])", releaseIDs)
-                    // COPY is the cheapest way in for ~10 candidates per track; this transaction holds the releases'
-                    // locks and deleted their old candidates, so there is nothing to conflict with.
-                    if kept.contains(where: { !$0.candidateRows.isEmpty }) {
-                        try db.copyIn("""
-                            COPY match_candidates (release_id, track_index, platform, match_url, title, confidence, evidence)
-                            FROM STDIN
-                            """) { send in
-                            for release in kept {
-                                var lines = CopyLine(capacity: 512 * release.candidateRows.count)
-                                for row in release.candidateRows { row.appendCopyLine(to: &lines) }
-                                try send(lines.text)
-                            }
-                        }
-                    }
-                    let matchRows = kept.flatMap(\.matchRows).sorted { ($0.release_id, $0.track_index) < ($1.release_id, $1.track_index) }
-                    // Uncontended writes first: the match insert below takes locks other workers wait for (the
-                    // per-store counters of the review-count triggers, the store's sync log row) until commit.
-                    let releasesWithMatches = Array(Set(matchRows.map(\.release_id)))
-                    try db.query("""
-                        UPDATE releases r SET has_audio_matches = m.has_matches
-                        FROM (SELECT ids.rid, ids.rid = ANY($2::bigint[])
-                                       OR EXISTS (SELECT 1 FROM track_matches t WHERE t.release_id = ids.rid) AS has_matches
-                              FROM unnest($1::bigint[]) AS ids(rid)) m
-                        WHERE r.discogs_id = m.rid AND r.has_audio_matches IS DISTINCT FROM m.has_matches
-                        """, releaseIDs, releasesWithMatches)
-                    try queue.complete(kept.filter { $0.searchDeferral == nil }.flatMap { $0.jobs.map(\.id) }
-                        .filter { held.contains($0) }, worker: id, on: db)
-                    for release in kept {
-                        guard let deferral = release.searchDeferral else { continue }
-                        try queue.postpone(release.jobs.map(\.id).filter { held.contains($0) }, worker: id,
-                                           message: deferral.message, seconds: deferral.seconds, on: db)
-                    }
-                    var written: [TrackMatch] = []
-                    var created: [String: Int] = [:]
                     let storeByRelease = Dictionary(kept.map { ($0.release.id, $0.jobs[0].store) }, uniquingKeysWith: { a, _ in a })
-                    if !matchRows.isEmpty {
-                        // Only rows the matcher owns are written (MatcherOwnership): a track without a row, or one whose
-                        // row is still as the matcher left it. A decision by anyone else moved updated_at and is kept.
-                        let result = try db.query("""
-                            WITH written AS (
-                              INSERT INTO track_matches (release_id, track_index, platform, match_url, confidence, approved,
-                                                         verified_by, verified_at, updated_at)
-                              SELECT release_id, track_index, platform, match_url, confidence, approved, verified_by, NOW(), NOW()
-                              FROM jsonb_to_recordset($1::jsonb) AS x(release_id BIGINT, track_index INTEGER, platform TEXT,
-                                   match_url TEXT, confidence REAL, approved BOOLEAN, verified_by TEXT)
-                              ORDER BY release_id, track_index
-                              ON CONFLICT (release_id, track_index) DO UPDATE SET
-                                platform = EXCLUDED.platform, match_url = EXCLUDED.match_url, confidence = EXCLUDED.confidence,
-                                approved = EXCLUDED.approved, verified_by = EXCLUDED.verified_by,
-                                verified_at = EXCLUDED.verified_at, updated_at = NOW()
-                              WHERE \(MatcherOwnership.ownedCondition(table: "track_matches"))
-                                AND (track_matches.platform, track_matches.match_url, track_matches.confidence,
-                                     track_matches.approved, track_matches.verified_by)
-                                    IS DISTINCT FROM (EXCLUDED.platform, EXCLUDED.match_url, EXCLUDED.confidence,
-                                     EXCLUDED.approved, EXCLUDED.verified_by)
-                              RETURNING \(TrackMatch.columns), (xmax = 0) AS inserted
-                            ), \(MatcherOwnership.recordWritten(from: "written"))
-                            SELECT * FROM written
-                            """, PostgresJSON("[" + matchRows.map(\.json).joined(separator: ",") + "]"))
-                        for row in result.rows {
-                            let match = try TrackMatch(row: row)
-                            written.append(match)
-                            if try row.decode("inserted", as: Bool.self), let store = storeByRelease[match.releaseID] {
-                                created[store, default: 0] += 1
-                            }
+                    let (written, created) = try MatchedReleaseWriter.write(kept, storeByRelease: storeByRelease, on: db) {
+                        try queue.complete(kept.filter { $0.searchDeferral == nil }.flatMap { $0.jobs.map(\.id) }
+                            .filter { held.contains($0) }, worker: id, on: db)
+                        for release in kept {
+                            guard let deferral = release.searchDeferral else { continue }
+                            try queue.postpone(release.jobs.map(\.id).filter { held.contains($0) }, worker: id,
+                                               message: deferral.message, seconds: deferral.seconds, on: db)
                         }
-                    }
-                    for (store, count) in created.sorted(by: { $0.key < $1.key }) {
-                        try StoreSyncRun(store: store, source: .worker, audioMatchesCreated: count).record(on: db)
                     }
                     return (held, written, created)
                 }

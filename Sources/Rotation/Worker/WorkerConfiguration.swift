@@ -20,6 +20,9 @@ public struct WorkerConfiguration: Sendable {
     /// Search for tracks the release's Discogs videos leave unmatched (YouTube, within the shared daily quota); nil
     /// (the default) matches on Discogs videos only. `init(settings:)` turns it on when `YOUTUBE_API_KEY` is set.
     public var search: YouTubeSearchConfiguration?
+    /// SoundCloud search for the tracks YouTube (or its absence) leaves unmatched; nil (the default) searches no
+    /// SoundCloud. `init(settings:)` turns it on when `SOUNDCLOUD_CLIENT_ID` and `SOUNDCLOUD_CLIENT_SECRET` are set.
+    public var soundCloudSearch: SoundCloudSearchConfiguration?
     /// Benchmarks only: releases matched in advance, written instead of running the matcher (the write floor).
     public var matchesInAdvance: MatchesInAdvance?
 
@@ -33,6 +36,7 @@ public struct WorkerConfiguration: Sendable {
     public init(settings: RotationSettings, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.init(batchSize: settings.audioMatchingBatchSize ?? 5, policy: settings.matchPolicy, cacheTTLSeconds: settings.cacheTTL)
         search = Self.searchConfiguration(environment: environment)
+        soundCloudSearch = Self.soundCloudSearchConfiguration(environment: environment)
     }
 
     /// YouTube search as the environment configures it: nil without `YOUTUBE_API_KEY`; with a key but another
@@ -43,6 +47,20 @@ public struct WorkerConfiguration: Sendable {
             return try YouTubeSearchConfiguration(environment: environment)
         } catch {
             FileHandle.standardError.write(Data("worker: search is off: \(error)\n".utf8))
+            return nil
+        }
+    }
+
+    /// SoundCloud search as the environment configures it: nil without both `SOUNDCLOUD_CLIENT_ID` and
+    /// `SOUNDCLOUD_CLIENT_SECRET`; with them but a URL wrong, nil too, and the reason on standard error (never the
+    /// secret).
+    static func soundCloudSearchConfiguration(environment: [String: String]) -> SoundCloudSearchConfiguration? {
+        let set = { (name: String) in !(environment[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        guard set("SOUNDCLOUD_CLIENT_ID"), set("SOUNDCLOUD_CLIENT_SECRET") else { return nil }
+        do {
+            return try SoundCloudSearchConfiguration(environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("worker: SoundCloud search is off: \(error)\n".utf8))
             return nil
         }
     }

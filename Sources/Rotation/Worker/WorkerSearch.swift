@@ -2,20 +2,63 @@ import Foundation
 import Matching
 import Postgres
 
-/// How a worker uses search: only for the tracks the release's Discogs videos leave unmatched (no candidate at or
-/// above the store threshold), through the provider (its cache first, then the API within the shared daily budget,
-/// reserved before each call). When search cannot be made now it says until when (`SearchDeferral`) and stops
-/// asking for that long, so a spent quota or a failing API is not asked again for every job.
+/// How a worker uses one search provider (YouTube, SoundCloud): only for the tracks the release's candidates so far
+/// leave unmatched (no candidate at or above the store threshold), through the provider (its cache first, then the
+/// API; YouTube's within the shared daily budget, reserved before each call). When search cannot be made now it
+/// says until when (`SearchDeferral`) and stops asking that provider for that long, so a spent quota or a failing
+/// API is not asked again for every job.
 final class WorkerSearch {
-    let provider: YouTubeSearchProvider
+    /// The provider's name, as in a candidate's `source` ("youtube", "soundcloud").
+    let name: String
+    /// The cache's answers for a release's queries, by normalized query, in one round trip.
+    private let cached: ([SearchQuery]) throws -> [String: [CandidateVideo]]
+    /// The API, for a query the cache missed.
+    private let searchAPI: (SearchQuery) throws -> [CandidateVideo]
+    /// How long to stop asking after an error of this provider; nil for an error that is not the provider's (a
+    /// database error), thrown as is.
+    private let pauseKind: (any Error) -> PauseKind?
     /// When searching may resume, and why it stopped; nil while searching works.
     private var pause: (until: Date, deferral: SearchDeferral)?
-    /// Failures in a row that waiting a little may cure (5xx, timeouts): each doubles the pause.
+    /// Failures in a row that waiting a little may cure (5xx, timeouts, 429): each doubles the pause.
     private var transientFailures = 0
     private let now: () -> Date
 
-    init(provider: YouTubeSearchProvider, now: @escaping () -> Date = Date.init) {
-        self.provider = provider; self.now = now
+    /// What waiting cures an error: the next quota day, a person (looked at again within the hour), or a little
+    /// time (doubling).
+    enum PauseKind { case untilNextQuotaDay, untilSomeoneActs, transient }
+
+    init(name: String, now: @escaping () -> Date = Date.init,
+         cached: @escaping ([SearchQuery]) throws -> [String: [CandidateVideo]],
+         searchAPI: @escaping (SearchQuery) throws -> [CandidateVideo],
+         pauseKind: @escaping (any Error) -> PauseKind?) {
+        self.name = name; self.now = now; self.cached = cached; self.searchAPI = searchAPI; self.pauseKind = pauseKind
+    }
+
+    /// YouTube, within the shared daily budget.
+    convenience init(youTube provider: YouTubeSearchProvider, now: @escaping () -> Date = Date.init) {
+        self.init(name: YouTubeSearchProvider.name, now: now,
+                  cached: { try provider.cached($0).mapValues { $0.map(\.candidate) } },
+                  searchAPI: { try provider.searchAPI($0).candidates }, pauseKind: { error in
+            guard let error = error as? YouTubeSearchError else { return nil }
+            switch error.kind {
+            case .quotaExceeded, .budgetExhausted: return .untilNextQuotaDay
+            case .keyInvalid, .notConfigured, .http: return .untilSomeoneActs
+            case .server, .timeout, .transport, .badResponse: return .transient
+            }
+        })
+    }
+
+    /// SoundCloud: no unit quota to keep; 429 (too many requests) backs off like a failing server.
+    convenience init(soundCloud provider: SoundCloudSearchProvider, now: @escaping () -> Date = Date.init) {
+        self.init(name: SoundCloudSearchProvider.name, now: now,
+                  cached: { try provider.cached($0).mapValues { $0.map(\.candidate) } },
+                  searchAPI: { try provider.searchAPI($0).candidates }, pauseKind: { error in
+            guard let error = error as? SoundCloudSearchError else { return nil }
+            switch error.kind {
+            case .credentialsInvalid, .notConfigured, .http: return .untilSomeoneActs
+            case .rateLimited, .server, .timeout, .transport, .badResponse: return .transient
+            }
+        })
     }
 
     /// Longest pause: an hour, as the queue's own longest backoff.
@@ -36,33 +79,40 @@ final class WorkerSearch {
         }
         var videos: [CandidateVideo] = []
         var apiSeconds = 0.0
-        for query in queries {
-            do {
+        do {
+            // The cache first for every track at once; a query two tracks share is asked once.
+            let answered = try cached(queries)
+            var asked: Set<String> = []
+            for query in queries where asked.insert(query.normalized).inserted {
+                if let hit = answered[query.normalized] {
+                    videos += hit
+                    continue
+                }
                 let start = ContinuousClock.now
-                let outcome = try provider.search(query)
-                if !outcome.fromCache { apiSeconds += (ContinuousClock.now - start) / .seconds(1) }
-                videos += outcome.candidates
+                videos += try searchAPI(query)
+                apiSeconds += (ContinuousClock.now - start) / .seconds(1)
                 transientFailures = 0
-            } catch let error as YouTubeSearchError {
-                throw pauseAfter(error)
             }
+        } catch {
+            guard let kind = pauseKind(error) else { throw error }
+            throw pauseAfter(error, kind: kind)
         }
         return (videos, queries.count, apiSeconds)
     }
 
     /// Pauses searching after `error` and returns the deferral the job carries.
-    private func pauseAfter(_ error: YouTubeSearchError) -> SearchDeferral {
+    private func pauseAfter(_ error: any Error, kind: PauseKind) -> SearchDeferral {
         let seconds: Double
-        switch error.kind {
-        case .quotaExceeded, .budgetExhausted:
+        switch kind {
+        case .untilNextQuotaDay:
             seconds = Self.secondsUntilNextQuotaDay(from: now())
-        case .keyInvalid, .notConfigured, .http:
+        case .untilSomeoneActs:
             seconds = Self.maxPauseSeconds   // a person must act; look again within the hour
-        case .server, .timeout, .transport, .badResponse:
+        case .transient:
             transientFailures += 1
             seconds = min(Self.maxPauseSeconds, Self.firstTransientPauseSeconds * pow(2, Double(transientFailures - 1)))
         }
-        let deferral = SearchDeferral(reason: error.description, seconds: seconds)
+        let deferral = SearchDeferral(reason: String(describing: error), seconds: seconds)
         pause = (now().addingTimeInterval(seconds), deferral)
         return deferral
     }
