@@ -17,7 +17,7 @@ public struct ReviewerTrackSearch: Sendable {
 
     /// The track's own query (`SearchQuery`): its artists, else the release's, then its title.
     public func suggestedQuery(releaseID: Int64, trackIndex: Int) throws -> SearchQuery {
-        let release = try storedRelease(releaseID, trackIndex: trackIndex)
+        let release = try StoredTrackReads.release(releaseID, trackIndex: trackIndex, on: connection)
         guard let query = SearchQuery(release: release, trackIndex: trackIndex) else {
             throw TrackSearchError.notSearchable(releaseID: releaseID, trackIndex: trackIndex)
         }
@@ -27,30 +27,15 @@ public struct ReviewerTrackSearch: Sendable {
     /// Searches `queryText` and scores what comes back for the track, best first; URLs a reviewer rejected for the
     /// track are listed in `rejectedURLs`.
     public func search(releaseID: Int64, trackIndex: Int, queryText: String) throws -> TrackSearchResult {
-        let release = try storedRelease(releaseID, trackIndex: trackIndex)
-        let outcome = try provider.search(SearchQuery(queryText))
+        let release = try StoredTrackReads.release(releaseID, trackIndex: trackIndex, on: connection)
+        let outcome = try provider.searchTrack(SearchQuery(queryText))
         // Only the search's uploads: the release's own videos are already the track's candidates.
         let scored = matcher.match(release, provider: StaticCandidateProvider(outcome.candidates, includeReleaseVideos: false))
             .track(at: trackIndex)
-        let rejected = Set(try connection.query(
-            "SELECT match_url FROM match_rejections WHERE release_id = $1 AND track_index = $2::integer", releaseID, trackIndex
-        ).column("match_url", as: String.self))
+        let rejected = try StoredTrackReads.rejectedURLs(releaseID, trackIndex: trackIndex, on: connection)
         let candidates = scored?.candidates ?? []
         return TrackSearchResult(release: release, trackIndex: trackIndex, outcome: outcome, candidates: candidates,
                                  decision: MatchPolicy.default.decide(candidates, rejectedURLs: rejected),
                                  rejectedURLs: rejected)
-    }
-
-    private func storedRelease(_ releaseID: Int64, trackIndex: Int) throws -> DiscogsRelease {
-        guard let body = try connection.query(
-            "SELECT body::text AS body FROM discogs_release_bodies WHERE discogs_id = $1", releaseID
-        ).first?.decode("body", as: String.self) else {
-            throw TrackSearchError.releaseNotStored(releaseID)
-        }
-        let release = try DiscogsDecoding.decode(DiscogsRelease.self, from: Data(body.utf8))
-        guard release.tracklist.indices.contains(trackIndex) else {
-            throw TrackSearchError.noSuchTrack(releaseID: releaseID, trackIndex: trackIndex, tracks: release.tracklist.count)
-        }
-        return release
     }
 }

@@ -22,15 +22,7 @@ public struct TrackSearch<Provider: TrackSearchProvider>: Sendable {
     /// the worker writes them (the release's other tracks untouched), and an approved match through `cache`.
     public func run(releaseID: Int64, trackIndex: Int, includeReleaseVideos: Bool = true,
                     store: Bool = false, cache: MatchCacheWriter? = nil) throws -> TrackSearchResult {
-        guard let body = try connection.query(
-            "SELECT body::text AS body FROM discogs_release_bodies WHERE discogs_id = $1", releaseID
-        ).first?.decode("body", as: String.self) else {
-            throw TrackSearchError.releaseNotStored(releaseID)
-        }
-        let release = try DiscogsDecoding.decode(DiscogsRelease.self, from: Data(body.utf8))
-        guard release.tracklist.indices.contains(trackIndex) else {
-            throw TrackSearchError.noSuchTrack(releaseID: releaseID, trackIndex: trackIndex, tracks: release.tracklist.count)
-        }
+        let release = try StoredTrackReads.release(releaseID, trackIndex: trackIndex, on: connection)
         guard let query = SearchQuery(release: release, trackIndex: trackIndex) else {
             throw TrackSearchError.notSearchable(releaseID: releaseID, trackIndex: trackIndex)
         }
@@ -38,9 +30,7 @@ public struct TrackSearch<Provider: TrackSearchProvider>: Sendable {
         let outcome = try provider.searchTrack(query)
         let provided = StaticCandidateProvider(outcome.candidates, includeReleaseVideos: includeReleaseVideos)
         let scored = matcher.match(release, provider: provided).track(at: trackIndex)
-        let rejected = Set(try connection.query(
-            "SELECT match_url FROM match_rejections WHERE release_id = $1 AND track_index = $2::integer", releaseID, trackIndex
-        ).column("match_url", as: String.self))
+        let rejected = try StoredTrackReads.rejectedURLs(releaseID, trackIndex: trackIndex, on: connection)
         let candidates = scored?.candidates ?? []
         var result = TrackSearchResult(
             release: release, trackIndex: trackIndex, outcome: outcome, candidates: candidates,
@@ -146,5 +136,28 @@ public enum TrackSearchError: Error, CustomStringConvertible, Sendable {
         case .storeNeedsReleaseVideos:
             "--store writes what the worker would, which scores the release's Discogs videos too: drop --no-release-videos"
         }
+    }
+}
+
+/// What every search of one stored track reads: the release's Discogs body (as the importers stored it) and the URLs
+/// reviewers rejected for the track.
+enum StoredTrackReads {
+    static func release(_ releaseID: Int64, trackIndex: Int, on connection: PostgresConnection) throws -> DiscogsRelease {
+        guard let body = try connection.query(
+            "SELECT body::text AS body FROM discogs_release_bodies WHERE discogs_id = $1", releaseID
+        ).first?.decode("body", as: String.self) else {
+            throw TrackSearchError.releaseNotStored(releaseID)
+        }
+        let release = try DiscogsDecoding.decode(DiscogsRelease.self, from: Data(body.utf8))
+        guard release.tracklist.indices.contains(trackIndex) else {
+            throw TrackSearchError.noSuchTrack(releaseID: releaseID, trackIndex: trackIndex, tracks: release.tracklist.count)
+        }
+        return release
+    }
+
+    static func rejectedURLs(_ releaseID: Int64, trackIndex: Int, on connection: PostgresConnection) throws -> Set<String> {
+        Set(try connection.query(
+            "SELECT match_url FROM match_rejections WHERE release_id = $1 AND track_index = $2::integer", releaseID, trackIndex
+        ).column("match_url", as: String.self))
     }
 }
