@@ -109,12 +109,12 @@ public struct DiscogsArtistCredit: Codable, Sendable, Hashable {
     public var cleanName: String { Self.clean(name) }
 
     static func clean(_ raw: String) -> String {
-        var name = trimmingWhitespace(raw)
+        var name = TextNormalizer.trimmingWhitespace(raw)
         // Discogs disambiguates equal names with a numeric suffix: "Wool (4)".
         if name.hasSuffix(")"), let open = name.lastIndex(of: "(") {
             let digits = name[name.index(after: open)..<name.index(before: name.endIndex)]
             if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                name = trimmingWhitespace(String(name[..<open]))
+                name = TextNormalizer.trimmingWhitespace(String(name[..<open]))
             }
         }
         for article in ["The", "A", "An", "Les", "Le", "La", "Die", "Der", "Das", "Los", "El"] {
@@ -122,17 +122,6 @@ public struct DiscogsArtistCredit: Codable, Sendable, Hashable {
             if name.hasSuffix(suffix) { name = article + " " + name.dropLast(suffix.count); break }
         }
         return name
-    }
-
-    /// `trimmingCharacters(in: .whitespaces)`, with no bridging for the usual name that neither starts nor ends
-    /// with whitespace (tab or a space separator, the set's definition).
-    private static func trimmingWhitespace(_ text: String) -> String {
-        func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-            scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
-        }
-        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return text }
-        if !isWhitespace(first), !isWhitespace(last) { return text }
-        return text.trimmingCharacters(in: .whitespaces)
     }
 
     static func isVarious(_ name: String) -> Bool {
