@@ -48,9 +48,9 @@ struct UploaderIdentity: Sendable, Hashable {
         let head = description.prefix(readLength)
         guard let start = head.range(of: "Provided to YouTube by ") else { return nil }
         let lines = head[start.upperBound...].split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { TextNormalizer.trimmingWhitespace(String($0)) }.filter { !$0.isEmpty }
         guard lines.count >= 2 else { return nil }
-        let parts = lines[1].components(separatedBy: " · ").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = lines[1].components(separatedBy: " · ").map(TextNormalizer.trimmingWhitespace)
         guard parts.count >= 2, !parts[0].isEmpty else { return nil }
         let artists = parts.dropFirst().filter { !$0.isEmpty }
         guard !artists.isEmpty else { return nil }
