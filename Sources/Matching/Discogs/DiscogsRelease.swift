@@ -117,9 +117,12 @@ public struct DiscogsArtistCredit: Codable, Sendable, Hashable {
                 name = TextNormalizer.trimmingWhitespace(String(name[..<open]))
             }
         }
-        for article in ["The", "A", "An", "Les", "Le", "La", "Die", "Der", "Das", "Los", "El"] {
-            let suffix = ", \(article)"
-            if name.hasSuffix(suffix) { name = article + " " + name.dropLast(suffix.count); break }
+        // Only a name holding a comma can end with ", The": the rest skip building the eleven suffixes.
+        if name.utf8.contains(UInt8(ascii: ",")) {
+            for article in ["The", "A", "An", "Les", "Le", "La", "Die", "Der", "Das", "Los", "El"] {
+                let suffix = ", \(article)"
+                if name.hasSuffix(suffix) { name = article + " " + name.dropLast(suffix.count); break }
+            }
         }
         return name
     }
