@@ -93,13 +93,17 @@ struct VideoProfile: Sendable {
         return TextNormalizer.tokens(rest).isEmpty ? (title, []) : (rest, removed)
     }
 
-    /// Whether `numberingPattern` can match at all: every form it takes holds a digit or the word "side". An ASCII
-    /// title with neither is answered on its bytes, without bridging it to `NSString` and running the pattern;
-    /// other text (Unicode digits, case folding) always goes to the pattern.
+    /// Whether `numberingPattern` can match at all: every form it takes holds the word "side", a letter a-h just
+    /// before a digit ("A1") or a digit just before "." or ")" ("03."). An ASCII title with none of them is answered
+    /// on its bytes, without bridging it to `NSString` and running the pattern; other text (Unicode digits, case
+    /// folding) always goes to the pattern.
     static func mayHoldNumbering(_ title: String) -> Bool {
         var previous3: UInt8 = 0, previous2: UInt8 = 0, previous: UInt8 = 0
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         for byte in title.utf8 {
-            if byte >= 0x80 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) { return true }
+            if byte >= 0x80 { return true }
+            if isDigit(byte), previous >= UInt8(ascii: "a"), previous <= UInt8(ascii: "h") { return true }
+            if byte == UInt8(ascii: ".") || byte == UInt8(ascii: ")"), isDigit(previous) { return true }
             let lower = byte | 0x20
             if lower == UInt8(ascii: "e"), previous == UInt8(ascii: "d"), previous2 == UInt8(ascii: "i"),
                previous3 == UInt8(ascii: "s") {
