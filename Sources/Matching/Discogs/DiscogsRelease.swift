@@ -109,17 +109,20 @@ public struct DiscogsArtistCredit: Codable, Sendable, Hashable {
     public var cleanName: String { Self.clean(name) }
 
     static func clean(_ raw: String) -> String {
-        var name = raw.trimmingCharacters(in: .whitespaces)
+        var name = TextNormalizer.trimmingWhitespace(raw)
         // Discogs disambiguates equal names with a numeric suffix: "Wool (4)".
         if name.hasSuffix(")"), let open = name.lastIndex(of: "(") {
             let digits = name[name.index(after: open)..<name.index(before: name.endIndex)]
             if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                name = String(name[..<open]).trimmingCharacters(in: .whitespaces)
+                name = TextNormalizer.trimmingWhitespace(String(name[..<open]))
             }
         }
-        for article in ["The", "A", "An", "Les", "Le", "La", "Die", "Der", "Das", "Los", "El"] {
-            let suffix = ", \(article)"
-            if name.hasSuffix(suffix) { name = article + " " + name.dropLast(suffix.count); break }
+        // Only a name holding a comma can end with ", The": the rest skip building the eleven suffixes.
+        if name.utf8.contains(UInt8(ascii: ",")) {
+            for article in ["The", "A", "An", "Les", "Le", "La", "Die", "Der", "Das", "Los", "El"] {
+                let suffix = ", \(article)"
+                if name.hasSuffix(suffix) { name = article + " " + name.dropLast(suffix.count); break }
+            }
         }
         return name
     }

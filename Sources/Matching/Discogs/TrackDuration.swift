@@ -3,7 +3,7 @@ import Foundation
 /// Parses Discogs durations: "4:05" -> 245, "1:02:03" -> 3723, "" or malformed -> nil.
 public enum TrackDuration {
     public static func seconds(from text: String) -> Int? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = TextNormalizer.trimmingWhitespace(text)
         guard !trimmed.isEmpty else { return nil }
         // Some submitters write "4.05"; accept it as minutes.seconds.
         let separator: Character = trimmed.contains(":") ? ":" : "."

@@ -7,19 +7,21 @@ import Foundation
 public enum TextNormalizer {
     /// Lowercased, diacritic-free text with punctuation replaced by single spaces.
     public static func fold(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
+        // The result is built as UTF-8 bytes: appending to a `String.UnicodeScalarView` costs far more per scalar.
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
         var lastWasSpace = true
         func append(_ scalar: Unicode.Scalar) {
             if scalar.isASCII {
-                let v = scalar.value
+                let v = UInt8(scalar.value)
                 if (v >= 97 && v <= 122) || (v >= 48 && v <= 57) {
-                    out.append(scalar); lastWasSpace = false
+                    out.append(v); lastWasSpace = false
                 } else if v >= 65 && v <= 90 {
-                    out.append(Unicode.Scalar(v + 32)!); lastWasSpace = false
+                    out.append(v + 32); lastWasSpace = false
                 } else if v == 39 || v == 96 {
                     return  // apostrophes join ("Un'Isola" -> "unisola")
                 } else if !lastWasSpace {
-                    out.append(" "); lastWasSpace = true
+                    out.append(UInt8(ascii: " ")); lastWasSpace = true
                 }
                 return
             }
@@ -27,9 +29,9 @@ public enum TextNormalizer {
             let keep = scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
                 || CharacterSet.nonBaseCharacters.contains(scalar)
             if keep {
-                out.append(scalar); lastWasSpace = false
+                out.append(contentsOf: UTF8.encode(scalar)!); lastWasSpace = false
             } else if !lastWasSpace {
-                out.append(" "); lastWasSpace = true
+                out.append(UInt8(ascii: " ")); lastWasSpace = true
             }
         }
         // Decorative letters (mathematical Fraktur or bold, circled, fullwidth, ligatures) are compatibility forms of
@@ -56,8 +58,8 @@ public enum TextNormalizer {
                 }
             }
         }
-        var result = String(out)
-        if result.hasSuffix(" ") { result.removeLast() }
+        var result = String(decoding: out, as: UTF8.self)
+        if out.last == UInt8(ascii: " "), result.hasSuffix(" ") { result.removeLast() }
         return result
     }
 
@@ -139,9 +141,44 @@ public enum TextNormalizer {
 
     private static let toASCIILatin = StringTransform(rawValue: "Any-Latin; Latin-ASCII")
 
+    /// `text.trimmingCharacters(in: .whitespaces)`, without bridging the usual text that neither starts nor ends
+    /// with whitespace (a tab or a space separator, the set's definition).
+    static func trimmingWhitespace(_ text: String) -> String {
+        func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
+        }
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return text }
+        if !isWhitespace(first), !isWhitespace(last) { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
     /// The text with every separator removed, for substring comparisons ("Rotor-Type" ~ "Rotortype").
     public static func compact(_ text: String) -> String {
-        tokens(text).joined()
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return tokens(text).joined() }
+        // ASCII text (most descriptions): the folded words are copied as bytes; only a word `normaliseNumber` can
+        // change (one starting with "0", a Roman numeral letter, a number word's first letter or the "p" of "pt")
+        // becomes a `String` to go through it.
+        let folded = foldASCII(text)
+        var out: [UInt8] = []
+        out.reserveCapacity(folded.count)
+        var previous = 0..<0
+        var start = 0
+        func word(_ range: Range<Int>) {
+            if "0otfsenivxp".utf8.contains(folded[range.lowerBound]) {
+                let token = String(decoding: folded[range], as: UTF8.self)
+                let before = previous.isEmpty ? "" : String(decoding: folded[previous], as: UTF8.self)
+                out.append(contentsOf: normaliseNumber(token, after: before).utf8)
+            } else {
+                out.append(contentsOf: folded[range])
+            }
+            previous = range
+        }
+        for (index, byte) in folded.enumerated() where byte == UInt8(ascii: " ") {
+            if index > start { word(start..<index) }
+            start = index + 1
+        }
+        if folded.count > start { word(start..<folded.count) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func normaliseNumber(_ token: String, after previous: String) -> String {
@@ -156,11 +193,21 @@ public enum TextNormalizer {
             let trimmed = token.drop { $0 == "0" }
             return trimmed.isEmpty ? "0" : String(trimmed)
         }
-        let counted = countingWords.contains(previous)
-        if counted, let number = numberWords[token] { return String(number) }
-        if romanLetters, let roman = romanValue(token), token.utf8.count >= 2 || counted { return String(roman) }
+        // Only a number word ("one" to "twelve", "i") or a word of Roman numeral letters depends on the word
+        // before: the other words skip the lookup of `previous`.
+        if romanLetters || mayBeNumberWord(token) {
+            let counted = countingWords.contains(previous)
+            if counted, let number = numberWords[token] { return String(number) }
+            if romanLetters, let roman = romanValue(token), token.utf8.count >= 2 || counted { return String(roman) }
+        }
         if token == "pt" { return "part" }
         return token
+    }
+
+    /// Whether `token` can be a key of `numberWords`: six bytes at most, starting with one of their first letters.
+    private static func mayBeNumberWord(_ token: String) -> Bool {
+        guard token.utf8.count <= 6, let first = token.utf8.first else { return false }
+        return "otfseni".utf8.contains(first)
     }
 
     static func romanValue(_ token: String) -> Int? {

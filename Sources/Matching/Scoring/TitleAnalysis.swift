@@ -69,6 +69,7 @@ struct TitleAnalysis: Sendable {
 
     /// Splits "Title (A) [B] - C" into "Title", "(A)", "[B]" and "- C".
     static func segments(of title: String) -> [Segment] {
+        if title.utf8.allSatisfy({ $0 < 0x80 }) { return asciiSegments(of: title) }
         var out: [Segment] = []
         var current = ""
         var depth = 0
@@ -99,6 +100,43 @@ struct TitleAnalysis: Sendable {
                 current.append(c)
             }
             i += 1
+        }
+        flush(bracketed: depth > 0)
+        return out
+    }
+
+    /// `segments(of:)` of ASCII text, on its bytes: the same rules, where a character is a byte (a "\r\n" pair is
+    /// one character there, but neither byte is a bracket, a dash or a space, so the cuts fall alike).
+    private static func asciiSegments(of title: String) -> [Segment] {
+        var out: [Segment] = []
+        var current: [UInt8] = []
+        var depth = 0
+        var afterDash = false
+        func flush(bracketed: Bool) {
+            let text = String(decoding: current, as: UTF8.self)
+            if !isBlank(text) {
+                out.append(Segment(text: text, bracketed: bracketed, afterDash: afterDash && !bracketed))
+            }
+            current.removeAll(keepingCapacity: true)
+        }
+        let bytes = Array(title.utf8)
+        for (i, c) in bytes.enumerated() {
+            switch c {
+            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+                if depth == 0 { flush(bracketed: false) }
+                depth += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if depth > 0 {
+                    depth -= 1
+                    if depth == 0 { flush(bracketed: true) }
+                }
+            case UInt8(ascii: "-") where depth == 0 && i > 0 && bytes[i - 1] == UInt8(ascii: " ")
+                && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: " "):
+                flush(bracketed: false)
+                afterDash = true
+            default:
+                current.append(c)
+            }
         }
         flush(bracketed: depth > 0)
         return out

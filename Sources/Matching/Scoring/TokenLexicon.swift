@@ -57,8 +57,9 @@ struct TokenLexicon: Sendable {
         // For ASCII text a character is a byte and the numbers are the digits; other text asks `Character`.
         let leadsWithNumber = isASCII ? bytes.first.map(isDigit) == true : token.first?.isNumber == true
         let characters = isASCII ? bytes.count : token.count
-        let isStopWord = Vocabulary.stopWords.contains(token)
-        let isNoise = Vocabulary.noiseWords.contains(token)
+        let lists = vocabularyLists[token] ?? []
+        let isStopWord = lists.contains(.stop)
+        let isNoise = lists.contains(.noise)
         let isNumeral = isASCII ? bytes.allSatisfy(isDigit) : token.allSatisfy(\.isNumber)
         let isYear = isASCII
             ? bytes.count == 4 && isNumeral && (token.hasPrefix("19") || token.hasPrefix("20")) : TrackMatcher.isYear(token)
@@ -69,9 +70,28 @@ struct TokenLexicon: Sendable {
             isSignificant: leadsWithNumber || (characters > 1 && !isStopWord && !isNoise),
             isSignificantWord: leadsWithNumber || (characters > 1 && !isStopWord), isNoise: isNoise,
             isIdentifyingNumber: isNumeral && !isYear && !isNoise,
-            isUploadVocabulary: isYear || Vocabulary.isUploadTag(token) || Vocabulary.defaultVersionWords.contains(token)
-                || Vocabulary.strongVersionWords.contains(token) || Vocabulary.weakVersionWords.contains(token))
+            isUploadVocabulary: isYear || Vocabulary.isUploadTag(token) || !lists.isDisjoint(with: .version))
     }
+
+    /// The `Vocabulary` word lists a word is on.
+    private struct VocabularyLists: OptionSet {
+        let rawValue: UInt8
+        static let stop = VocabularyLists(rawValue: 1)
+        static let noise = VocabularyLists(rawValue: 2)
+        /// Default-version, strong or weak version words.
+        static let version = VocabularyLists(rawValue: 4)
+    }
+
+    /// Every word of those lists with the lists it is on: one lookup per new token instead of one per list.
+    private static let vocabularyLists: [String: VocabularyLists] = {
+        var table: [String: VocabularyLists] = [:]
+        for word in Vocabulary.stopWords { table[word, default: []].insert(.stop) }
+        for word in Vocabulary.noiseWords { table[word, default: []].insert(.noise) }
+        for word in Vocabulary.defaultVersionWords.union(Vocabulary.strongVersionWords).union(Vocabulary.weakVersionWords) {
+            table[word, default: []].insert(.version)
+        }
+        return table
+    }()
 
     /// `TokenMatch.similar` on two numbered tokens, on their bytes and without allocating.
     func similar(_ a: Int, _ b: Int) -> Bool {

@@ -75,7 +75,9 @@ struct TrackProfile: Sendable {
         self.heading = heading
         number(in: &context.lexicon)
         guard withTranslations else { return }
-        var languages = track.title.components(separatedBy: " = ").filter { !TitleAnalysis.isBlank($0) }
+        // Most titles hold no "=" (nor "/" below): answered on the bytes, without Foundation's search.
+        let titles = track.title.utf8.contains(UInt8(ascii: "=")) ? track.title.components(separatedBy: " = ") : [track.title]
+        var languages = titles.filter { !TitleAnalysis.isBlank($0) }
         // A title in another script is also uploaded romanised ("Компьютер" as "Kompyuter").
         languages += languages.compactMap(TextNormalizer.romanised)
         if languages.count > 1 {
@@ -129,7 +131,7 @@ extension TrackProfile {
             if let colon = title.firstIndex(of: ":"), TextNormalizer.tokens(String(title[..<colon])).contains("medley") {
                 title = String(title[title.index(after: colon)...])
             }
-            titles = title.components(separatedBy: "/")
+            titles = title.utf8.contains(UInt8(ascii: "/")) ? title.components(separatedBy: "/") : [title]
         }
         guard titles.count >= 2 else { return [] }  // one piece is no medley, whatever its words
         let parts = titles.map { TitleAnalysis($0).core.filter(TrackMatcher.isSignificantWord) }.filter { !$0.isEmpty }

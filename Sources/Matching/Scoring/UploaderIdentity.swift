@@ -42,12 +42,15 @@ struct UploaderIdentity: Sendable, Hashable {
     /// The block YouTube writes under an art track: "Provided to YouTube by X", a blank line, "Title · A · B", a
     /// blank line, the album. Nil when the description does not open that way.
     static func artTrack(in description: String) -> (title: String, artists: [String], album: String?)? {
+        // Only text holding the phrase's bytes can hold it (its letters have no other canonical form): most
+        // descriptions are turned away on their bytes, without Foundation's search.
+        guard TokenMatch.contains(description, "Provided to YouTube by ") else { return nil }
         let head = description.prefix(readLength)
         guard let start = head.range(of: "Provided to YouTube by ") else { return nil }
         let lines = head[start.upperBound...].split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { TextNormalizer.trimmingWhitespace(String($0)) }.filter { !$0.isEmpty }
         guard lines.count >= 2 else { return nil }
-        let parts = lines[1].components(separatedBy: " · ").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = lines[1].components(separatedBy: " · ").map(TextNormalizer.trimmingWhitespace)
         guard parts.count >= 2, !parts[0].isEmpty else { return nil }
         let artists = parts.dropFirst().filter { !$0.isEmpty }
         guard !artists.isEmpty else { return nil }

@@ -37,8 +37,9 @@ struct VideoProfile: Sendable {
         discNumbered = Self.namesDisc(tokens)
         var parts: [[String]] = []
         for segment in TitleAnalysis.segments(of: title) {
-            for piece in segment.text.components(separatedBy: CharacterSet(charactersIn: "|/•·")) {
-                let pieceTokens = TextNormalizer.tokens(piece)
+            // Cut at the scalars, as `components(separatedBy: CharacterSet)` does, without bridging.
+            for piece in segment.text.unicodeScalars.split(omittingEmptySubsequences: false, whereSeparator: Self.isPartSeparator) {
+                let pieceTokens = TextNormalizer.tokens(String(piece))
                 if !pieceTokens.isEmpty { parts.append(pieceTokens) }
             }
         }
@@ -49,9 +50,16 @@ struct VideoProfile: Sendable {
             }
         }
         // Descriptions can be long and hostile: only the start is read.
-        let description = String((candidate.description ?? "").prefix(4000))
+        // A text of 4000 bytes or fewer has 4000 characters or fewer: no need to count its graphemes.
+        let fullDescription = candidate.description ?? ""
+        let description = fullDescription.utf8.count <= 4000 ? fullDescription : String(fullDescription.prefix(4000))
         descriptionCompact = TextNormalizer.compact(description)
         timestampCount = Self.timestamps(in: description)
+    }
+
+    /// The separators of a title's parts within a segment: "|", "/", "•", "·".
+    private static func isPartSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "|" || scalar == "/" || scalar == "\u{2022}" || scalar == "\u{00B7}"
     }
 
     /// The whole-album phrases in the order the evidence names them.
@@ -67,6 +75,7 @@ struct VideoProfile: Sendable {
 
     /// The title without the uploader's numbering, and the numbering removed (trimmed, in order).
     static func separatingNumbering(_ title: String, keeping titleWords: Set<String> = []) -> (String, [String]) {
+        guard mayHoldNumbering(title) else { return (title, []) }
         let ns = title as NSString
         let matches = numberingPattern.matches(in: title, range: NSRange(location: 0, length: ns.length)).filter {
             !titleWords.contains(TextNormalizer.tokens(ns.substring(with: $0.range)).joined())
@@ -82,6 +91,27 @@ struct VideoProfile: Sendable {
         // A title that is nothing but a number ("1.") keeps it: then it is the title.
         let rest = out as String
         return TextNormalizer.tokens(rest).isEmpty ? (title, []) : (rest, removed)
+    }
+
+    /// Whether `numberingPattern` can match at all: every form it takes holds the word "side", a letter a-h just
+    /// before a digit ("A1") or a digit just before "." or ")" ("03."). An ASCII title with none of them is answered
+    /// on its bytes, without bridging it to `NSString` and running the pattern; other text (Unicode digits, case
+    /// folding) always goes to the pattern.
+    static func mayHoldNumbering(_ title: String) -> Bool {
+        var previous3: UInt8 = 0, previous2: UInt8 = 0, previous: UInt8 = 0
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        for byte in title.utf8 {
+            if byte >= 0x80 { return true }
+            if isDigit(byte), previous >= UInt8(ascii: "a"), previous <= UInt8(ascii: "h") { return true }
+            if byte == UInt8(ascii: ".") || byte == UInt8(ascii: ")"), isDigit(previous) { return true }
+            let lower = byte | 0x20
+            if lower == UInt8(ascii: "e"), previous == UInt8(ascii: "d"), previous2 == UInt8(ascii: "i"),
+               previous3 == UInt8(ascii: "s") {
+                return true
+            }
+            (previous3, previous2, previous) = (previous2, previous, lower)
+        }
+        return false
     }
 
     /// "cd1", "cd 2", "disc 1": the upload is a whole disc.
