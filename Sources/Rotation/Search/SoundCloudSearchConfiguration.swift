@@ -3,7 +3,7 @@ import Foundation
 /// Where and how the SoundCloud provider searches. From the environment: `SOUNDCLOUD_CLIENT_ID` and
 /// `SOUNDCLOUD_CLIENT_SECRET` (OAuth client credentials; the secret is never printed), `SOUNDCLOUD_API_URL` (default
 /// https://api.soundcloud.com) and `SOUNDCLOUD_AUTH_URL` (default https://secure.soundcloud.com, where tokens are
-/// issued); the search cache's TTL is `YOUTUBE_SEARCH_CACHE_DAYS`'s, shared by both providers.
+/// issued); the search cache's TTL is `YOUTUBE_SEARCH_CACHE_DAYS`'s, shared by both providers (`SearchEnvironment`).
 public struct SoundCloudSearchConfiguration: Sendable {
     public static let defaultAPIURL = URL(string: "https://api.soundcloud.com")!
     public static let defaultAuthURL = URL(string: "https://secure.soundcloud.com")!
@@ -21,32 +21,26 @@ public struct SoundCloudSearchConfiguration: Sendable {
     public var tokenRenewalMarginSeconds: Double = 60
 
     public init(apiURL: URL = Self.defaultAPIURL, authURL: URL = Self.defaultAuthURL, clientID: String,
-                clientSecret: String, cacheTTLSeconds: Double = 30 * 86_400) {
+                clientSecret: String, cacheTTLSeconds: Double = SearchEnvironment.defaultCacheTTLSeconds) {
         self.apiURL = apiURL; self.authURL = authURL; self.clientID = clientID; self.clientSecret = clientSecret
         self.cacheTTLSeconds = cacheTTLSeconds
     }
 
-    /// From the environment; an error names the variable that is missing or wrong, never a value.
+    /// From the environment (`SearchEnvironment`, which reads only SoundCloud's variables and the shared cache TTL);
+    /// an error names the variable that is missing or wrong, never a value.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        func value(_ name: String) -> String? {
-            guard let v = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
-            return v
-        }
-        guard let id = value("SOUNDCLOUD_CLIENT_ID"), let secret = value("SOUNDCLOUD_CLIENT_SECRET") else {
+        let settings = SearchEnvironment(environment)
+        guard let id = settings.value("SOUNDCLOUD_CLIENT_ID"), let secret = settings.value("SOUNDCLOUD_CLIENT_SECRET") else {
             throw SoundCloudSearchError(kind: .notConfigured,
                                         message: "set SOUNDCLOUD_CLIENT_ID and SOUNDCLOUD_CLIENT_SECRET to search SoundCloud")
         }
-        func url(_ name: String, default fallback: URL) throws -> URL {
-            guard let text = value(name) else { return fallback }
-            guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-                throw SoundCloudSearchError(kind: .notConfigured, message: "\(name) is not an http(s) URL")
-            }
-            return url
+        do {
+            self.init(apiURL: try settings.url("SOUNDCLOUD_API_URL", default: Self.defaultAPIURL),
+                      authURL: try settings.url("SOUNDCLOUD_AUTH_URL", default: Self.defaultAuthURL),
+                      clientID: id, clientSecret: secret, cacheTTLSeconds: try settings.cacheTTLSeconds())
+        } catch let error as SearchSettingError {
+            throw SoundCloudSearchError(kind: .notConfigured, message: error.description)
         }
-        let youtube = try YouTubeSearchConfiguration(environment: environment, requireKey: false)
-        self.init(apiURL: try url("SOUNDCLOUD_API_URL", default: Self.defaultAPIURL),
-                  authURL: try url("SOUNDCLOUD_AUTH_URL", default: Self.defaultAuthURL),
-                  clientID: id, clientSecret: secret, cacheTTLSeconds: youtube.cacheTTLSeconds)
     }
 }
 

@@ -21,42 +21,29 @@ public struct YouTubeSearchConfiguration: Sendable {
     public var maxBackoffSeconds: Double = 30
 
     public init(baseURL: URL = Self.defaultBaseURL, apiKey: String, dailyQuota: Int = 10_000,
-                cacheTTLSeconds: Double = 30 * 86_400) {
+                cacheTTLSeconds: Double = SearchEnvironment.defaultCacheTTLSeconds) {
         self.baseURL = baseURL; self.apiKey = apiKey; self.dailyQuota = dailyQuota; self.cacheTTLSeconds = cacheTTLSeconds
     }
 
-    /// From the environment; an error names the variable that is missing or wrong, never the key's value. Without
-    /// `requireKey` (figures that need no call, such as `rotation search stats`) a missing key leaves it empty.
+    /// From the environment (`SearchEnvironment`, which reads only YouTube's variables and the shared cache TTL);
+    /// an error names the variable that is missing or wrong, never the key's value. Without `requireKey` (figures
+    /// that need no call) a missing key leaves it empty.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, requireKey: Bool = true) throws {
-        func value(_ name: String) -> String? {
-            guard let v = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
-            return v
-        }
-        let key = value("YOUTUBE_API_KEY") ?? ""
+        let settings = SearchEnvironment(environment)
+        let key = settings.value("YOUTUBE_API_KEY") ?? ""
         if key.isEmpty && requireKey {
             throw YouTubeSearchError(kind: .notConfigured, resource: "", message: "set YOUTUBE_API_KEY to search YouTube")
         }
-        var baseURL = Self.defaultBaseURL
-        if let text = value("YOUTUBE_API_URL") {
-            guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-                throw YouTubeSearchError(kind: .notConfigured, resource: "", message: "YOUTUBE_API_URL is not an http(s) URL")
-            }
-            baseURL = url
+        do {
+            self.init(baseURL: try settings.url("YOUTUBE_API_URL", default: Self.defaultBaseURL), apiKey: key,
+                      dailyQuota: try Self.dailyQuota(settings), cacheTTLSeconds: try settings.cacheTTLSeconds())
+        } catch let error as SearchSettingError {
+            throw YouTubeSearchError(kind: .notConfigured, resource: "", message: error.description)
         }
-        var quota = 10_000
-        if let text = value("YOUTUBE_DAILY_QUOTA") {
-            guard let n = Int(text), n >= 0 else {
-                throw YouTubeSearchError(kind: .notConfigured, resource: "", message: "YOUTUBE_DAILY_QUOTA must be a whole number of units, 0 or more")
-            }
-            quota = n
-        }
-        var ttl = 30.0 * 86_400
-        if let text = value("YOUTUBE_SEARCH_CACHE_DAYS") {
-            guard let days = Double(text), days >= 0, days.isFinite else {
-                throw YouTubeSearchError(kind: .notConfigured, resource: "", message: "YOUTUBE_SEARCH_CACHE_DAYS must be a number of days, 0 or more")
-            }
-            ttl = days * 86_400
-        }
-        self.init(baseURL: baseURL, apiKey: key, dailyQuota: quota, cacheTTLSeconds: ttl)
+    }
+
+    /// `YOUTUBE_DAILY_QUOTA`, default 10,000 units: what `rotation search stats` needs without the rest.
+    public static func dailyQuota(_ settings: SearchEnvironment) throws -> Int {
+        try settings.wholeNumber("YOUTUBE_DAILY_QUOTA", of: "units", default: 10_000)
     }
 }
