@@ -21,29 +21,81 @@ struct SearchCommand: ParsableCommand {
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Today's YouTube quota (used, budget, calls, refusals) and the search cache (hits, misses, queries).")
+            abstract: "Today's searches per provider: quota use, cache hits and misses, queries per release.",
+            discussion: """
+                For YouTube and SoundCloud: the searches sent today (the quota day, America/Los_Angeles), the \
+                search cache's hits and misses, the releases searched and the queries per release (sent and \
+                answered by the cache), the releases that took the most queries, and the cached queries. YouTube \
+                also shows its quota: units used of YOUTUBE_DAILY_QUOTA, calls refused by the budget, and whether \
+                YouTube closed the day. SoundCloud has no unit quota. Needs no API key.
+                """)
         @OptionGroup var servers: ServerOptions
+        @Option(help: "How many of the releases with the most queries today to list, per provider.")
+        var releases = 5
         @Flag(help: "Print machine-readable JSON.") var json = false
+
+        func validate() throws {
+            guard releases >= 0 else { throw ValidationError("--releases must be 0 or more") }
+        }
 
         func run() throws {
             try ReviewCLI.run(json: json) {
-                let settings = try YouTubeSearchConfiguration(requireKey: false)
+                // Only what the figures need: a wrong API URL or a missing key never stops them.
+                let environment = SearchEnvironment()
+                let ttl = try environment.cacheTTLSeconds()
                 let db = try servers.postgres()
-                let provider = YouTubeSearchProvider(configuration: settings, connection: db)
-                let usage = try provider.ledger.usage()
-                let cached = try provider.cache.summary()
-                if json {
-                    struct Report: Encodable { let quota: SearchQuotaUsage; let cache: SearchCacheSummary }
-                    return try printJSON(Report(quota: usage, cache: cached))
+                let youTube = SearchQuotaLedger(connection: db, provider: YouTubeSearchProvider.name,
+                                                dailyBudget: try YouTubeSearchConfiguration.dailyQuota(environment))
+                let providers = try [
+                    (youTube, true),
+                    (SearchQuotaLedger(unmeteredProvider: SoundCloudSearchProvider.name, connection: db), false),
+                ].map { ledger, metered in
+                    try SearchProviderStats.read(
+                        ledger: ledger, cache: SearchResultCache(connection: db, provider: ledger.provider, ttlSeconds: ttl),
+                        metered: metered, topReleases: releases)
                 }
-                printLine("provider       \(usage.provider)  (quota day \(usage.day), America/Los_Angeles)")
-                printLine("quota          \(usage.unitsUsed) of \(usage.budget) units used, \(max(0, usage.budget - usage.unitsUsed)) left"
-                          + (usage.exhausted ? "  (YouTube said quotaExceeded: no more calls today)" : ""))
-                printLine("calls today    \(usage.searches) searches, \(usage.detailCalls) videos calls, \(usage.refused) refused by the budget")
-                printLine("cache today    \(usage.cacheHits) hits, \(usage.cacheMisses) misses")
-                printLine("cached queries \(cached.fresh) fresh of \(cached.total), answered \(cached.hits) times")
+                if json {
+                    /// `quota` and `cache` are YouTube's, as before SoundCloud was counted; `providers` has both.
+                    struct Report: Encodable {
+                        let quota: SearchQuotaUsage; let cache: SearchCacheSummary; let providers: [SearchProviderStats]
+                    }
+                    return try printJSON(Report(quota: try youTube.usage(), cache: providers[0].cachedQueries,
+                                                providers: providers))
+                }
+                printLine("quota day      \(providers[0].day) (America/Los_Angeles)")
+                for stats in providers { Self.print(stats) }
             }
         }
+
+        static func print(_ stats: SearchProviderStats) {
+            printLine("")
+            printLine(stats.provider + (stats.quota == nil ? "  (no unit quota)" : ""))
+            if let quota = stats.quota {
+                printLine("  quota          \(quota.unitsUsed) of \(quota.budget) units used, \(quota.unitsLeft) left"
+                          + (quota.exhausted ? "  (YouTube said quotaExceeded: no more calls today)" : ""))
+                printLine("  calls today    \(stats.searches) searches, \(stats.detailCalls) videos calls, "
+                          + "\(quota.refused) refused by the budget")
+            } else {
+                printLine("  calls today    \(stats.searches) searches")
+            }
+            printLine("  cache today    \(stats.cacheHits) hits, \(stats.cacheMisses) misses")
+            let byRelease = stats.releases
+            if let perRelease = byRelease.queriesPerRelease, let sent = byRelease.searchesPerRelease {
+                let units = stats.quota != nil ? byRelease.unitsPerRelease.map { ", \(Self.figure($0)) units" } ?? "" : ""
+                printLine("  per release    \(byRelease.releases) releases searched: \(Self.figure(perRelease)) queries a release "
+                          + "(\(Self.figure(sent)) sent, \(Self.figure(perRelease - sent)) from the cache)\(units)")
+            } else {
+                printLine("  per release    no release searched today")
+            }
+            for release in byRelease.most {
+                printLine("    release \(release.releaseID): \(release.searches) sent, \(release.cacheHits) from the cache"
+                          + (stats.quota != nil ? ", \(release.unitsUsed) units" : ""))
+            }
+            let cached = stats.cachedQueries
+            printLine("  cached queries \(cached.fresh) fresh of \(cached.total), answered \(cached.hits) times")
+        }
+
+        static func figure(_ value: Double) -> String { String(format: "%.1f", value) }
     }
 
     struct Track: ParsableCommand {

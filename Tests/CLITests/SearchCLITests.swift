@@ -6,8 +6,11 @@ import XCTest
 /// `rotation search track|stats` against the repository's copy of the YouTube stand-in (`Tests/Fixtures/search`).
 final class SearchCLITests: CLITestCase {
     static let key = "AIzaCLITestKey-never-printed-4d1e"
+    static let soundCloudID = "rotation-cli-client"
+    static let soundCloudSecret = "sc-cli-secret-never-printed-3b9e"
     private var fake: LocalFakeYouTube?
     private var fakeURL = ""
+    private var soundCloudFake: LocalFakeSoundCloud?
 
     override func setUpWithError() throws {
         try super.setUpWithError()
@@ -18,6 +21,7 @@ final class SearchCLITests: CLITestCase {
 
     override func tearDownWithError() throws {
         fake?.stop()
+        soundCloudFake?.stop()
         try super.tearDownWithError()
     }
 
@@ -31,6 +35,67 @@ final class SearchCLITests: CLITestCase {
 
     private func youtube(key: String = key, quota: String? = nil) -> [String: String?] {
         ["YOUTUBE_API_KEY": key, "YOUTUBE_API_URL": fakeURL, "YOUTUBE_DAILY_QUOTA": quota, "YOUTUBE_SEARCH_CACHE_DAYS": nil]
+    }
+
+    /// YouTube's settings and SoundCloud's, both providers on their stand-ins (SoundCloud's started on first use).
+    private func bothProviders() throws -> [String: String?] {
+        let soundCloud = try soundCloudFake ?? LocalFakeSoundCloud(
+            fixtures: CLILocations.repositoryRoot.appendingPathComponent("Tests/Fixtures/search"),
+            clientID: Self.soundCloudID, clientSecret: Self.soundCloudSecret)
+        soundCloudFake = soundCloud
+        return youtube().merging([
+            "SOUNDCLOUD_CLIENT_ID": Self.soundCloudID, "SOUNDCLOUD_CLIENT_SECRET": Self.soundCloudSecret,
+            "SOUNDCLOUD_API_URL": soundCloud.url.absoluteString, "SOUNDCLOUD_AUTH_URL": soundCloud.url.absoluteString,
+        ]) { _, new in new }
+    }
+
+    /// `search stats`: per provider, the searches sent, the cache's hits and misses and the queries per release;
+    /// YouTube's quota, SoundCloud without one; a wrong API URL does not stop the figures.
+    func testStatsShowQueriesPerReleaseForBothProviders() throws {
+        let environment = try bothProviders()
+        _ = try ok(["search", "track", "1", "0", "--no-release-videos"], environment: environment)
+        _ = try ok(["search", "track", "1", "0", "--no-release-videos"], environment: environment)
+        _ = try ok(["search", "track", "1", "1", "--no-release-videos"], environment: environment)
+        _ = try ok(["search", "track", "1", "0", "--provider", "soundcloud"], environment: environment)
+
+        var broken = environment
+        broken["YOUTUBE_API_URL"] = "not a url"
+        broken["YOUTUBE_API_KEY"] = .some(nil)
+        let stats = try ok(["search", "stats", "--json"], environment: broken).object()
+        XCTAssertEqual(stats.object("quota")?.int("units_used"), 202, "YouTube's figures where they were: \(stats)")
+        let providers = try XCTUnwrap(stats.array("providers") as? [[String: Any]], "\(stats)")
+        XCTAssertEqual(providers.compactMap { $0.string("provider") }, ["youtube", "soundcloud"])
+        let youTube = providers[0], soundCloud = providers[1]
+        XCTAssertEqual(youTube.object("quota")?.int("units_left"), 10_000 - 202)
+        XCTAssertEqual(youTube.int("searches"), 2)
+        XCTAssertEqual(youTube.int("cache_hits"), 1)
+        XCTAssertEqual(youTube.int("cache_misses"), 2)
+        let perRelease = try XCTUnwrap(youTube.object("releases"))
+        XCTAssertEqual(perRelease.int("releases"), 1)
+        XCTAssertEqual(perRelease.int("searches"), 2)
+        XCTAssertEqual(perRelease.int("cache_hits"), 1)
+        XCTAssertEqual(perRelease.int("units_used"), 202)
+        XCTAssertEqual(perRelease.double("queries_per_release"), 3)
+        let most = try XCTUnwrap((perRelease.array("most") as? [[String: Any]])?.first)
+        XCTAssertEqual(most.int("release_id"), 1)
+        XCTAssertTrue(soundCloud["quota"] is NSNull, "SoundCloud has no unit quota: \(soundCloud)")
+        XCTAssertEqual(soundCloud.int("searches"), 1)
+        XCTAssertEqual(soundCloud.int("cache_misses"), 1)
+        XCTAssertEqual(soundCloud.object("releases")?.int("releases"), 1)
+        XCTAssertEqual(soundCloud.object("releases")?.double("queries_per_release"), 1)
+        XCTAssertEqual(soundCloud.object("cached_queries")?.int("fresh"), 1)
+
+        let text = try ok(["search", "stats"], environment: environment)
+        XCTAssertTrue(text.stdout.contains("202 of 10000 units used"), "\(text)")
+        XCTAssertTrue(text.stdout.contains("1 releases searched: 3.0 queries a release (2.0 sent, 1.0 from the cache), 202.0 units"), "\(text)")
+        XCTAssertTrue(text.stdout.contains("release 1: 2 sent, 1 from the cache, 202 units"), "\(text)")
+        XCTAssertTrue(text.stdout.contains("soundcloud  (no unit quota)"), "\(text)")
+        XCTAssertTrue(text.stdout.contains("release 1: 1 sent, 0 from the cache\n"), "\(text)")
+        for secret in [Self.key, Self.soundCloudSecret] {
+            XCTAssertFalse(text.stdout.contains(secret) || text.stderr.contains(secret), "\(text)")
+        }
+        let none = try ok(["search", "stats", "--releases", "0", "--json"], environment: environment).object()
+        XCTAssertEqual(((none.array("providers") as? [[String: Any]])?.first?.object("releases")?.array("most"))?.count, 0)
     }
 
     func testTrackSearchScoresTheLabelledVideoThenTheCacheAnswersAndStatsCount() throws {

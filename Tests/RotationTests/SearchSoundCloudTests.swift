@@ -16,49 +16,8 @@ final class SearchSoundCloudTests: XCTestCase {
     static let clientID = "rotation-test-client"
     static let secret = "sc-secret-never-printed-51e0"
 
-    /// The stand-in on a free loopback port; stopped at the end of each test.
-    final class FakeSoundCloud {
-        let process = Process()
-        let url: URL
-        let directory: URL
-
-        init(expiresIn: Int = 3_600) throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("fake-soundcloud-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let portFile = directory.appendingPathComponent("port")
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", FakeYouTube.fixtures.appendingPathComponent("fake-soundcloud").path,
-                                 "--client-id", SearchSoundCloudTests.clientID, "--client-secret", SearchSoundCloudTests.secret,
-                                 "--port-file", portFile.path, "--expires-in", String(expiresIn), "--lifetime", "600"]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            while process.isRunning {
-                if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
-                    url = URL(string: "http://127.0.0.1:\(port)")!
-                    return
-                }
-                usleep(20_000)
-            }
-            throw LocalServerError.notReady("fake-soundcloud", log: "exited with status \(process.terminationStatus)")
-        }
-
-        func stats() throws -> [String: Int] {
-            try JSONDecoder().decode([String: Int].self, from: Data(contentsOf: url.appendingPathComponent("_stats")))
-        }
-
-        func revokeTokens() throws {
-            var request = URLRequest(url: url.appendingPathComponent("_revoke"))
-            request.httpMethod = "POST"
-            let done = DispatchSemaphore(value: 0)
-            URLSession.shared.dataTask(with: request) { _, _, _ in done.signal() }.resume()
-            done.wait()
-        }
-
-        func stop() {
-            if process.isRunning { process.terminate(); process.waitUntilExit() }
-            try? FileManager.default.removeItem(at: directory)
-        }
-    }
+    /// The stand-in (`LocalFakeSoundCloud`) on a free loopback port; stopped at the end of each test.
+    typealias FakeSoundCloud = LocalFakeSoundCloud
 
     private var fakes: [FakeSoundCloud] = []
 
@@ -162,5 +121,13 @@ final class SearchSoundCloudTests: XCTestCase {
         XCTAssertTrue(decision.isAutoApproved, "\(String(describing: scored))")
         let live = scored?.candidates.first { $0.url.hasSuffix("ostermalm-live") }
         XCTAssertTrue(live.map { $0.evidence.namesAnotherVersion || $0.confidence < 0.5 } ?? true)
+    }
+}
+
+extension LocalFakeSoundCloud {
+    /// The stand-in accepting the tests' client id and secret.
+    convenience init(expiresIn: Int = 3_600) throws {
+        try self.init(fixtures: FakeYouTube.fixtures, clientID: SearchSoundCloudTests.clientID,
+                      clientSecret: SearchSoundCloudTests.secret, expiresIn: expiresIn)
     }
 }

@@ -209,13 +209,18 @@ final class SearchWorkerTests: XCTestCase {
         XCTAssertEqual(try db.query("""
             SELECT count(*) FROM match_candidates WHERE release_id = 1 AND evidence->>'source' IS DISTINCT FROM 'soundcloud'
             """).scalar(Int.self), 0)
-        XCTAssertNil(try db.query("SELECT units_used FROM search_quota_days WHERE provider = 'soundcloud'").first,
-                     "no quota ledger for SoundCloud")
+        // SoundCloud spends no units, but its searches are counted for the day and for the release.
+        let ledger = SearchQuotaLedger(unmeteredProvider: "soundcloud", connection: db)
+        XCTAssertEqual(try ledger.usage().unitsUsed, 0)
+        XCTAssertEqual(try ledger.usage().searches, 6)
+        XCTAssertEqual(try ledger.releaseUsage(top: 5).most, [SearchReleaseQueries(releaseID: 1, searches: 6, cacheHits: 0, unitsUsed: 0)])
 
         try db.query("UPDATE processing_queue SET status = 'queued', completed_at = NULL WHERE discogs_id = 1")
         let again = try worker(url, search: nil, soundCloud: soundCloud.url).drain()
         XCTAssertEqual(again.completed, 1)
         XCTAssertEqual(try soundCloud.stats()["searches"], 6, "the search cache answered")
+        XCTAssertEqual(try ledger.releaseUsage(top: 5).most, [SearchReleaseQueries(releaseID: 1, searches: 6, cacheHits: 6, unitsUsed: 0)])
+        XCTAssertEqual(try ledger.usage().cacheHits, 6)
     }
 
     /// Both on and YouTube finds every track: SoundCloud is not asked.

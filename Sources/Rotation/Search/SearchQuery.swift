@@ -8,10 +8,14 @@ public struct SearchQuery: Sendable, Hashable, Codable {
     /// Case, accents, width and punctuation folded, spaces collapsed: two spellings of one query share a cache
     /// entry.
     public var normalized: String
+    /// The Discogs release whose track the query was built for; nil for a query a person typed. The search
+    /// ledger counts queries per release by it (`rotation search stats`).
+    public var releaseID: Int64?
 
-    public init(_ text: String) {
+    public init(_ text: String, releaseID: Int64? = nil) {
         self.text = text
         self.normalized = Self.normalize(text)
+        self.releaseID = releaseID
     }
 
     /// The query for the track at `trackIndex` of `release`: the track's own artists when it credits any (the
@@ -25,7 +29,7 @@ public struct SearchQuery: Sendable, Hashable, Codable {
         guard !title.isEmpty else { return nil }
         let credits = track.artists.isEmpty ? (release.isVariousArtists ? [] : release.artists) : track.artists
         let artists = credits.map(\.cleanName).filter { !$0.isEmpty }.joined(separator: " ")
-        self.init(artists.isEmpty ? title : "\(artists) - \(title)")
+        self.init(artists.isEmpty ? title : "\(artists) - \(title)", releaseID: release.id)
     }
 
     static func normalize(_ text: String) -> String {

@@ -46,13 +46,12 @@ public struct YouTubeSearchProvider: Sendable {
     /// another: what the worker asks first for a release's tracks, before `searchAPI` for each miss.
     public func cached(_ queries: [SearchQuery]) throws -> [String: [YouTubeVideo]] {
         let found = try cache.lookup(queries, as: YouTubeVideo.self)
-        let asked = Set(queries.map(\.normalized)).count
-        try ledger.recordCacheLookups(hits: found.count, misses: asked - found.count)
+        try ledger.recordCacheLookups(queries, answered: Set(found.keys))
         return found
     }
 
     /// Asks the API (the cache was asked first and missed): `search.list` then `videos.list`, paid from the
-    /// shared budget before each call, and caches the answer.
+    /// shared budget before each call, caches the answer and counts it for the query's release.
     public func searchAPI(_ query: SearchQuery) throws -> SearchOutcome {
         var spent = 0
         do {
@@ -61,6 +60,7 @@ public struct YouTubeSearchProvider: Sendable {
                 spent += units
             }
             try cache.store(query, videos: videos)
+            try ledger.recordAnsweredSearch(query, units: spent, countingTheCall: false)
             return SearchOutcome(query: query, videos: videos, fromCache: false, unitsSpent: spent)
         } catch let error as YouTubeSearchError where error.kind == .quotaExceeded {
             try ledger.markExhausted()
