@@ -28,6 +28,10 @@ struct MatcherCommand: ParsableCommand {
                 each release's Discogs videos unless --no-release-videos (then only the tracks those leave \
                 unmatched are searched, as the worker does); the report adds the searches made and the quota units \
                 used, per release and overall.
+
+                With --search soundcloud the candidates come from SoundCloud's API at SOUNDCLOUD_API_URL (token from \
+                SOUNDCLOUD_AUTH_URL with SOUNDCLOUD_CLIENT_ID and SOUNDCLOUD_CLIENT_SECRET, the secret never printed), \
+                the same way; SoundCloud has no unit quota, so its quota units are 0.
                 """)
 
         @Option(name: .long, help: "Labels file (JSON array in the format of labels.json); repeat for several.")
@@ -42,7 +46,7 @@ struct MatcherCommand: ParsableCommand {
         @Flag(name: .long, help: "List every evaluated track in the table.")
         var tracks = false
 
-        @Option(name: .long, help: "Score what a search provider finds for each track (youtube).")
+        @Option(name: .long, help: "Score what a search provider finds for each track (youtube or soundcloud).")
         var search: EvaluationSearchProvider?
 
         @Flag(name: .long, help: "With --search: score only the search results, not the releases' Discogs videos.")
@@ -98,6 +102,8 @@ struct MatcherCommand: ParsableCommand {
                 throw MatcherInputError(message: "bad input: \(error.description)")
             } catch let error as YouTubeSearchError {
                 throw MatcherInputError(message: "search failed: \(error.description)")
+            } catch let error as SoundCloudSearchError {
+                throw MatcherInputError(message: "search failed: \(error.description)")
             }
             if json {
                 try printJSON(report)
@@ -118,16 +124,19 @@ extension MatcherCommand.Eval {
         switch search {
         case nil: return nil
         case .youtube:
-            let configuration = try YouTubeSearchConfiguration()
-            return YouTubeEvaluationSource(client: YouTubeClient(configuration: configuration),
-                                           includesReleaseVideos: !noReleaseVideos, policy: policy)
+            return SearchEvaluationSource.youTube(client: YouTubeClient(configuration: try YouTubeSearchConfiguration()),
+                                                  includesReleaseVideos: !noReleaseVideos, policy: policy)
+        case .soundcloud:
+            return SearchEvaluationSource.soundCloud(
+                client: SoundCloudClient(configuration: try SoundCloudSearchConfiguration()),
+                includesReleaseVideos: !noReleaseVideos, policy: policy)
         }
     }
 }
 
 /// The search providers `matcher eval --search` can ask.
 enum EvaluationSearchProvider: String, ExpressibleByArgument, CaseIterable {
-    case youtube
+    case youtube, soundcloud
 }
 
 /// A problem with the files given to `matcher eval`; reported as one line, exit status 1.

@@ -209,4 +209,43 @@ final class SearchCLITests: CLITestCase {
         XCTAssertNotEqual(alone.status, 0)
         XCTAssertTrue(alone.stderr.contains("--no-release-videos needs --search"), "\(alone)")
     }
+
+    /// `matcher eval --search soundcloud`: candidates from the SoundCloud stand-in (a three-track catalogue: this
+    /// tests the path, its figures are not SoundCloud's recall or precision), searches counted, no quota units.
+    func testMatcherEvalSearchesSoundCloud() throws {
+        let environment = try bothProviders()
+        let labels = ["matcher", "eval", "--labels", CLILocations.fixture("labels.json"),
+                      "--releases", CLILocations.fixture("releases")]
+        let report = try ok(labels + ["--search", "soundcloud", "--no-release-videos", "--json"], environment: environment).object()
+        let search = try XCTUnwrap(report.object("search"), "\(report)")
+        XCTAssertEqual(search.string("provider"), "soundcloud")
+        XCTAssertEqual(search.bool("release_videos"), false)
+        XCTAssertEqual(search.int("quota_units"), 0, "SoundCloud has no unit quota")
+        let searches = try XCTUnwrap(search.int("searches"))
+        XCTAssertGreaterThan(searches, 0)
+        XCTAssertEqual(try soundCloudFake?.stats()["searches"], searches, "one request per distinct query")
+        let releases = try XCTUnwrap(report.array("releases") as? [[String: Any]])
+        XCTAssertEqual(search.int("releases"), releases.count)
+        XCTAssertEqual(releases.compactMap { $0.object("search")?.int("searches") }.reduce(0, +), searches)
+        // The stand-in's record of release 1's first track is found and scored like any candidate.
+        let first = try XCTUnwrap(releases.first { $0.int("release_id") == 1 }, "\(releases)")
+        XCTAssertNotNil(first.object("search"), "\(first)")
+
+        let text = try ok(labels + ["--search", "soundcloud"], environment: environment)
+        XCTAssertTrue(text.stdout.contains("search: soundcloud with the releases' Discogs videos"), "\(text)")
+        XCTAssertFalse(text.stdout.contains(Self.soundCloudSecret) || text.stderr.contains(Self.soundCloudSecret), "\(text)")
+
+        var wrong = environment
+        wrong["SOUNDCLOUD_CLIENT_SECRET"] = "sc-wrong-eval-secret-19"
+        let refused = try rotation(labels + ["--search", "soundcloud"], environment: wrong)
+        XCTAssertEqual(refused.status, 1, "\(refused)")
+        XCTAssertTrue(refused.stderr.contains("search failed") && refused.stderr.contains("SOUNDCLOUD_CLIENT_SECRET"), "\(refused)")
+        XCTAssertFalse(refused.stderr.contains("sc-wrong-eval-secret-19") || refused.stdout.contains("sc-wrong-eval-secret-19"))
+
+        var unset = environment
+        unset["SOUNDCLOUD_CLIENT_ID"] = .some(nil)
+        let missing = try rotation(labels + ["--search", "soundcloud"], environment: unset)
+        XCTAssertEqual(missing.status, 1, "\(missing)")
+        XCTAssertTrue(missing.stderr.contains("SOUNDCLOUD_CLIENT_ID"), "\(missing)")
+    }
 }
