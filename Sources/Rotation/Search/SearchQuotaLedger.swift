@@ -3,8 +3,8 @@ import Postgres
 
 /// A search provider's day in Postgres: its searches, cache hits and misses (`search_quota_days`) and the same by
 /// release (`search_release_queries`), and, for a provider with a unit quota (YouTube), the daily budget shared by
-/// every worker and command. Units are reserved before a call, in one statement that refuses to exceed the budget, so concurrent callers
-/// never overspend; the day is the date in America/Los_Angeles, as YouTube's quota resets at midnight Pacific.
+/// every worker and command. Units are reserved before a call, in one statement that refuses to exceed the budget,
+/// so concurrent callers never overspend; the day is the date in America/Los_Angeles, as YouTube's quota resets at midnight Pacific.
 /// A reservation is not given back when the call fails: YouTube charges failed calls too.
 public struct SearchQuotaLedger: Sendable {
     public let connection: PostgresConnection
