@@ -1,11 +1,12 @@
 import Foundation
 import Terminal
 
-/// The search form over the review screen: the query, then the scored uploads to pick from.
+/// The search form over the review screen: the query and the site it searches, then the scored uploads to pick
+/// from, each tagged by platform and source as the candidates pane tags them.
 enum TrackSearchView {
     static func draw(_ state: ConsoleState, _ form: TrackSearchForm, _ buffer: inout CellBuffer) {
         let rect = Drawing.dialogBox(&buffer, width: min(100, buffer.width - 4), height: min(buffer.height - 2, 18),
-                                     title: "Search again on YouTube", danger: false)
+                                     title: "Search again on \(form.site.title)", danger: false)
         let inner = rect.inset(by: 1)
         var row = inner.row
         func line(_ text: String, _ role: ThemeRole = .dialog) {
@@ -27,8 +28,11 @@ enum TrackSearchView {
             line(Drawing.spinner(state.spinnerFrame) + " Reading the track's query…", .textDim)
             OverlayView.drawChoices(&buffer, inner, [("Esc", "close")])
         case .editing:
-            line("Enter searches (100 units of the daily quota, none when the search cache answers)", .textDim)
-            OverlayView.drawChoices(&buffer, inner, [("Enter", "search"), ("Esc", "close")])
+            switch form.site {
+            case .youtube: line("Enter searches (100 units of the daily quota, none when the search cache answers)", .textDim)
+            case .soundcloud: line("Enter searches (SoundCloud keeps no unit quota; the search cache answers a repeat)", .textDim)
+            }
+            OverlayView.drawChoices(&buffer, inner, [("Enter", "search")] + switchChoice(form) + [("Esc", "close")])
         case .searching:
             line(Drawing.spinner(state.spinnerFrame) + " Searching…", .textDim)
             OverlayView.drawChoices(&buffer, inner, [("Esc", "close")])
@@ -42,6 +46,8 @@ enum TrackSearchView {
                 Drawing.row(&buffer, row: row, column: inner.column + 1, width: inner.width - 2, [
                     ColumnSpec(pick.rejected ? "✗" : " ", width: 1, style: CellStyle(role)),
                     ColumnSpec(DisplayFormat.confidence(pick.confidence), width: 4, style: CellStyle(role)),
+                    ColumnSpec(pick.platform?.shortName ?? "??", width: 2, style: CellStyle(.textDim)),
+                    ColumnSpec(pick.source.tag, width: 9, style: CellStyle(.textDim)),
                     ColumnSpec(pick.title),
                     ColumnSpec(pick.url, width: min(44, (inner.width - 2) / 3), style: CellStyle(.textDim)),
                 ])
@@ -51,7 +57,13 @@ enum TrackSearchView {
                 }
                 row += 1
             }
-            OverlayView.drawChoices(&buffer, inner, [("Enter", "replace the match with it"), ("e", "edit query"), ("Esc", "close")])
+            OverlayView.drawChoices(&buffer, inner, [("Enter", "replace the match with it"), ("e", "edit query")]
+                                    + switchChoice(form) + [("Esc", "close")])
         }
+    }
+
+    /// "Tab SoundCloud instead": the key that switches to the next configured site, when there is another.
+    static func switchChoice(_ form: TrackSearchForm) -> [(String, String)] {
+        form.sites.count > 1 ? [("Tab", form.nextSite.title + " instead")] : []
     }
 }
