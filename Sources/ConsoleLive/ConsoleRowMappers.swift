@@ -182,12 +182,16 @@ extension CachePaneAlert.Figure {
 }
 
 extension QueueSnapshot {
-    init(_ stats: QueueStatistics) {
+    init(_ stats: QueueStatistics, now: Date = Date()) {
         var counts: [QueueStatus: Int] = [:]
         for status in QueueStatus.allCases { counts[status] = stats.counts[status.rawValue] ?? 0 }
         self.init(counts: counts, oldestQueuedSeconds: stats.oldestQueuedAgeSeconds.map { Int($0) },
                   throughputPerMinute: stats.throughputPerSecond * 60, stuck: stats.stuck.count, failed: stats.failed,
-                  etaSeconds: stats.etaSeconds.map { Int($0.rounded(.up)) })
+                  etaSeconds: stats.etaSeconds.map { Int($0.rounded(.up)) }, postponed: stats.postponed,
+                  latestPostponed: stats.latestPostponed.map {
+                      PostponedJob(discogsID: $0.discogsID, reason: $0.errorMessage ?? "",
+                                   dueInSeconds: Int(($0.nextAttemptAt ?? now).timeIntervalSince(now).rounded(.up)))
+                  })
     }
 }
 

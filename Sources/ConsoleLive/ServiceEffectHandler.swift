@@ -24,16 +24,23 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
     private let stops = RequestStopSignals()
     /// The lease of the open release and the leases of the listed ones (issue 14, presence); nil without it.
     private let presence: ReleasePresenceFeed?
-    /// Where the search form searches (`YOUTUBE_API_KEY`, `YOUTUBE_API_URL`, the daily budget); read per search,
-    /// so a missing key is said in the form.
+    /// Where the search form searches YouTube (`YOUTUBE_API_KEY`, `YOUTUBE_API_URL`, the daily budget) and
+    /// SoundCloud (`SOUNDCLOUD_CLIENT_ID`, `SOUNDCLOUD_CLIENT_SECRET`, `SOUNDCLOUD_API_URL`); read per request, so a
+    /// missing key is said in the form.
     private let searchConfiguration: @Sendable () throws -> YouTubeSearchConfiguration
+    private let soundCloudConfiguration: @Sendable () throws -> SoundCloudSearchConfiguration
 
     /// `presenceSettings`: take and show presence leases (the console passes the environment's); nil: none.
-    /// `searchConfiguration`: YouTube search for the search form (the environment's unless given).
+    /// `searchConfiguration`, `soundCloudConfiguration`: YouTube and SoundCloud search for the search form (the
+    /// environment's unless given).
     public init(settings: RotationSettings, reviewer: String, playerCommand: [String]? = nil,
                 presenceSettings: PresenceSettings? = nil,
-                searchConfiguration: @escaping @Sendable () throws -> YouTubeSearchConfiguration = { try YouTubeSearchConfiguration() }) {
+                searchConfiguration: @escaping @Sendable () throws -> YouTubeSearchConfiguration = { try YouTubeSearchConfiguration() },
+                soundCloudConfiguration: @escaping @Sendable () throws -> SoundCloudSearchConfiguration = {
+                    try SoundCloudSearchConfiguration()
+                }) {
         self.searchConfiguration = searchConfiguration
+        self.soundCloudConfiguration = soundCloudConfiguration
         self.settings = settings
         self.reviewer = reviewer
         self.playerCommand = playerCommand
@@ -49,12 +56,21 @@ public final class ServiceEffectHandler: ConsoleEffectHandler, Sendable {
     /// The match service's own `match:*` hit and miss counters, once it exists (for the cache pane).
     public var serviceCounters: MatchCacheCounters? { writes.existing?.service.counters }
 
-    /// The search form's search, on the primary: it reserves quota and fills the search cache.
-    private func reviewerSearch() throws -> ReviewerTrackSearch {
-        let configuration = try searchConfiguration()
-        let connection = try tiers.primary()
-        return ReviewerTrackSearch(connection: connection,
-                                   provider: YouTubeSearchProvider(configuration: configuration, connection: connection))
+    /// The search form's search on `site`, on the primary: it reserves quota (YouTube) and fills the search cache.
+    /// Throws the provider's not-configured error first, so the form can say what to set.
+    private func reviewerSearch(_ site: SearchSite) throws -> ReviewerTrackSearch {
+        switch site {
+        case .youtube:
+            let configuration = try searchConfiguration()
+            let connection = try tiers.primary()
+            return ReviewerTrackSearch(connection: connection,
+                                       provider: YouTubeSearchProvider(configuration: configuration, connection: connection))
+        case .soundcloud:
+            let configuration = try soundCloudConfiguration()
+            let connection = try tiers.primary()
+            return ReviewerTrackSearch(connection: connection,
+                                       provider: SoundCloudSearchProvider(configuration: configuration, connection: connection))
+        }
     }
 
     public func perform(_ effect: ConsoleEffect, events: ConsoleEventInbox) {

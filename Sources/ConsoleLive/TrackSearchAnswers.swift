@@ -3,19 +3,36 @@ import Foundation
 import Matching
 import Rotation
 
-/// The search form's answers (`ConsoleEffect.prepareTrackSearch`, `.searchTrack`), from `ReviewerTrackSearch`.
-/// What stops a search now (search not configured, the budget or YouTube's quota spent, the key refused, the
-/// release's Discogs body not stored) is an answer the form shows, not a failure; the descriptions carry no key.
+/// The search form's answers (`ConsoleEffect.prepareTrackSearch`, `.searchTrack`), from `ReviewerTrackSearch` on
+/// the site the form asks for. What stops a search now (no site configured, the budget or YouTube's quota spent,
+/// a key or SoundCloud's client credentials refused, the release's Discogs body not stored) is an answer the form
+/// shows, not a failure; the descriptions carry no key or secret.
 enum TrackSearchAnswers {
-    static func prepare(_ track: TrackReference, _ search: () throws -> ReviewerTrackSearch) throws -> TrackSearchAnswer {
-        try explained {
-            .suggestedQuery(try search().suggestedQuery(releaseID: track.releaseID, trackIndex: track.trackIndex).text)
+    /// The track's query and the sites search is configured for (YouTube first); with none, how to configure one.
+    static func prepare(_ track: TrackReference, _ search: (SearchSite) throws -> ReviewerTrackSearch) throws -> TrackSearchAnswer {
+        var ready: [(site: SearchSite, search: ReviewerTrackSearch)] = []
+        var howToConfigure: [String] = []
+        for site in SearchSite.allCases {
+            do {
+                ready.append((site, try search(site)))
+            } catch let error as YouTubeSearchError {
+                howToConfigure.append(error.description)
+            } catch let error as SoundCloudSearchError {
+                howToConfigure.append(error.description)
+            }
+        }
+        guard let first = ready.first else { return .unavailable(howToConfigure.joined(separator: "; or ")) }
+        return try explained {
+            .suggestedQuery(try first.search.suggestedQuery(releaseID: track.releaseID, trackIndex: track.trackIndex).text,
+                            sites: ready.map(\.site))
         }
     }
 
-    static func search(_ track: TrackReference, query: String, _ search: () throws -> ReviewerTrackSearch) throws -> TrackSearchAnswer {
+    static func search(_ track: TrackReference, query: TrackSearchRequest, _ search: (SearchSite) throws -> ReviewerTrackSearch)
+        throws -> TrackSearchAnswer {
         try explained {
-            let result = try search().search(releaseID: track.releaseID, trackIndex: track.trackIndex, queryText: query)
+            let result = try search(query.site).search(releaseID: track.releaseID, trackIndex: track.trackIndex,
+                                                       queryText: query.text)
             return .results(picks(result), unitsSpent: result.outcome.unitsSpent)
         }
     }
@@ -36,6 +53,8 @@ enum TrackSearchAnswers {
         do {
             return try body()
         } catch let error as YouTubeSearchError {
+            return .unavailable(error.description)
+        } catch let error as SoundCloudSearchError {
             return .unavailable(error.description)
         } catch let error as TrackSearchError {
             return .unavailable(error.description)

@@ -111,7 +111,7 @@ struct QueueCommand: ParsableCommand {
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Counts per status, oldest queued age, throughput, ETA, stuck jobs and failures.")
+            abstract: "Counts per status, oldest queued age, throughput, ETA, stuck jobs, failures and jobs waiting with a reason.")
 
         @OptionGroup var servers: ServerOptions
 
@@ -138,6 +138,12 @@ struct QueueCommand: ParsableCommand {
             printLine("failed: \(stats.failed)")
             for entry in stats.recentFailures {
                 printLine("  \(entry.discogsID) \(TerminalText.truncate(TerminalText.sanitize(entry.errorMessage ?? "(no message)"), toWidth: 100))")
+            }
+            // Queued jobs that wait with a reason: a search postponed for the quota or the API, a retry backoff.
+            printLine("waiting with a reason: \(stats.postponed)")
+            for entry in stats.latestPostponed {
+                let due = entry.nextAttemptAt.map { "due in " + Self.age(max(0, $0.timeIntervalSinceNow)) } ?? "due now"
+                printLine("  \(entry.discogsID) \(due): \(TerminalText.truncate(TerminalText.sanitize(entry.errorMessage ?? ""), toWidth: 100))")
             }
         }
 

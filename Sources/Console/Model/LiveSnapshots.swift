@@ -94,9 +94,16 @@ public struct QueueSnapshot: Equatable, Sendable {
     public var reportedETASeconds: Int?
     /// Today's YouTube search quota; nil when search is not configured and nothing was searched today.
     public var searchQuota: SearchQuotaSnapshot?
+    /// Queued jobs due later that say why they wait (a search postponed for the quota or the API, a retry backoff).
+    public var postponed: Int
+    /// The few of them due last, latest first.
+    public var latestPostponed: [PostponedJob]
 
     public init(counts: [QueueStatus: Int], oldestQueuedSeconds: Int? = nil, throughputPerMinute: Double = 0,
-                stuck: Int = 0, failed: Int = 0, etaSeconds: Int? = nil, searchQuota: SearchQuotaSnapshot? = nil) {
+                stuck: Int = 0, failed: Int = 0, etaSeconds: Int? = nil, searchQuota: SearchQuotaSnapshot? = nil,
+                postponed: Int = 0, latestPostponed: [PostponedJob] = []) {
+        self.postponed = postponed
+        self.latestPostponed = latestPostponed
         self.counts = counts
         self.oldestQueuedSeconds = oldestQueuedSeconds
         self.throughputPerMinute = throughputPerMinute
@@ -115,6 +122,21 @@ public struct QueueSnapshot: Equatable, Sendable {
         let waiting = count(.queued) + count(.processing)
         guard waiting > 0, throughputPerMinute > 0 else { return nil }
         return Int((Double(waiting) / throughputPerMinute * 60).rounded(.up))
+    }
+}
+
+/// A queued job that waits with a reason, as the queue pane shows it.
+public struct PostponedJob: Equatable, Sendable {
+    public var discogsID: Int64
+    /// Why it waits (the row's `error_message`): external text, sanitized before display.
+    public var reason: String
+    /// Seconds from the sample until it is due again.
+    public var dueInSeconds: Int
+
+    public init(discogsID: Int64, reason: String, dueInSeconds: Int) {
+        self.discogsID = discogsID
+        self.reason = reason
+        self.dueInSeconds = dueInSeconds
     }
 }
 

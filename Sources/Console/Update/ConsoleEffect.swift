@@ -118,9 +118,9 @@ public enum ConsoleEffect: Hashable, Sendable {
     // Search again (the review screen's search form)
     /// The track's own search query, or why search cannot be made. Answer: `.trackSearchAnswered`.
     case prepareTrackSearch(RequestID, TrackReference)
-    /// Searches YouTube for `query` within the shared quota and scores the results for the track. Answer:
-    /// `.trackSearchAnswered`.
-    case searchTrack(RequestID, TrackReference, query: String)
+    /// Searches `query.site` (YouTube within the shared quota, or SoundCloud) for `query.text` and scores the results
+    /// for the track. Answer: `.trackSearchAnswered`.
+    case searchTrack(RequestID, TrackReference, query: TrackSearchRequest)
 
     /// The request this effect belongs to.
     public var requestID: RequestID {

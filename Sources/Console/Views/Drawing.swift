@@ -16,6 +16,29 @@ struct ColumnSpec {
     }
 }
 
+/// A dialog's text written a line at a time, down from the top of the box's inside, one cell in from each side;
+/// it stops above the last row, which holds the dialog's choices (`OverlayView.drawChoices`).
+struct DialogLines {
+    let inner: CellRect
+    /// The row the next line goes to; a caller that draws a row of its own (a text field, a list) moves it on.
+    var row: Int
+
+    init(_ inner: CellRect) {
+        self.inner = inner
+        row = inner.row
+    }
+
+    /// Whether a line fits above the choices' row.
+    var hasRoom: Bool { row < inner.maxRow - 1 }
+
+    /// Writes `text` on the next row in `role`; nothing when no room is left.
+    mutating func line(_ text: String, _ role: ThemeRole = .dialog, into buffer: inout CellBuffer) {
+        guard hasRoom else { return }
+        buffer.put(text, at: CellPosition(column: inner.column + 1, row: row), width: inner.width - 2, style: CellStyle(role))
+        row += 1
+    }
+}
+
 /// Small drawing routines shared by the views. Every string goes through `CellBuffer.put`, which sanitizes it
 /// and cuts it by display width, so nothing here can let a title move the cursor or break the alignment.
 enum Drawing {

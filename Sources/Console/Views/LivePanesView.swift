@@ -26,6 +26,7 @@ enum LivePanesView {
             if let eta = queue.etaSeconds { text += " ETA \(DisplayFormat.age(seconds: eta))" }
             parts.append((text, .paneValue))
             if queue.failed + queue.stuck > 0 { parts.append(("\(queue.failed) failed \(queue.stuck) stuck", .paneBad)) }
+            if queue.postponed > 0 { parts.append(("waiting " + waitingSummary(queue), .stale)) }
             if let quota = queue.searchQuota {
                 parts.append(("yt quota \(quota.summary)", quota.isSpent ? .paneBad : .paneValue))
             }
@@ -136,6 +137,12 @@ enum LivePanesView {
         pair(&buffer, inner, inner.row + 3, "problems", "\(queue.failed) failed · \(queue.stuck) stuck",
              role: queue.failed + queue.stuck > 0 ? .paneBad : .paneGood)
         var sparklineRow = inner.row + 4
+        if queue.postponed > 0 {
+            // Jobs put back with a reason (a search waiting for the quota or the API, a retry backoff): how many, and
+            // the latest one's due time and reason. In a 5-row box it takes the quota's row; the line mode shows both.
+            pair(&buffer, inner, sparklineRow, "waiting", waitingSummary(queue), role: .stale)
+            sparklineRow += 1
+        }
         if let quota = queue.searchQuota {
             // Today's YouTube search units (the worker's searches and the console's), before the sparkline.
             pair(&buffer, inner, sparklineRow, "yt quota", quota.summary, role: quota.isSpent ? .paneBad : .paneValue)
@@ -144,6 +151,16 @@ enum LivePanesView {
         if sparklineRow < inner.maxRow {
             buffer.sparkline(state.throughputHistory, at: CellPosition(column: inner.column, row: sparklineRow), width: inner.width)
         }
+    }
+
+    /// "2 · due 4h03m · search postponed: …": how many jobs wait, then the latest-due one's due time and its reason
+    /// (a row's `error_message`: sanitized).
+    static func waitingSummary(_ queue: QueueSnapshot) -> String {
+        var text = DisplayFormat.count(queue.postponed)
+        if let latest = queue.latestPostponed.first {
+            text += " · due \(DisplayFormat.age(seconds: latest.dueInSeconds)) · " + TerminalText.sanitize(latest.reason)
+        }
+        return text
     }
 
     static func drawHealth(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer) {

@@ -99,42 +99,37 @@ enum OverlayView {
         let rect = Drawing.dialogBox(&buffer, width: min(76, buffer.width - 4), height: 10 + sampleCount,
                                      title: "Clear \(dialog.scope)", danger: true)
         let inner = rect.inset(by: 1)
-        var row = inner.row
-        func line(_ text: String, _ role: ThemeRole = .dialog) {
-            guard row < inner.maxRow - 1 else { return }
-            buffer.put(text, at: CellPosition(column: inner.column + 1, row: row), width: inner.width - 2, style: CellStyle(role))
-            row += 1
-        }
+        var lines = DialogLines(inner)
         guard let preview = dialog.preview else {
-            line(Drawing.spinner(state.spinnerFrame) + " Dry run: counting the keys that would go…")
+            lines.line(Drawing.spinner(state.spinnerFrame) + " Dry run: counting the keys that would go…", into: &buffer)
             if let counted = dialog.counted, let walk = counted.progress {
-                line("  " + walk.summary(found: "to clear") + " so far; Esc stops", .textDim)
+                lines.line("  " + walk.summary(found: "to clear") + " so far; Esc stops", .textDim, into: &buffer)
             }
-            if let error = dialog.error { line(error, .inputError) }
+            if let error = dialog.error { lines.line(error, .inputError, into: &buffer) }
             drawChoices(&buffer, inner, [("Esc", "cancel")])
             return
         }
         if preview.keyCount == 0 {
-            line("Dry run: no key matches. Nothing to clear.")
+            lines.line("Dry run: no key matches. Nothing to clear.", into: &buffer)
             drawChoices(&buffer, inner, [("Enter", "close")])
             return
         }
-        line("Dry run: \(DisplayFormat.exact(preview.keyCount)) key(s) would be deleted (SCAN + UNLINK in batches).",
-             .dialogDanger)
-        line("Postgres is not touched; the keys are rebuilt on the next read.")
-        line("Sample:")
-        for key in preview.sample.prefix(5) { line("  " + key, .textDim) }
-        row += 1
+        lines.line("Dry run: \(DisplayFormat.exact(preview.keyCount)) key(s) would be deleted (SCAN + UNLINK in batches).",
+                   .dialogDanger, into: &buffer)
+        lines.line("Postgres is not touched; the keys are rebuilt on the next read.", into: &buffer)
+        lines.line("Sample:", into: &buffer)
+        for key in preview.sample.prefix(5) { lines.line("  " + key, .textDim, into: &buffer) }
+        lines.row += 1
         if dialog.scope.isWide {
-            guard row < inner.maxRow - 1 else { return }
+            guard lines.hasRoom else { return }
             let prompt = "Type \"\(dialog.scope.confirmationPhrase)\" to confirm: "
-            let used = buffer.put(prompt, at: CellPosition(column: inner.column + 1, row: row), style: CellStyle(.dialog),
+            let used = buffer.put(prompt, at: CellPosition(column: inner.column + 1, row: lines.row), style: CellStyle(.dialog),
                                   maxWidth: inner.width / 2)
-            Drawing.field(&buffer, dialog.typed.text, at: CellPosition(column: inner.column + 1 + used, row: row),
+            Drawing.field(&buffer, dialog.typed.text, at: CellPosition(column: inner.column + 1 + used, row: lines.row),
                           width: max(4, inner.width - used - 2),
                           style: CellStyle(dialog.typed.text == dialog.scope.confirmationPhrase ? .input : .inputError))
-            row += 1
-            if let error = dialog.error { line(error, .inputError) }
+            lines.row += 1
+            if let error = dialog.error { lines.line(error, .inputError, into: &buffer) }
             drawChoices(&buffer, inner, [("Enter", "clear"), ("Esc", "cancel")])
         } else {
             drawChoices(&buffer, inner, [("y/Enter", "clear"), ("any other key", "cancel")])

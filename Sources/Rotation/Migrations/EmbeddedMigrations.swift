@@ -1559,6 +1559,15 @@ BEGIN
 END $$;
 
 """##),
+        ("0016_queue_postponed_idx.sql", ##"""
+-- The queue pane's postponed jobs: `queued` rows that carry a reason (`error_message`) and are due later
+-- (`next_attempt_at`), put back by a worker whose search waits for the quota or the API, or by a retry backoff.
+-- Counting them and reading the latest-due few walks this small index instead of every queued row (a 1M-row
+-- backlog is mostly queued rows without a reason).
+CREATE INDEX IF NOT EXISTS processing_queue_postponed_idx
+  ON processing_queue (next_attempt_at DESC, id DESC) WHERE status = 'queued' AND error_message IS NOT NULL;
+
+"""##),
         ("0017_search_release_queries.sql", ##"""
 -- Queries per release (issue 10, item 3): for each search provider, quota day and Discogs release, the searches the
 -- provider answered, the searches the search cache answered instead, and the quota units those searches were

@@ -269,9 +269,7 @@ public struct ProcessingQueue: Sendable {
     /// Queue rows, optionally of one status: queued rows in claim order, others most recent first.
     public func list(status: String? = nil, limit: Int = 50) throws -> [QueueEntry] {
         try connection.query("""
-            SELECT q.id, q.store_username, q.discogs_id, r.title, q.status, q.priority, q.queued_at, q.started_at,
-                   q.completed_at, q.retry_count, q.error_message, q.leased_by, q.lease_expires_at, q.next_attempt_at
-            FROM processing_queue q LEFT JOIN releases r ON r.discogs_id = q.discogs_id
+            SELECT \(Self.entryColumns) FROM processing_queue q LEFT JOIN releases r ON r.discogs_id = q.discogs_id
             WHERE $1::text IS NULL OR q.status = $1
             ORDER BY CASE WHEN q.status = 'queued' THEN 0 ELSE 1 END,
                      CASE WHEN q.status = 'queued' THEN q.priority END DESC,

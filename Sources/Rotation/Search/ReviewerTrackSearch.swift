@@ -3,15 +3,16 @@ import Matching
 import Postgres
 
 /// A reviewer's search for one stored track from the console ("search again", as beets has it): first the query
-/// the worker and `rotation search track` would send, then a search with the query as the reviewer edited it,
-/// through the search cache and the shared daily quota, scored by the matcher against the whole release. It
-/// stores nothing: the reviewer's pick goes through the guarded replace decision.
+/// the worker and `rotation search track` would send, then a search with the query as the reviewer edited it on
+/// one provider (YouTube through the search cache and the shared daily quota, or SoundCloud through the search
+/// cache), scored by the matcher against the whole release. It stores nothing: the reviewer's pick goes through the
+/// guarded replace decision.
 public struct ReviewerTrackSearch: Sendable {
     public let connection: PostgresConnection
-    public let provider: YouTubeSearchProvider
+    public let provider: any TrackSearchProvider
     public var matcher = TrackMatcher()
 
-    public init(connection: PostgresConnection, provider: YouTubeSearchProvider) {
+    public init(connection: PostgresConnection, provider: any TrackSearchProvider) {
         self.connection = connection; self.provider = provider
     }
 

@@ -70,6 +70,21 @@ final class ServiceEffectHandlerLiveQueueTests: LiveTestCase {
         XCTAssertEqual(load(.processing).filter(\.stuck).count, stats.stuck.count)
     }
 
+    /// The queue pane's sampler hands the pane the jobs that wait with a reason, with their due time from now.
+    func testThePanesSnapshotCarriesTheJobsWaitingWithAReason() throws {
+        try db.query("""
+            UPDATE processing_queue SET error_message = 'search postponed: YouTube quota spent',
+              next_attempt_at = now() + interval '2 hours' WHERE id = $1
+            """, ids["queued-low"]!)
+        let now = Date()
+        let snapshot = QueueSnapshot(try ProcessingQueue(connection: db).statistics(), now: now)
+        XCTAssertEqual(snapshot.postponed, 1)
+        let job = try XCTUnwrap(snapshot.latestPostponed.first)
+        XCTAssertEqual(job.discogsID, 7001)
+        XCTAssertEqual(job.reason, "search postponed: YouTube quota spent")
+        XCTAssertEqual(Double(job.dueInSeconds), 7200, accuracy: 120)
+    }
+
     func testRequeuePutsFailedAndStuckJobsBack() throws {
         let id = requestID()
         let events = perform(.requeue(id, jobIDs: [ids["failed"]!, ids["expired-lease"]!]))

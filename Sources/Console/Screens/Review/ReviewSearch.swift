@@ -6,9 +6,38 @@ extension ActionID {
     public static let searchTrack = ActionID(rawValue: "search_track")
 }
 
+/// Where the search form searches: the sites with a search provider.
+public enum SearchSite: String, CaseIterable, Hashable, Sendable {
+    case youtube
+    case soundcloud
+
+    /// "YouTube", "SoundCloud".
+    public var title: String {
+        switch self {
+        case .youtube: return "YouTube"
+        case .soundcloud: return "SoundCloud"
+        }
+    }
+}
+
+/// One search the form asks for: the query as the reviewer edited it, on one site. A string literal is a query on
+/// YouTube, the site the form searched before SoundCloud joined it.
+public struct TrackSearchRequest: Hashable, Sendable, ExpressibleByStringLiteral {
+    public var text: String
+    public var site: SearchSite
+
+    public init(_ text: String, on site: SearchSite = .youtube) {
+        self.text = text
+        self.site = site
+    }
+
+    public init(stringLiteral text: String) { self.init(text) }
+}
+
 /// "Search again" on the review screen (as beets has it): a query prefilled with the track's own, edited by the
-/// reviewer, searched on YouTube within the shared quota, the results scored by the matcher in a pick list; the
-/// pick replaces the track's match through the guarded replace decision (logged, undoable).
+/// reviewer, searched on YouTube within the shared quota or on SoundCloud (Tab switches between the configured
+/// sites), the results scored by the matcher in a pick list tagged by source; the pick replaces the track's match
+/// through the guarded replace decision (logged, undoable).
 public struct TrackSearchForm: Equatable, Sendable {
     public enum Phase: Equatable, Sendable {
         /// Asking the service for the track's query (and whether search is configured).
@@ -29,6 +58,10 @@ public struct TrackSearchForm: Equatable, Sendable {
     public var problem: String?
     /// Units the last search cost (0 when the search cache answered).
     public var unitsSpent: Int?
+    /// The sites search is configured for, in the order Tab goes through them.
+    public var sites: [SearchSite] = [.youtube]
+    /// The site Enter searches.
+    public var site: SearchSite = .youtube
 
     public init(target: ReviewTarget, trackTitle: String, phase: Phase) {
         self.target = target
@@ -43,12 +76,18 @@ public struct TrackSearchForm: Equatable, Sendable {
         case .editing, .results: return nil
         }
     }
+
+    /// The configured site after the active one (the active one when it is the only one).
+    public var nextSite: SearchSite {
+        guard let index = sites.firstIndex(of: site) else { return sites.first ?? site }
+        return sites[(index + 1) % sites.count]
+    }
 }
 
 /// What the service answers to the search form's requests.
 public enum TrackSearchAnswer: Equatable, Sendable {
-    /// The track's own query, to edit.
-    case suggestedQuery(String)
+    /// The track's own query, to edit, and the sites search is configured for (the first one is searched first).
+    case suggestedQuery(String, sites: [SearchSite] = [.youtube])
     /// The scored uploads, best first (URLs rejected for the track marked), and the quota units the search cost.
     case results([CandidateOption], unitsSpent: Int)
     /// Search cannot be made (not configured, budget spent, key refused, release not stored): a message to show.
@@ -83,13 +122,13 @@ extension ConsoleState {
         case .editing:
             switch key {
             case .enter:
-                let text = form.query.text.trimmingCharacters(in: .whitespaces)
-                guard !text.isEmpty else { form.problem = "type something to search for"; modal = .search(form); return [] }
-                let id = begin(.trackSearch, "searching YouTube for \(form.trackTitle)")
-                form.phase = .searching(id)
+                return search(&form)
+            case .tab:
+                // Another site for the same query; nothing is searched until Enter.
+                form.site = form.nextSite
                 form.problem = nil
                 modal = .search(form)
-                return [.searchTrack(id, form.target.track, query: text)]
+                return []
             default:
                 guard let edit = Self.edit(for: key) else { return [] }
                 form.query.edit(edit)
@@ -119,6 +158,10 @@ extension ConsoleState {
             } else if key == .backspace || key == .character("e") {
                 // Back to the query, to refine it.
                 form.phase = .editing
+            } else if key == .tab, form.sites.count > 1 {
+                // The list belongs to the site it came from: the same query on the next site replaces it.
+                form.site = form.nextSite
+                return search(&form)
             } else {
                 return []
             }
@@ -127,13 +170,31 @@ extension ConsoleState {
         }
     }
 
+    /// Searches the form's query on its site.
+    private mutating func search(_ form: inout TrackSearchForm) -> [ConsoleEffect] {
+        let text = form.query.text.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else {
+            form.problem = "type something to search for"
+            form.phase = .editing
+            modal = .search(form)
+            return []
+        }
+        let id = begin(.trackSearch, "searching \(form.site.title) for \(form.trackTitle)")
+        form.phase = .searching(id)
+        form.problem = nil
+        modal = .search(form)
+        return [.searchTrack(id, form.target.track, query: TrackSearchRequest(text, on: form.site))]
+    }
+
     /// The service's answer to the form's request; nil when it is not one.
     mutating func applyTrackSearchAnswer(_ event: ConsoleEvent) -> [ConsoleEffect]? {
         guard case .trackSearchAnswered(let id, let answer) = event else { return nil }
         guard finish(id) != nil, case .search(var form) = modal, form.waitingFor == id else { return [] }
         switch answer {
-        case .suggestedQuery(let text):
+        case .suggestedQuery(let text, let sites):
             form.query = TextField(text, limit: form.query.limit)
+            form.sites = sites.isEmpty ? [.youtube] : sites
+            form.site = form.sites[0]
             form.phase = .editing
         case .results(let picks, let units):
             form.unitsSpent = units
