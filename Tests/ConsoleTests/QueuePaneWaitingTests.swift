@@ -32,6 +32,12 @@ final class QueuePaneWaitingTests: XCTestCase {
         XCTAssertTrue(text.contains("yt quota"), text)
     }
 
+    func testWithTheQuotaTooTheLastRowShowsBothBeforeTheReason() {
+        let text = Self.text(Self.state(SnapshotTests.large, postponed: 2,
+                                        quota: SearchQuotaSnapshot(unitsUsed: 10_000, dailyBudget: 10_000)))
+        XCTAssertTrue(text.contains("│waiting     2 · yt quota 10.0k/10.0k …│"), text)
+    }
+
     func testAReasonCannotDriveTheTerminal() {
         let hostile = "quota\u{1B}[2J\u{1B}]0;pwned\u{07} spent\u{202E}"
         let state = Self.state(SnapshotTests.large, postponed: 1, reason: hostile)

@@ -26,7 +26,7 @@ enum LivePanesView {
             if let eta = queue.etaSeconds { text += " ETA \(DisplayFormat.age(seconds: eta))" }
             parts.append((text, .paneValue))
             if queue.failed + queue.stuck > 0 { parts.append(("\(queue.failed) failed \(queue.stuck) stuck", .paneBad)) }
-            if queue.postponed > 0 { parts.append(("waiting " + waitingSummary(queue), .stale)) }
+            if queue.postponed > 0 { parts.append(("waiting " + DisplayFormat.count(queue.postponed) + waitingReason(queue), .stale)) }
             if let quota = queue.searchQuota {
                 parts.append(("yt quota \(quota.summary)", quota.isSpent ? .paneBad : .paneValue))
             }
@@ -137,10 +137,19 @@ enum LivePanesView {
         pair(&buffer, inner, inner.row + 3, "problems", "\(queue.failed) failed · \(queue.stuck) stuck",
              role: queue.failed + queue.stuck > 0 ? .paneBad : .paneGood)
         var sparklineRow = inner.row + 4
+        if queue.postponed > 0, let quota = queue.searchQuota, inner.maxRow - sparklineRow < 2 {
+            // One row left for the waiting jobs and today's quota: the count and the quota first, the reason after
+            // (cut to the width; the line mode and `rotation queue stats` have it whole).
+            pair(&buffer, inner, sparklineRow, "waiting",
+                 DisplayFormat.count(queue.postponed) + " · yt quota " + quota.summary + waitingReason(queue),
+                 role: quota.isSpent ? .paneBad : .stale)
+            return
+        }
         if queue.postponed > 0 {
             // Jobs put back with a reason (a search waiting for the quota or the API, a retry backoff): how many, and
-            // the latest one's due time and reason. In a 5-row box it takes the quota's row; the line mode shows both.
-            pair(&buffer, inner, sparklineRow, "waiting", waitingSummary(queue), role: .stale)
+            // the latest one's due time and reason.
+            pair(&buffer, inner, sparklineRow, "waiting", DisplayFormat.count(queue.postponed) + waitingReason(queue),
+                 role: .stale)
             sparklineRow += 1
         }
         if let quota = queue.searchQuota {
@@ -153,14 +162,11 @@ enum LivePanesView {
         }
     }
 
-    /// "2 · due 4h03m · search postponed: …": how many jobs wait, then the latest-due one's due time and its reason
-    /// (a row's `error_message`: sanitized).
-    static func waitingSummary(_ queue: QueueSnapshot) -> String {
-        var text = DisplayFormat.count(queue.postponed)
-        if let latest = queue.latestPostponed.first {
-            text += " · due \(DisplayFormat.age(seconds: latest.dueInSeconds)) · " + TerminalText.sanitize(latest.reason)
-        }
-        return text
+    /// " · due 4h03m · search postponed: …": the latest-due waiting job's due time and its reason (a row's
+    /// `error_message`: sanitized), after the count of the jobs that wait.
+    static func waitingReason(_ queue: QueueSnapshot) -> String {
+        guard let latest = queue.latestPostponed.first else { return "" }
+        return " · due \(DisplayFormat.age(seconds: latest.dueInSeconds)) · " + TerminalText.sanitize(latest.reason)
     }
 
     static func drawHealth(_ state: ConsoleState, _ rect: CellRect, _ buffer: inout CellBuffer) {

@@ -29,7 +29,7 @@ public struct ReviewerTrackSearch: Sendable {
     /// track are listed in `rejectedURLs`.
     public func search(releaseID: Int64, trackIndex: Int, queryText: String) throws -> TrackSearchResult {
         let release = try StoredTrackReads.release(releaseID, trackIndex: trackIndex, on: connection)
-        let outcome = try provider.searchTrack(SearchQuery(queryText))
+        let outcome = try provider.searchTrack(SearchQuery(queryText, releaseID: releaseID))
         // Only the search's uploads: the release's own videos are already the track's candidates.
         let scored = matcher.match(release, provider: StaticCandidateProvider(outcome.candidates, includeReleaseVideos: false))
             .track(at: trackIndex)

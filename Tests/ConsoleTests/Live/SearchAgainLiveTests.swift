@@ -72,6 +72,11 @@ final class SearchAgainLiveTests: LiveTestCase {
         guard case .results(_, let again)? = answer(perform(.searchTrack(requestID(), track, query: "persuader  ostermalm"),
                                                             with: handler)) else { return XCTFail("no results") }
         XCTAssertEqual(again, 0)
+        // Both count towards the release's queries in `search stats`: one sent, one answered by the cache.
+        let perRelease = try db.query("SELECT searches, cache_hits, units_used FROM search_release_queries WHERE release_id = $1",
+                                      Self.searchedRelease)
+        XCTAssertEqual(perRelease.rows.count, 1)
+        XCTAssertEqual(perRelease.rows.first.map { [$0["searches"], $0["cache_hits"], $0["units_used"]] }, ["1", "1", "101"])
 
         // The pick goes through the existing guarded replace, as the console sends it.
         let row = try XCTUnwrap(try loadTracks(release: Self.searchedRelease).first { $0.index == 0 })

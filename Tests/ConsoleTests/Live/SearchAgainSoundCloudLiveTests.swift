@@ -16,13 +16,11 @@ final class SearchAgainSoundCloudLiveTests: LiveTestCase {
     /// Release 1 of the Discogs fixtures (The Persuader, "Stockholm"), which the fake's catalogue holds.
     static let searchedRelease: Int64 = 1
 
-    private var fakeProcess: Process?
-    private var fakeDirectory: URL?
+    private var fakeSoundCloud: LocalFakeSoundCloud?
     private var fakeYouTube: LocalFakeYouTube?
 
     override func tearDown() {
-        if let process = fakeProcess, process.isRunning { process.terminate(); process.waitUntilExit() }
-        if let directory = fakeDirectory { try? FileManager.default.removeItem(at: directory) }
+        fakeSoundCloud?.stop()
         fakeYouTube?.stop()
         super.tearDown()
     }
@@ -31,26 +29,9 @@ final class SearchAgainSoundCloudLiveTests: LiveTestCase {
 
     /// Starts the fake on a free loopback port and returns its base URL (API and token endpoint alike).
     private func startFakeSoundCloud() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fake-soundcloud-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        fakeDirectory = directory
-        let portFile = directory.appendingPathComponent("port")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", fixtures.appendingPathComponent("fake-soundcloud").path,
-                             "--client-id", Self.clientID, "--client-secret", Self.secret,
-                             "--port-file", portFile.path, "--lifetime", "600"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        fakeProcess = process
-        while process.isRunning {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8),
-               let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                return URL(string: "http://127.0.0.1:\(port)")!
-            }
-            usleep(20_000)
-        }
-        throw LocalServerError.notReady("fake-soundcloud", log: "exited with status \(process.terminationStatus)")
+        let fake = try LocalFakeSoundCloud(fixtures: fixtures, clientID: Self.clientID, clientSecret: Self.secret)
+        fakeSoundCloud = fake
+        return fake.url
     }
 
     private func storeSearchedRelease() throws {
