@@ -13,9 +13,8 @@ CREATE TABLE IF NOT EXISTS pending_match_stores (
   release_id BIGINT NOT NULL,     -- track_matches.release_id (the Discogs release id)
   track_index INTEGER NOT NULL,
   store_username TEXT NOT NULL,   -- releases.store_username of that release
-  confidence REAL NOT NULL,       -- track_matches.confidence, the list's order
-  PRIMARY KEY (release_id, track_index)
-);
+  confidence REAL NOT NULL        -- track_matches.confidence, the list's order
+);   -- keyed by (release_id, track_index): the primary key is added after the first fill, below
 
 -- Matches inserted or deleted, per statement (a COPY pays once). Only the branch for this event is planned, so
 -- each names only the transition table it has.
@@ -118,14 +117,22 @@ CREATE TRIGGER releases_store_pages_delete AFTER DELETE ON releases
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rotation_pending_stores_release_changes();
 
 -- Adopt what is already there, once, in one statement (a hash join of the pending rows with the releases'
--- counters; the index is built after the load). Creating the triggers above locked both tables against writes
--- until this transaction commits, so no write is missed or counted twice.
+-- counters), then build the keys: both indexes sorted once after the load, about six times faster than keeping
+-- the primary key row by row (0.26 s against 1.5 s for 114k pending rows). Creating the triggers above locked both
+-- tables against writes until this transaction commits, so no write is missed or counted twice, and none fires
+-- the triggers (whose ON CONFLICT needs the key) before the key exists.
 DELETE FROM pending_match_stores;
 INSERT INTO pending_match_stores (release_id, track_index, store_username, confidence)
 SELECT m.release_id, m.track_index, c.store_username, m.confidence
 FROM track_matches m JOIN release_review_counts c ON c.release_id = m.release_id
 WHERE m.approved = false AND c.store_username IS NOT NULL;
 
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'pending_match_stores'::regclass AND contype = 'p') THEN
+    ALTER TABLE pending_match_stores ADD PRIMARY KEY (release_id, track_index);
+  END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS pending_match_stores_page_idx
   ON pending_match_stores (store_username, confidence, release_id, track_index);
 
