@@ -4,7 +4,8 @@ import Postgres
 /// The review lists that the console's screens and the CLI (`stores list`, `releases show`, `matches list`) read,
 /// all keyset-paginated over indexes, so a page costs the same at 1M matches as at 10k:
 /// stores and releases read the trigger-maintained counters (migration 0005); the pending list walks the partial
-/// index on unapproved matches in (confidence, release, track) order, and its text filter the trigram indexes.
+/// index on unapproved matches in (confidence, release, track) order, filtered by store the side table of migration
+/// 0018 in the same order, and its text filter the trigram indexes.
 public struct ReviewQueries: Sendable {
     public let database: PostgresConnection
 
