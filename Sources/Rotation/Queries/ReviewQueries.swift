@@ -4,7 +4,8 @@ import Postgres
 /// The review lists that the console's screens and the CLI (`stores list`, `releases show`, `matches list`) read,
 /// all keyset-paginated over indexes, so a page costs the same at 1M matches as at 10k:
 /// stores and releases read the trigger-maintained counters (migration 0005); the pending list walks the partial
-/// index on unapproved matches in (confidence, release, track) order, and its text filter the trigram indexes.
+/// index on unapproved matches in (confidence, release, track) order, filtered by store the side table of migration
+/// 0018 in the same order, and its text filter the trigram indexes.
 public struct ReviewQueries: Sendable {
     public let database: PostgresConnection
 
@@ -210,7 +211,13 @@ public struct ReviewQueries: Sendable {
     private func pendingStatement(_ filter: PendingFilter, after cursor: String?, limit: Int) throws
         -> (sql: String, parameters: [any PostgresEncodable])
     {
-        var conditions = ["m.approved = false"]
+        // Filtered by store (and at most by what the side table holds: confidence bounds, release, cursor), the
+        // page walks pending_match_stores' index (migration 0018: the store's pending rows in the list's order)
+        // for its keys alone, then reads only the rows it shows: 50 index entries at any size, where walking the
+        // pending index and asking each row's store would read 20 rows for one of a store among 20.
+        let byStorePages = filter.store != nil && filter.platform == nil && (filter.search ?? "").isEmpty
+        let keys = byStorePages ? "p" : "m"
+        var conditions = byStorePages ? [] : ["m.approved = false"]
         var parameters: [any PostgresEncodable] = []
         func bind(_ value: any PostgresEncodable) -> String {
             parameters.append(value)
@@ -218,19 +225,18 @@ public struct ReviewQueries: Sendable {
         }
         if let min = filter.minConfidence {
             guard (0...1).contains(min) else { throw QueryError.invalidFilter("--min must be between 0 and 1") }
-            conditions.append(StoredConfidence.sqlAtLeast("m.confidence", "\(bind(min))::real"))
+            conditions.append(StoredConfidence.sqlAtLeast("\(keys).confidence", "\(bind(min))::real"))
         }
         if let max = filter.maxConfidence {
             guard (0...1).contains(max) else { throw QueryError.invalidFilter("--max must be between 0 and 1") }
-            conditions.append(StoredConfidence.sqlAtMost("m.confidence", "\(bind(max))::real"))
+            conditions.append(StoredConfidence.sqlAtMost("\(keys).confidence", "\(bind(max))::real"))
         }
         if let platform = filter.platform { conditions.append("m.platform = \(bind(platform))") }
-        if let release = filter.releaseID { conditions.append("m.release_id = \(bind(release))") }
-        // The store asked of releases_store_idx (store, discogs_id: an index-only lookup), not of the releases row
-        // the page shows: a filter that passes one row in 20 walks 20 times the rows it shows, and at 10M rows each
-        // releases row (about 1 kB with its tracklist) is a random page read.
+        if let release = filter.releaseID { conditions.append("\(keys).release_id = \(bind(release))") }
         if let store = filter.store {
-            conditions.append("""
+            // Without the side table (a platform or a text filter too), the store is asked of releases_store_idx
+            // (store, discogs_id: an index-only lookup), not of the releases row the page shows.
+            conditions.append(byStorePages ? "p.store_username = \(bind(store))" : """
                 EXISTS (SELECT 1 FROM releases rs WHERE rs.discogs_id = m.release_id AND rs.store_username = \(bind(store)))
                 """)
         }
@@ -248,7 +254,8 @@ public struct ReviewQueries: Sendable {
             guard Double(fields[0]) != nil, let release = Int64(fields[1]), let track = Int(fields[2]) else {
                 throw QueryError.badCursor
             }
-            conditions.append("(m.confidence, m.release_id, m.track_index) > (\(bind(fields[0]))::real, \(bind(release))::bigint, \(bind(track))::integer)")
+            conditions.append("(\(keys).confidence, \(keys).release_id, \(keys).track_index) > "
+                + "(\(bind(fields[0]))::real, \(bind(release))::bigint, \(bind(track))::integer)")
         }
         let limitParameter = bind(limit + 1)
         let shown = """
@@ -265,14 +272,12 @@ public struct ReviewQueries: Sendable {
             LIMIT \(limitParameter)
             """
         }
-        // Filtered by store (and at most by what the pending index holds: confidence bounds, release, cursor), the
-        // page first walks the index alone for its keys (index-only), then reads only the rows it shows.
-        if filter.store != nil, filter.platform == nil, searchPattern == nil {
+        if byStorePages {
             let sql = """
                 SELECT \(shown)
-                FROM (SELECT m.release_id, m.track_index FROM track_matches m
+                FROM (SELECT p.release_id, p.track_index FROM pending_match_stores p
                       WHERE \(conditions.joined(separator: " AND "))
-                      ORDER BY m.confidence, m.release_id, m.track_index
+                      ORDER BY p.confidence, p.release_id, p.track_index
                       LIMIT \(limitParameter)) page
                 JOIN track_matches m ON m.release_id = page.release_id AND m.track_index = page.track_index
                 LEFT JOIN releases r ON r.discogs_id = m.release_id

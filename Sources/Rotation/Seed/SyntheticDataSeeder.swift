@@ -63,7 +63,8 @@ public struct SyntheticDataSeeder: Sendable {
             // rather than row by row (a trigram or confidence index takes random inserts all the way).
             var deferred: [DeferredIndex] = []
             for (table, count) in [("releases", total), ("track_matches", matchRows),
-                                   ("match_candidates", matchRows * 4 / 10), ("processing_queue", total)] {
+                                   ("match_candidates", matchRows * 4 / 10), ("processing_queue", total),
+                                   ("pending_match_stores", matchRows)] {
                 deferred += try DeferredIndex.dropForLoad(of: count, into: table, on: db)
             }
             report.indexesDeferred = deferred.count
@@ -140,7 +141,7 @@ public struct SyntheticDataSeeder: Sendable {
                 """)
         }
         progress("analyzing")
-        for table in ["track_matches", "match_candidates", "releases", "processing_queue"] {
+        for table in ["track_matches", "match_candidates", "releases", "processing_queue", "pending_match_stores"] {
             try connection.query("ANALYZE \(table)")
         }
         report.seconds = Self.seconds(clock.now - started)
