@@ -98,13 +98,13 @@ struct TokenLexicon: Sendable {
         if a == b { return true }
         let an = byteCounts[a], bn = byteCounts[b]
         guard an >= 4, bn >= 4, abs(an - bn) <= 2 else { return false }
-        let fa = facts[a], fb = facts[b]
-        if an == bn + 1, fa.bytes[an - 1] == UInt8(ascii: "s"), fa.text.hasPrefix(fb.text) { return true }
-        if bn == an + 1, fb.bytes[bn - 1] == UInt8(ascii: "s"), fb.text.hasPrefix(fa.text) { return true }
+        // The facts are read in place: copying them would retain and release their text and bytes per pair.
+        if an == bn + 1, facts[a].bytes[an - 1] == UInt8(ascii: "s"), facts[a].text.hasPrefix(facts[b].text) { return true }
+        if bn == an + 1, facts[b].bytes[bn - 1] == UInt8(ascii: "s"), facts[b].text.hasPrefix(facts[a].text) { return true }
         let shorter = min(an, bn)
-        guard shorter >= 5, fa.isASCII, fb.isASCII else { return false }
+        guard shorter >= 5, facts[a].isASCII, facts[b].isASCII else { return false }
         let allowed = shorter >= 8 ? 2 : 1
-        return TokenMatch.distance(fa.bytes, fb.bytes, limit: allowed) <= allowed
+        return TokenMatch.distance(facts[a].bytes, facts[b].bytes, limit: allowed) <= allowed
     }
 }
 

@@ -128,7 +128,9 @@ extension TrackProfile {
             titles = track.subTracks.map(\.title)
         } else {
             var title = track.title
-            if let colon = title.firstIndex(of: ":"), TextNormalizer.tokens(String(title[..<colon])).contains("medley") {
+            // Most titles hold no ":": answered on the bytes, without a walk over the characters.
+            if title.utf8.contains(UInt8(ascii: ":")), let colon = title.firstIndex(of: ":"),
+               TextNormalizer.tokens(String(title[..<colon])).contains("medley") {
                 title = String(title[title.index(after: colon)...])
             }
             titles = title.utf8.contains(UInt8(ascii: "/")) ? title.components(separatedBy: "/") : [title]

@@ -76,6 +76,26 @@ struct VideoProfile: Sendable {
     /// The title without the uploader's numbering, and the numbering removed (trimmed, in order).
     static func separatingNumbering(_ title: String, keeping titleWords: Set<String> = []) -> (String, [String]) {
         guard mayHoldNumbering(title) else { return (title, []) }
+        let scalars = Array(title.unicodeScalars)
+        guard let found = NumberingScanner(scalars).matches() else {
+            return separatingNumberingByPattern(title, keeping: titleWords)
+        }
+        func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
+        let matches = found.filter { !titleWords.contains(TextNormalizer.tokens(text($0)).joined()) }
+        guard !matches.isEmpty else { return (title, []) }
+        var out = scalars
+        var removed: [String] = []
+        for match in matches.reversed() {
+            removed.insert(text(match).trimmingCharacters(in: CharacterSet(charactersIn: " .:)-–")), at: 0)
+            out.replaceSubrange(match, with: match.lowerBound == 0 ? [] : [" "])
+        }
+        // A title that is nothing but a number ("1.") keeps it: then it is the title.
+        let rest = String(String.UnicodeScalarView(out))
+        return TextNormalizer.tokens(rest).isEmpty ? (title, []) : (rest, removed)
+    }
+
+    /// `separatingNumbering` by `numberingPattern` itself, for the titles `NumberingScanner` leaves to it.
+    static func separatingNumberingByPattern(_ title: String, keeping titleWords: Set<String>) -> (String, [String]) {
         let ns = title as NSString
         let matches = numberingPattern.matches(in: title, range: NSRange(location: 0, length: ns.length)).filter {
             !titleWords.contains(TextNormalizer.tokens(ns.substring(with: $0.range)).joined())
