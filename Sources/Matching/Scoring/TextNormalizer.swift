@@ -17,7 +17,11 @@ public enum TextNormalizer {
 
     /// `fold` of text that is not all ASCII, as UTF-8 bytes (a space at the end is left for `fold` to judge).
     private static func foldBytes(_ text: String) -> [UInt8] {
-        if let folded = foldWithoutNormalising(text) { return folded }
+        foldWithoutNormalising(text) ?? foldNormalising(text)
+    }
+
+    /// `foldBytes` the long way: the whole text through NFKC, then each non-ASCII scalar folded by Foundation.
+    static func foldNormalising(_ text: String) -> [UInt8] {
         // The result is built as UTF-8 bytes: appending to a `String.UnicodeScalarView` costs far more per scalar.
         var out = FoldBuffer(capacity: text.utf8.count + 8)
         // Decorative letters (mathematical Fraktur or bold, circled, fullwidth, ligatures) are compatibility forms of
@@ -107,7 +111,7 @@ public enum TextNormalizer {
 
     /// `foldBytes` of a text that is already in NFKC form, scalar by scalar from `scalarFolds`, without
     /// Foundation; nil when some scalar could change under NFKC (then the text goes the long way).
-    private static func foldWithoutNormalising(_ text: String) -> [UInt8]? {
+    static func foldWithoutNormalising(_ text: String) -> [UInt8]? {
         scalarFolds.withLock { folds -> [UInt8]? in
             var out = FoldBuffer(capacity: text.utf8.count + 8)
             for scalar in text.unicodeScalars {
@@ -167,25 +171,24 @@ public enum TextNormalizer {
         // The folded text is split on its bytes where each space is a character of its own (always in ASCII text).
         let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
         let folded = isASCII ? foldASCII(text) : foldBytes(text)
-        var raw: [String] = []
-        if !isASCII, spaceJoinsACharacter(folded) {
-            raw = fold(text).split(separator: " ").map(String.init)
-        } else {
-            var start = 0
-            for (index, byte) in folded.enumerated() where byte == UInt8(ascii: " ") {
-                if index > start { raw.append(String(decoding: folded[start..<index], as: UTF8.self)) }
-                start = index + 1
-            }
-            if folded.count > start { raw.append(String(decoding: folded[start...], as: UTF8.self)) }
-        }
         var out: [String] = []
-        out.reserveCapacity(raw.count)
-        for (index, token) in raw.enumerated() {
+        var previous = ""
+        func add(_ token: String) {
             // Only a word `normaliseNumber` can change goes through it (see `mayChangeAsNumber`).
-            guard mayChangeAsNumber(token) else { out.append(token); continue }
-            let previous = index > 0 ? raw[index - 1] : ""
-            out.append(normaliseNumber(token, after: previous))
+            out.append(mayChangeAsNumber(token.utf8.first) ? normaliseNumber(token, after: previous) : token)
+            previous = token
         }
+        if !isASCII, spaceJoinsACharacter(folded) {
+            for piece in fold(text).split(separator: " ") { add(String(piece)) }
+            return out
+        }
+        out.reserveCapacity(folded.count / 4 + 1)
+        var start = 0
+        for (index, byte) in folded.enumerated() where byte == UInt8(ascii: " ") {
+            if index > start { add(String(decoding: folded[start..<index], as: UTF8.self)) }
+            start = index + 1
+        }
+        if folded.count > start { add(String(decoding: folded[start...], as: UTF8.self)) }
         return out
     }
 
@@ -228,11 +231,17 @@ public enum TextNormalizer {
         }
     }
 
-    /// Whether `normaliseNumber` can change `token`: only a word starting with "0" (leading zeros), a Roman numeral
+    /// Whether `normaliseNumber` can change a token that starts with the byte `first`: only a word starting with "0" (leading zeros), a Roman numeral
     /// letter, a number word's first letter or the "p" of "pt" can; any other word comes back as it is.
-    static func mayChangeAsNumber(_ token: String) -> Bool {
-        guard let first = token.utf8.first else { return true }
-        return "0otfsenivxp".utf8.contains(first)
+    static func mayChangeAsNumber(_ first: UInt8?) -> Bool {
+        switch first {
+        case nil, UInt8(ascii: "0"), UInt8(ascii: "o"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "s"),
+             UInt8(ascii: "e"), UInt8(ascii: "n"), UInt8(ascii: "i"), UInt8(ascii: "v"), UInt8(ascii: "x"),
+             UInt8(ascii: "p"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// The text in Latin letters when it is written in an alphabet or syllabary with one standard romanisation
@@ -281,7 +290,7 @@ public enum TextNormalizer {
         var previous = 0..<0
         var start = 0
         func word(_ range: Range<Int>) {
-            if "0otfsenivxp".utf8.contains(folded[range.lowerBound]) {
+            if mayChangeAsNumber(folded[range.lowerBound]) {
                 let token = String(decoding: folded[range], as: UTF8.self)
                 let before = previous.isEmpty ? "" : String(decoding: folded[previous], as: UTF8.self)
                 out.append(contentsOf: normaliseNumber(token, after: before).utf8)

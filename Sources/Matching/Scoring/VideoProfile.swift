@@ -33,7 +33,7 @@ struct VideoProfile: Sendable {
         compact = tokens.joined()
         versionWords = TitleAnalysis.versionWords(in: tokens)
         let spaced = " " + tokens.joined(separator: " ") + " "
-        albumPhrases = Self.albumWordsInOrder.filter { TokenMatch.contains(spaced, " \($0) ") }
+        albumPhrases = zip(Self.albumWordsInOrder, Self.spacedAlbumWords).filter { TokenMatch.contains(spaced, $1) }.map(\.0)
         discNumbered = Self.namesDisc(tokens)
         var parts: [[String]] = []
         for segment in TitleAnalysis.segments(of: title) {
@@ -64,6 +64,8 @@ struct VideoProfile: Sendable {
 
     /// The whole-album phrases in the order the evidence names them.
     private static let albumWordsInOrder = Vocabulary.albumWords.sorted()
+    /// The same phrases with a space on either side, as looked for in the spaced title.
+    private static let spacedAlbumWords = albumWordsInOrder.map { " \($0) " }
 
     /// A side letter with a number ("A1", "b2"), "Side A", or a number of one or two digits closed by "." or ")",
     /// at the start of the title or right after a " - " or "|" separator, with the punctuation after it, and
