@@ -136,10 +136,12 @@ struct VideoProfile: Sendable {
         return false
     }
 
+    private static let discWords = ["cd", "disc", "disk"]
+
     /// "cd1", "cd 2", "disc 1": the upload is a whole disc.
     static func namesDisc(_ tokens: [String]) -> Bool {
         for (i, token) in tokens.enumerated() {
-            for prefix in ["cd", "disc", "disk"] where token.hasPrefix(prefix) {
+            for prefix in discWords where token.hasPrefix(prefix) {
                 let rest = token.dropFirst(prefix.count)
                 if !rest.isEmpty, rest.allSatisfy(\.isNumber) { return true }
                 if rest.isEmpty, i + 1 < tokens.count, tokens[i + 1].allSatisfy(\.isNumber) { return true }
