@@ -110,7 +110,8 @@ extension TrackMatcher {
                     + "on a track credited to another"))
             extraVersions = []
         }
-        let strongExtra = extraVersions.filter(Vocabulary.strongVersionWords.contains)
+        // Most videos name no other version: no set is filtered (nor allocated) for them.
+        let strongExtra = extraVersions.isEmpty ? [] : extraVersions.filter(Vocabulary.strongVersionWords.contains)
         if !strongExtra.isEmpty {
             penalise("different_version", cfg.differentVersionFactor,
                      "video is a \(strongExtra.sorted().joined(separator: "/")) version")

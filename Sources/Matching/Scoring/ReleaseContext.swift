@@ -55,7 +55,11 @@ struct ReleaseContext: Sendable {
             shared.formUnion(catno)
             if !catno.isEmpty { shared.insert(catno.joined()) }
             // "SUB 012" is written "SUB012" as often as "SUB-12".
-            shared.insert(TextNormalizer.fold(label.catno ?? "").replacingOccurrences(of: " ", with: ""))
+            let folded = TextNormalizer.fold(label.catno ?? "")
+            // Folded ASCII text drops its spaces byte by byte; other text keeps Foundation's search.
+            shared.insert(folded.utf8.allSatisfy({ $0 < 0x80 })
+                ? String(decoding: folded.utf8.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self)
+                : folded.replacingOccurrences(of: " ", with: ""))
         }
         for word in release.genres + release.styles { shared.formUnion(TextNormalizer.tokens(word)) }
         releaseNameTokens = shared
@@ -70,8 +74,10 @@ struct ReleaseContext: Sendable {
             }
             var profile = TrackProfile(index: index, track: track, heading: heading, context: &self)
             // Uploads often number tracks in running order ("03. Title") whatever the sleeve's positions say.
-            profile.contextTokens.insert(String(profiles.count + 1))
-            profile.contextSet = TokenIDSet(lexicon.ids(profile.contextTokens.sorted()))
+            // Its other words are numbered already: only the running number can be new.
+            let runningNumber = String(profiles.count + 1)
+            profile.contextTokens.insert(runningNumber)
+            profile.contextSet = TokenIDSet(profile.contextSet.members + [lexicon.id(runningNumber)])
             profiles.append(profile)
         }
         for (t, rivals) in Self.headingRivals(of: profiles).enumerated() { profiles[t].headingRivals = rivals }
@@ -104,7 +110,7 @@ struct ReleaseContext: Sendable {
             || (titleWords.contains("alive") && !titleIsASong && !allTrackWords.contains("live"))
         if isLive { versionNeutralTokens.insert("live") }
         isDJMixed = release.formats.contains { format in
-            format.descriptions.contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "mixed" }
+            format.descriptions.contains { TextNormalizer.trimmingWhitespace($0).lowercased() == "mixed" }
         }
         releaseArtistCompactIDs = TokenIDSet(releaseArtists.map { lexicon.id($0.compact) })
         knownWordCount = lexicon.count

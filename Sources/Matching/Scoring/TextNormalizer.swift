@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Turns titles and names into comparable tokens: case and diacritics folded, punctuation dropped, apostrophes
 /// joined ("Un'Isola" -> "unisola"), "&" read as "and", Roman numerals and number words after "part"/"vol"
@@ -7,60 +8,133 @@ import Foundation
 public enum TextNormalizer {
     /// Lowercased, diacritic-free text with punctuation replaced by single spaces.
     public static func fold(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: foldASCII(text), as: UTF8.self) }
+        let out = foldBytes(text)
+        var result = String(decoding: out, as: UTF8.self)
+        if out.last == UInt8(ascii: " "), result.hasSuffix(" ") { result.removeLast() }
+        return result
+    }
+
+    /// `fold` of text that is not all ASCII, as UTF-8 bytes (a space at the end is left for `fold` to judge).
+    private static func foldBytes(_ text: String) -> [UInt8] {
+        foldWithoutNormalising(text) ?? foldNormalising(text)
+    }
+
+    /// `foldBytes` the long way: the whole text through NFKC, then each non-ASCII scalar folded by Foundation.
+    static func foldNormalising(_ text: String) -> [UInt8] {
         // The result is built as UTF-8 bytes: appending to a `String.UnicodeScalarView` costs far more per scalar.
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 8)
-        var lastWasSpace = true
-        func append(_ scalar: Unicode.Scalar) {
-            if scalar.isASCII {
-                let v = UInt8(scalar.value)
-                if (v >= 97 && v <= 122) || (v >= 48 && v <= 57) {
-                    out.append(v); lastWasSpace = false
-                } else if v >= 65 && v <= 90 {
-                    out.append(v + 32); lastWasSpace = false
-                } else if v == 39 || v == 96 {
-                    return  // apostrophes join ("Un'Isola" -> "unisola")
-                } else if !lastWasSpace {
-                    out.append(UInt8(ascii: " ")); lastWasSpace = true
-                }
-                return
-            }
-            if apostrophes.contains(scalar) { return }
-            let keep = scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
-                || CharacterSet.nonBaseCharacters.contains(scalar)
-            if keep {
-                out.append(contentsOf: UTF8.encode(scalar)!); lastWasSpace = false
-            } else if !lastWasSpace {
-                out.append(UInt8(ascii: " ")); lastWasSpace = true
-            }
-        }
+        var out = FoldBuffer(capacity: text.utf8.count + 8)
         // Decorative letters (mathematical Fraktur or bold, circled, fullwidth, ligatures) are compatibility forms of
         // plain ones: NFKC turns "𝔏𝔬𝔯𝔡" into "Lord". Plain ASCII text needs none of it.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: foldASCII(text), as: UTF8.self) }
         let text = text.precomposedStringWithCompatibilityMapping
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
                 if scalar == "&" {
-                    for s in " and ".unicodeScalars { append(s) }
+                    for s in " and ".unicodeScalars { out.append(s) }
                 } else {
-                    append(scalar)
+                    out.append(scalar)
                 }
                 continue
             }
             // Non-ASCII: fold case, width and diacritics, then map the letters folding leaves alone.
-            let folded = String(scalar).folding(
-                options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).lowercased()
-            for f in folded.unicodeScalars {
-                if let replacement = replacements[f] {
-                    for r in replacement.unicodeScalars { append(r) }
-                } else {
-                    append(f)
+            for f in foldedScalars(scalar) { out.append(f) }
+        }
+        return out.bytes
+    }
+
+    /// The fold of one non-ASCII scalar: case, width and diacritics folded, then the letters folding leaves alone
+    /// mapped (`replacements`).
+    private static func foldedScalars(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        let folding = String(scalar).folding(
+            options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).lowercased()
+        var folded: [Unicode.Scalar] = []
+        for f in folding.unicodeScalars {
+            if let replacement = replacements[f] { folded.append(contentsOf: replacement.unicodeScalars) } else { folded.append(f) }
+        }
+        return folded
+    }
+
+    /// The folded text as it is built: letters and digits kept (ASCII letters lowercased), apostrophes dropped,
+    /// anything else one space (never two in a row, none at the start).
+    private struct FoldBuffer {
+        var bytes: [UInt8] = []
+        var lastWasSpace = true
+
+        init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+        mutating func append(_ scalar: Unicode.Scalar) {
+            if scalar.isASCII {
+                let v = UInt8(scalar.value)
+                if (v >= 97 && v <= 122) || (v >= 48 && v <= 57) {
+                    bytes.append(v); lastWasSpace = false
+                } else if v >= 65 && v <= 90 {
+                    bytes.append(v + 32); lastWasSpace = false
+                } else if v == 39 || v == 96 {
+                    return  // apostrophes join ("Un'Isola" -> "unisola")
+                } else if !lastWasSpace {
+                    bytes.append(UInt8(ascii: " ")); lastWasSpace = true
                 }
+                return
+            }
+            if TextNormalizer.apostrophes.contains(scalar) { return }
+            let keep = scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
+                || CharacterSet.nonBaseCharacters.contains(scalar)
+            if keep {
+                bytes.append(contentsOf: UTF8.encode(scalar)!); lastWasSpace = false
+            } else if !lastWasSpace {
+                bytes.append(UInt8(ascii: " ")); lastWasSpace = true
             }
         }
-        var result = String(decoding: out, as: UTF8.self)
-        if out.last == UInt8(ascii: " "), result.hasSuffix(" ") { result.removeLast() }
-        return result
+    }
+
+    /// What `foldBytes` makes of one non-ASCII scalar, measured once per process (`scalarFolds`).
+    private struct ScalarFold: Sendable {
+        /// NFKC leaves the scalar as it is, and it can never compose with a neighbour (no mark, no Hangul jamo): a
+        /// text of such scalars (and ASCII) is its own NFKC form.
+        var isNormalised: Bool
+        /// The scalars `append` receives for it: case, width and diacritics folded, then `replacements`.
+        var folded: [Unicode.Scalar]
+    }
+
+    /// Every non-ASCII scalar folded so far. The fold of a scalar depends on nothing else, so the first text that
+    /// holds it pays Foundation's NFKC and folding once; later texts look it up.
+    private static let scalarFolds = Mutex<[UInt32: ScalarFold]>([:])
+
+    private static func measureFold(_ scalar: Unicode.Scalar) -> ScalarFold {
+        let category = scalar.properties.generalCategory
+        let isMark = category == .nonspacingMark || category == .spacingMark || category == .enclosingMark
+        let isJamo = (0x1100...0x11FF).contains(scalar.value) || (0xA960...0xA97F).contains(scalar.value)
+            || (0xD7B0...0xD7FF).contains(scalar.value)
+        let unchanged = Array(String(scalar).precomposedStringWithCompatibilityMapping.unicodeScalars) == [scalar]
+        return ScalarFold(isNormalised: unchanged && !isMark && !isJamo, folded: foldedScalars(scalar))
+    }
+
+    /// `foldBytes` of a text that is already in NFKC form, scalar by scalar from `scalarFolds`, without
+    /// Foundation; nil when some scalar could change under NFKC (then the text goes the long way).
+    static func foldWithoutNormalising(_ text: String) -> [UInt8]? {
+        scalarFolds.withLock { folds -> [UInt8]? in
+            var out = FoldBuffer(capacity: text.utf8.count + 8)
+            for scalar in text.unicodeScalars {
+                if scalar.isASCII {
+                    if scalar == "&" {
+                        for s in " and ".unicodeScalars { out.append(s) }
+                    } else {
+                        out.append(scalar)
+                    }
+                    continue
+                }
+                let fold: ScalarFold
+                if let known = folds[scalar.value] {
+                    fold = known
+                } else {
+                    fold = measureFold(scalar)
+                    folds[scalar.value] = fold
+                }
+                guard fold.isNormalised else { return nil }
+                for f in fold.folded { out.append(f) }
+            }
+            return out.bytes
+        }
     }
 
     /// `fold` of ASCII text, byte for byte the same rules without building Unicode scalars: letters lowercased,
@@ -94,28 +168,80 @@ public enum TextNormalizer {
 
     /// Tokens of `text` after folding, with numbering normalised.
     public static func tokens(_ text: String) -> [String] {
-        let raw: [String]
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII text (most titles): split the folded bytes directly.
-            let folded = foldASCII(text)
-            var pieces: [String] = []
-            var start = 0
-            for (index, byte) in folded.enumerated() where byte == UInt8(ascii: " ") {
-                if index > start { pieces.append(String(decoding: folded[start..<index], as: UTF8.self)) }
-                start = index + 1
-            }
-            if folded.count > start { pieces.append(String(decoding: folded[start...], as: UTF8.self)) }
-            raw = pieces
-        } else {
-            raw = fold(text).split(separator: " ").map(String.init)
-        }
+        // The folded text is split on its bytes where each space is a character of its own (always in ASCII text).
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        let folded = isASCII ? foldASCII(text) : foldBytes(text)
         var out: [String] = []
-        out.reserveCapacity(raw.count)
-        for (index, token) in raw.enumerated() {
-            let previous = index > 0 ? raw[index - 1] : ""
-            out.append(normaliseNumber(token, after: previous))
+        var previous = ""
+        func add(_ token: String) {
+            // Only a word `normaliseNumber` can change goes through it (see `mayChangeAsNumber`).
+            out.append(mayChangeAsNumber(token.utf8.first) ? normaliseNumber(token, after: previous) : token)
+            previous = token
         }
+        if !isASCII, spaceJoinsACharacter(folded) {
+            for piece in fold(text).split(separator: " ") { add(String(piece)) }
+            return out
+        }
+        out.reserveCapacity(folded.count / 4 + 1)
+        var start = 0
+        for (index, byte) in folded.enumerated() where byte == UInt8(ascii: " ") {
+            if index > start { add(String(decoding: folded[start..<index], as: UTF8.self)) }
+            start = index + 1
+        }
+        if folded.count > start { add(String(decoding: folded[start...], as: UTF8.self)) }
         return out
+    }
+
+    /// Whether a space of the folded text belongs to a larger character (a grapheme cluster): a mark or a joiner
+    /// right after it, or a prepended letter right before it. Splitting at the space's byte would then cut where
+    /// splitting at the `Character` " " does not.
+    private static func spaceJoinsACharacter(_ folded: [UInt8]) -> Bool {
+        var previous: Unicode.Scalar = " "
+        var afterSpace = false
+        for scalar in String(decoding: folded, as: UTF8.self).unicodeScalars {
+            if scalar == " " {
+                if isPrepended(previous) { return true }
+                afterSpace = true
+            } else {
+                if afterSpace, !scalar.isASCII, extendsPrevious(scalar) { return true }
+                afterSpace = false
+            }
+            previous = scalar
+        }
+        return false
+    }
+
+    /// Grapheme_Cluster_Break Extend, ZWJ or SpacingMark (marks, joiners, emoji modifiers, Thai and Lao AM), or
+    /// any mark: such a scalar joins the character before it.
+    private static func extendsPrevious(_ scalar: Unicode.Scalar) -> Bool {
+        let category = scalar.properties.generalCategory
+        return scalar.properties.isGraphemeExtend || category == .nonspacingMark || category == .spacingMark
+            || category == .enclosingMark || scalar.value == 0x200D || (0x1F3FB...0x1F3FF).contains(scalar.value)
+            || scalar.value == 0x0E33 || scalar.value == 0x0EB3
+    }
+
+    /// Grapheme_Cluster_Break Prepend: such a scalar joins the character after it.
+    private static func isPrepended(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0600...0x0605, 0x06DD, 0x070F, 0x0890...0x0891, 0x08E2, 0x0D4E, 0x110BD, 0x110CD, 0x111C2...0x111C3,
+             0x1193F, 0x11941, 0x11A3A, 0x11A84...0x11A89, 0x11D46, 0x11F02:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether `normaliseNumber` can change a token that starts with the byte `first`: only a word starting with "0" (leading zeros), a Roman numeral
+    /// letter, a number word's first letter or the "p" of "pt" can; any other word comes back as it is.
+    static func mayChangeAsNumber(_ first: UInt8?) -> Bool {
+        switch first {
+        case nil, UInt8(ascii: "0"), UInt8(ascii: "o"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "s"),
+             UInt8(ascii: "e"), UInt8(ascii: "n"), UInt8(ascii: "i"), UInt8(ascii: "v"), UInt8(ascii: "x"),
+             UInt8(ascii: "p"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// The text in Latin letters when it is written in an alphabet or syllabary with one standard romanisation
@@ -164,7 +290,7 @@ public enum TextNormalizer {
         var previous = 0..<0
         var start = 0
         func word(_ range: Range<Int>) {
-            if "0otfsenivxp".utf8.contains(folded[range.lowerBound]) {
+            if mayChangeAsNumber(folded[range.lowerBound]) {
                 let token = String(decoding: folded[range], as: UTF8.self)
                 let before = previous.isEmpty ? "" : String(decoding: folded[previous], as: UTF8.self)
                 out.append(contentsOf: normaliseNumber(token, after: before).utf8)
@@ -196,9 +322,11 @@ public enum TextNormalizer {
         // Only a number word ("one" to "twelve", "i") or a word of Roman numeral letters depends on the word
         // before: the other words skip the lookup of `previous`.
         if romanLetters || mayBeNumberWord(token) {
-            let counted = countingWords.contains(previous)
-            if counted, let number = numberWords[token] { return String(number) }
-            if romanLetters, let roman = romanValue(token), token.utf8.count >= 2 || counted { return String(roman) }
+            // The word before is looked up only for a word it can change.
+            if let number = numberWords[token], countingWords.contains(previous) { return String(number) }
+            if romanLetters, let roman = romanValue(token), token.utf8.count >= 2 || countingWords.contains(previous) {
+                return String(roman)
+            }
         }
         if token == "pt" { return "part" }
         return token
@@ -230,7 +358,7 @@ public enum TextNormalizer {
         return out
     }
 
-    private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "\u{2018}", "`", "\u{00B4}", "\u{02BC}"]
+    fileprivate static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "\u{2018}", "`", "\u{00B4}", "\u{02BC}"]
     private static let replacements: [Unicode.Scalar: String] = [
         "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "ı": "i", "þ": "th", "×": " x ",
     ]

@@ -43,22 +43,28 @@ extension TrackMatcher {
             }
         }
         var explainedByTrack = 0.0, unexplained = 0.0
-        var unexplainedWords: [String] = []
+        // The evidence names the first six unexplained words.
+        var unexplainedWords = ""
+        var unexplainedCount = 0
         for (position, id) in video.tokenIDs.enumerated() {
             let place = video.distinctPlace[position]
             if resemblesTitle[place] {
                 explainedByTrack += facts[id].weight
             } else if !accounted[place] {
                 unexplained += facts[id].weight
-                unexplainedWords.append(facts[id].text)
+                if unexplainedCount < 6 {
+                    if unexplainedCount > 0 { unexplainedWords += " " }
+                    unexplainedWords += facts[id].text
+                }
+                unexplainedCount += 1
             }
         }
         if coverage > 0, explainedByTrack == 0 { explainedByTrack = found }
         let precision = (explainedByTrack + 0.5) / (explainedByTrack + unexplained + 0.5)
         let value = coverage * precision
         var detail = "covers \(Int((coverage * 100).rounded()))% of the track title"
-        if !unexplainedWords.isEmpty {
-            detail += "; unexplained: \(unexplainedWords.prefix(6).joined(separator: " "))"
+        if unexplainedCount > 0 {
+            detail += "; unexplained: " + unexplainedWords
         }
         // A part of the title that nothing accounts for names something else (a show, an album, an event).
         var segment: String?

@@ -27,7 +27,7 @@ struct TokenLexicon: Sendable {
     private var index: [String: Int] = [:]
     private(set) var facts: [Facts] = []
     /// UTF-8 length of each token, apart from `facts` so that most pairs are told apart by two loads.
-    private var byteCounts: [Int] = []
+    private(set) var byteCounts: [Int] = []
 
     var count: Int { facts.count }
 
@@ -93,18 +93,22 @@ struct TokenLexicon: Sendable {
         return table
     }()
 
+    /// Whether two tokens of these UTF-8 lengths can be `similar` at all (equal tokens aside): both 4 bytes or
+    /// longer and at most 2 apart. Most pairs are told apart here, before `similar` reads their facts.
+    static func maySimilar(byteCount an: Int, _ bn: Int) -> Bool { an >= 4 && bn >= 4 && abs(an - bn) <= 2 }
+
     /// `TokenMatch.similar` on two numbered tokens, on their bytes and without allocating.
     func similar(_ a: Int, _ b: Int) -> Bool {
         if a == b { return true }
         let an = byteCounts[a], bn = byteCounts[b]
-        guard an >= 4, bn >= 4, abs(an - bn) <= 2 else { return false }
-        let fa = facts[a], fb = facts[b]
-        if an == bn + 1, fa.bytes[an - 1] == UInt8(ascii: "s"), fa.text.hasPrefix(fb.text) { return true }
-        if bn == an + 1, fb.bytes[bn - 1] == UInt8(ascii: "s"), fb.text.hasPrefix(fa.text) { return true }
+        guard Self.maySimilar(byteCount: an, bn) else { return false }
+        // The facts are read in place: copying them would retain and release their text and bytes per pair.
+        if an == bn + 1, facts[a].bytes[an - 1] == UInt8(ascii: "s"), facts[a].text.hasPrefix(facts[b].text) { return true }
+        if bn == an + 1, facts[b].bytes[bn - 1] == UInt8(ascii: "s"), facts[b].text.hasPrefix(facts[a].text) { return true }
         let shorter = min(an, bn)
-        guard shorter >= 5, fa.isASCII, fb.isASCII else { return false }
+        guard shorter >= 5, facts[a].isASCII, facts[b].isASCII else { return false }
         let allowed = shorter >= 8 ? 2 : 1
-        return TokenMatch.distance(fa.bytes, fb.bytes, limit: allowed) <= allowed
+        return TokenMatch.distance(facts[a].bytes, facts[b].bytes, limit: allowed) <= allowed
     }
 }
 
@@ -112,7 +116,17 @@ struct TokenLexicon: Sendable {
 struct TokenIDSet: Sendable, Equatable {
     private(set) var members: [Int]
 
-    init<S: Sequence>(_ ids: S) where S.Element == Int { members = Array(Set(ids)).sorted() }
+    init<S: Sequence>(_ ids: S) where S.Element == Int {
+        // Sorted, then each run of equal numbers kept once: the same members as a `Set`, without hashing.
+        var sorted = ids.sorted()
+        var kept = 0
+        for index in sorted.indices where index == 0 || sorted[index] != sorted[kept - 1] {
+            sorted[kept] = sorted[index]
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        members = sorted
+    }
 
     var isEmpty: Bool { members.isEmpty }
 

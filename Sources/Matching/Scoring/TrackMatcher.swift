@@ -78,7 +78,8 @@ public struct TrackMatcher: Sendable {
         }
         let hasOthers = second != nil
         let secondBest = second ?? 0
-        let bestText = "\(Self.round(best))"
+        // What every other track's detail starts with, built once per video.
+        let betterLead = "fits \(tracks[bestIndex].label) better (\(Self.round(best)) vs "
         for t in tracks.indices {
             var signals = raw[t].signals
             var value = raw[t].value
@@ -94,7 +95,7 @@ public struct TrackMatcher: Sendable {
             } else {
                 let gap = best - raw[t].value
                 factor = configuration.otherTrackFactor * exp(-gap / configuration.otherTrackGapScale)
-                detail = "fits \(tracks[bestIndex].label) better (\(bestText) vs \(Self.round(raw[t].value)))"
+                detail = betterLead + Self.round(raw[t].value).description + ")"
             }
             let before = value
             value *= factor

@@ -97,8 +97,9 @@ struct TrackProfile: Sendable {
         titleSet = TokenIDSet(lexicon.ids(titleTokens.sorted()))
         contextSet = TokenIDSet(lexicon.ids(contextTokens.sorted()))
         partIDs = parts.map { lexicon.ids($0) }
-        significantCore = Set(title.core.filter(TrackMatcher.isSignificantWord))
+        // The lexicon's facts are `TrackMatcher.isSignificantWord`, measured once per word.
         significantCoreIDs = coreIDs.filter { lexicon.facts[$0].isSignificantWord }
+        significantCore = Set(significantCoreIDs.map { lexicon.text($0) })
         identifyingNumbers = Set(coreIDs.filter { lexicon.facts[$0].isIdentifyingNumber }.map { lexicon.text($0) })
         namesDisc = titleTokens.contains("cd") || titleTokens.contains("disc")
         namesLive = titleTokens.contains("live")
@@ -128,7 +129,9 @@ extension TrackProfile {
             titles = track.subTracks.map(\.title)
         } else {
             var title = track.title
-            if let colon = title.firstIndex(of: ":"), TextNormalizer.tokens(String(title[..<colon])).contains("medley") {
+            // Most titles hold no ":": answered on the bytes, without a walk over the characters.
+            if title.utf8.contains(UInt8(ascii: ":")), let colon = title.firstIndex(of: ":"),
+               TextNormalizer.tokens(String(title[..<colon])).contains("medley") {
                 title = String(title[title.index(after: colon)...])
             }
             titles = title.utf8.contains(UInt8(ascii: "/")) ? title.components(separatedBy: "/") : [title]

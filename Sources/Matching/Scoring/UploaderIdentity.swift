@@ -39,16 +39,27 @@ struct UploaderIdentity: Sendable, Hashable {
         return nil
     }
 
+    /// The scalars `Character.isNewline` holds: LF, VT, FF, CR, NEL, LINE and PARAGRAPH SEPARATOR.
+    private static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: return true
+        default: return false
+        }
+    }
+
     /// The block YouTube writes under an art track: "Provided to YouTube by X", a blank line, "Title · A · B", a
     /// blank line, the album. Nil when the description does not open that way.
     static func artTrack(in description: String) -> (title: String, artists: [String], album: String?)? {
         // Only text holding the phrase's bytes can hold it (its letters have no other canonical form): most
         // descriptions are turned away on their bytes, without Foundation's search.
         guard TokenMatch.contains(description, "Provided to YouTube by ") else { return nil }
-        let head = description.prefix(readLength)
+        // A text of `readLength` bytes or fewer has that many characters or fewer: no need to count its graphemes.
+        let head = description.utf8.count <= readLength ? description[...] : description.prefix(readLength)
         guard let start = head.range(of: "Provided to YouTube by ") else { return nil }
-        let lines = head[start.upperBound...].split(whereSeparator: \.isNewline)
-            .map { TextNormalizer.trimmingWhitespace(String($0)) }.filter { !$0.isEmpty }
+        // Cut at the newline scalars, as `split(whereSeparator: \.isNewline)` cuts at newline characters: every one
+        // of them is a character of its own (and "\r\n" leaves an empty piece between its scalars, dropped).
+        let lines = head[start.upperBound...].unicodeScalars.split(whereSeparator: Self.isNewline)
+            .map { TextNormalizer.trimmingWhitespace(String(Substring($0))) }.filter { !$0.isEmpty }
         guard lines.count >= 2 else { return nil }
         let parts = lines[1].components(separatedBy: " · ").map(TextNormalizer.trimmingWhitespace)
         guard parts.count >= 2, !parts[0].isEmpty else { return nil }

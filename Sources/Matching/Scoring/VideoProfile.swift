@@ -33,7 +33,7 @@ struct VideoProfile: Sendable {
         compact = tokens.joined()
         versionWords = TitleAnalysis.versionWords(in: tokens)
         let spaced = " " + tokens.joined(separator: " ") + " "
-        albumPhrases = Self.albumWordsInOrder.filter { TokenMatch.contains(spaced, " \($0) ") }
+        albumPhrases = zip(Self.albumWordsInOrder, Self.spacedAlbumWords).filter { TokenMatch.contains(spaced, $1) }.map(\.0)
         discNumbered = Self.namesDisc(tokens)
         var parts: [[String]] = []
         for segment in TitleAnalysis.segments(of: title) {
@@ -64,6 +64,8 @@ struct VideoProfile: Sendable {
 
     /// The whole-album phrases in the order the evidence names them.
     private static let albumWordsInOrder = Vocabulary.albumWords.sorted()
+    /// The same phrases with a space on either side, as looked for in the spaced title.
+    private static let spacedAlbumWords = albumWordsInOrder.map { " \($0) " }
 
     /// A side letter with a number ("A1", "b2"), "Side A", or a number of one or two digits closed by "." or ")",
     /// at the start of the title or right after a " - " or "|" separator, with the punctuation after it, and
@@ -76,6 +78,26 @@ struct VideoProfile: Sendable {
     /// The title without the uploader's numbering, and the numbering removed (trimmed, in order).
     static func separatingNumbering(_ title: String, keeping titleWords: Set<String> = []) -> (String, [String]) {
         guard mayHoldNumbering(title) else { return (title, []) }
+        let scalars = Array(title.unicodeScalars)
+        guard let found = NumberingScanner(scalars).matches() else {
+            return separatingNumberingByPattern(title, keeping: titleWords)
+        }
+        func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
+        let matches = found.filter { !titleWords.contains(TextNormalizer.tokens(text($0)).joined()) }
+        guard !matches.isEmpty else { return (title, []) }
+        var out = scalars
+        var removed: [String] = []
+        for match in matches.reversed() {
+            removed.insert(text(match).trimmingCharacters(in: CharacterSet(charactersIn: " .:)-–")), at: 0)
+            out.replaceSubrange(match, with: match.lowerBound == 0 ? [] : [" "])
+        }
+        // A title that is nothing but a number ("1.") keeps it: then it is the title.
+        let rest = String(String.UnicodeScalarView(out))
+        return TextNormalizer.tokens(rest).isEmpty ? (title, []) : (rest, removed)
+    }
+
+    /// `separatingNumbering` by `numberingPattern` itself, for the titles `NumberingScanner` leaves to it.
+    static func separatingNumberingByPattern(_ title: String, keeping titleWords: Set<String>) -> (String, [String]) {
         let ns = title as NSString
         let matches = numberingPattern.matches(in: title, range: NSRange(location: 0, length: ns.length)).filter {
             !titleWords.contains(TextNormalizer.tokens(ns.substring(with: $0.range)).joined())
@@ -114,10 +136,12 @@ struct VideoProfile: Sendable {
         return false
     }
 
+    private static let discWords = ["cd", "disc", "disk"]
+
     /// "cd1", "cd 2", "disc 1": the upload is a whole disc.
     static func namesDisc(_ tokens: [String]) -> Bool {
         for (i, token) in tokens.enumerated() {
-            for prefix in ["cd", "disc", "disk"] where token.hasPrefix(prefix) {
+            for prefix in discWords where token.hasPrefix(prefix) {
                 let rest = token.dropFirst(prefix.count)
                 if !rest.isEmpty, rest.allSatisfy(\.isNumber) { return true }
                 if rest.isEmpty, i + 1 < tokens.count, tokens[i + 1].allSatisfy(\.isNumber) { return true }

@@ -66,9 +66,13 @@ struct VideoReading {
             }
         }
         similarInTitle = [Bool](repeating: false, count: known)
+        let byteCounts = lexicon.byteCounts
         for id in distinct {
             var similar: [Int] = []
-            for word in 0..<known where lexicon.similar(word, id) {
+            let idBytes = byteCounts[id]
+            // Lengths first: only a word of about the same length (or the word itself) goes on to `similar`.
+            for word in 0..<known where word == id
+                || (TokenLexicon.maySimilar(byteCount: byteCounts[word], idBytes) && lexicon.similar(word, id)) {
                 similar.append(word)
                 similarInTitle[word] = true
             }
