@@ -14,6 +14,9 @@ public final class LiveFeeds: Sendable {
 
     private struct State {
         var running = false
+        /// Once stopped, never started again: a start that comes after the stop (the console's first page answered
+        /// after it quit) does nothing.
+        var stopped = false
         var threads: [Thread] = []
         var feed: ChangeFeed?
         var changes = Set<DataChange>()
@@ -46,7 +49,7 @@ public final class LiveFeeds: Sendable {
 
     public func start() {
         state.withLock { state in
-            guard !state.running else { return }
+            guard !state.running, !state.stopped else { return }
             state.running = true
             state.threads = [
                 loop("health", every: state.healthInterval) { [settings, inbox] in
@@ -87,6 +90,7 @@ public final class LiveFeeds: Sendable {
     public func stop() {
         let feed = state.withLock { state in
             state.running = false
+            state.stopped = true
             defer { state.feed = nil }
             return state.feed
         }

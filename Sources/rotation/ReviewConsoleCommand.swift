@@ -71,14 +71,17 @@ struct ConsoleLauncher {
         defer { handler.stopPresence() }
         let inbox = ConsoleEventInbox()
         let feeds = LiveFeeds(settings: settings, inbox: inbox, counters: { handler.serviceCounters })
-        feeds.start()
         defer { feeds.stop() }
-        // The grants need a round trip: the first screen does not wait for them.
+        // The live panes and the grants open their own connections: only once the first page is answered, so
+        // that the connection reading it opens alone. The grants need a round trip: the first screen does not wait.
         let settings = self.settings
-        DispatchQueue.global().async {
-            inbox.post(.sessionChanged(SessionProbe.session(settings: settings, reviewer: reviewer)))
+        let gate = FirstPageGate(handler) {
+            feeds.start()
+            DispatchQueue.global().async {
+                inbox.post(.sessionChanged(SessionProbe.session(settings: settings, reviewer: reviewer)))
+            }
         }
-        ConsoleApp(state: state, backend: terminal, handler: handler, themes: catalog, inbox: inbox).run()
+        ConsoleApp(state: state, backend: terminal, handler: gate, themes: catalog, inbox: inbox).run()
     }
 
     /// The default keymap with the user's `[keys]` overrides, and what was wrong with them.
