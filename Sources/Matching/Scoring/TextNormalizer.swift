@@ -29,11 +29,7 @@ public enum TextNormalizer {
         let text = text.precomposedStringWithCompatibilityMapping
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
-                if scalar == "&" {
-                    for s in " and ".unicodeScalars { out.append(s) }
-                } else {
-                    out.append(scalar)
-                }
+                out.appendText(ascii: scalar)
                 continue
             }
             // Non-ASCII: fold case, width and diacritics, then map the letters folding leaves alone.
@@ -61,6 +57,15 @@ public enum TextNormalizer {
         var lastWasSpace = true
 
         init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+        /// An ASCII scalar of the text: "&" reads as " and ".
+        mutating func appendText(ascii scalar: Unicode.Scalar) {
+            if scalar == "&" {
+                for s in " and ".unicodeScalars { append(s) }
+            } else {
+                append(scalar)
+            }
+        }
 
         mutating func append(_ scalar: Unicode.Scalar) {
             if scalar.isASCII {
@@ -116,11 +121,7 @@ public enum TextNormalizer {
             var out = FoldBuffer(capacity: text.utf8.count + 8)
             for scalar in text.unicodeScalars {
                 if scalar.isASCII {
-                    if scalar == "&" {
-                        for s in " and ".unicodeScalars { out.append(s) }
-                    } else {
-                        out.append(scalar)
-                    }
+                    out.appendText(ascii: scalar)
                     continue
                 }
                 let fold: ScalarFold
