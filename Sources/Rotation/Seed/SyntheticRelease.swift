@@ -150,8 +150,9 @@ struct SyntheticRelease {
         case 0:
             let message = String(format: SyntheticCatalog.failures[index / 100 % SyntheticCatalog.failures.count], id, id)
             return "\(store)\t\(id)\tfailed\t0\t\(queued)\t\(queued)\t\(done)\t5\t\(CopyText.escape(message))"
-        case 1 where index % 1000 == 1:
-            // Marked processing by a worker that never came back (no lease): shows as stuck.
+        case 1 where index == 1:
+            // Marked processing by a worker that never came back (no lease): shows as stuck. One at every size: stuck
+            // jobs come from workers that die, not from the size of the catalogue (the queue pane lists up to 50).
             return "\(store)\t\(id)\tprocessing\t0\t\(queued)\t\(queued)\t\\N\t0\t\\N"
         default:
             return "\(store)\t\(id)\tcompleted\t0\t\(queued)\t\(queued)\t\(done)\t0\t\\N"
