@@ -250,7 +250,10 @@ final class RedisTLSStream {
             let written = bytes.withUnsafeBytes { buffer in
                 SSL_write(ssl, buffer.baseAddress! + offset, Int32(min(buffer.count - offset, Int(Int32.max))))
             }
-            if written <= 0 { throw failure(written, while: action) }
+            if written <= 0 {
+                if wasInterrupted(written) { continue }
+                throw failure(written, while: action)
+            }
             offset += Int(written)
         }
     }
@@ -269,7 +272,10 @@ final class RedisTLSStream {
             try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * 1024) { buffer in
                 ERR_clear_error()
                 let count = SSL_read(ssl, buffer.baseAddress, Int32(buffer.count))
-                if count <= 0 { throw failure(count, while: action) }
+                if count <= 0 {
+                    if wasInterrupted(count) { return }  // read again
+                    throw failure(count, while: action)
+                }
                 buffer.withMemoryRebound(to: CChar.self) { _ = redisReaderFeed(reader, $0.baseAddress, Int(count)) }
             }
         }
@@ -289,6 +295,16 @@ final class RedisTLSStream {
         let count = SSL_peek(ssl, &byte, 1)
         if count > 0 { return true }
         return SSL_get_error(ssl, count) != SSL_ERROR_WANT_READ
+    }
+
+    /// Whether a read or write failed only because a signal arrived (a Ctrl-C the command handles between batches):
+    /// on a socket with a receive or send timeout the kernel never restarts the call (signal(7)), and OpenSSL then
+    /// reports a retry, which is not a timeout. The caller tries again.
+    private func wasInterrupted(_ result: Int32) -> Bool {
+        let savedErrno = errno
+        let code = SSL_get_error(ssl, result)
+        return savedErrno == EINTR
+            && (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE || code == SSL_ERROR_SYSCALL)
     }
 
     private func failure(_ result: Int32, while action: String) -> RedisError {

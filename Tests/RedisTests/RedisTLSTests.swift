@@ -74,6 +74,41 @@ final class RedisTLSTests: XCTestCase {
         _ = try redis.command(["UNLINK", prefix + "a", prefix + "large"] + (0..<200).map { prefix + "p\($0)" as any RedisArgument })
     }
 
+    /// A signal that arrives while a command waits for its reply (Ctrl-C during `rotation clear`, which stops after
+    /// the batch in hand) interrupts the socket read: the read is tried again, it is not a timeout.
+    func testASignalDuringACommandIsNotATimeout() throws {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0  // no SA_RESTART; a socket with a timeout is never restarted anyway (signal(7))
+        var previous = sigaction()
+        XCTAssertEqual(sigaction(SIGUSR2, &action, &previous), 0)
+        defer { sigaction(SIGUSR2, &previous, nil) }
+
+        let redis = try RedisConnection.connect(RedisConfiguration(url: try XCTUnwrap(try servers.redisURL)))
+        defer { redis.close() }
+        let started = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var waiter = pthread_self()
+        nonisolated(unsafe) var outcome: Result<RedisReply, any Error>?
+        let thread = Thread {
+            waiter = pthread_self()
+            started.signal()
+            // The server holds the reply for a second, within the two-second command timeout.
+            outcome = Result { try redis.command("BLPOP", "tls-tests:\(UUID().uuidString):empty", 1) }
+            done.signal()
+        }
+        thread.start()
+        started.wait()
+        usleep(300_000)
+        XCTAssertEqual(pthread_kill(waiter, SIGUSR2), 0)
+        XCTAssertEqual(done.wait(timeout: .now() + 10), .success)
+        switch outcome {
+        case .success(let reply)?: XCTAssertEqual(reply, .null, "BLPOP's timeout: a nil reply")
+        case .failure(let error)?: XCTFail("the interrupted read failed: \(error)")
+        case nil: XCTFail("no outcome")
+        }
+    }
+
     func testTheHostNameIsVerifiedAndTheCAMayComeFromTheEnvironment() throws {
         let configuration = try RedisConfiguration(
             url: try url(host: "localhost", query: ""), environment: ["REDIS_TLS_CA": try files.caCertificate])
