@@ -20,17 +20,6 @@ final class SearchAgainLiveTests: LiveTestCase {
         super.tearDown()
     }
 
-    private func storeSearchedRelease() throws {
-        let body = try String(contentsOf: LiveServers.repositoryRoot.appendingPathComponent("Tests/Fixtures/discogs/releases/1.json"),
-                              encoding: .utf8)
-        try db.query("INSERT INTO discogs_release_bodies (discogs_id, body) VALUES ($1, $2)", Self.searchedRelease, PostgresJSON(body))
-        try db.query("""
-            INSERT INTO releases (discogs_id, store_username, title, artist, tracklist)
-            SELECT $1, $2, body->>'title', body->'artists'->0->>'name', body->'tracklist'
-            FROM discogs_release_bodies WHERE discogs_id = $1
-            """, Self.searchedRelease, Self.store)
-    }
-
     private func searchHandler(budget: Int = 10_000) throws -> ServiceEffectHandler {
         let fake = try LocalFakeYouTube.start(
             fixtures: LiveServers.repositoryRoot.appendingPathComponent("Tests/Fixtures/search"), key: Self.key)
@@ -51,7 +40,7 @@ final class SearchAgainLiveTests: LiveTestCase {
     }
 
     func testSearchAgainPicksAnUploadAndReplacesTheMatchUndoably() throws {
-        try storeSearchedRelease()
+        try storeDiscogsRelease(Self.searchedRelease)
         let handler = try searchHandler()
         let track = TrackReference(releaseID: Self.searchedRelease, trackIndex: 0)
 
@@ -95,7 +84,7 @@ final class SearchAgainLiveTests: LiveTestCase {
     }
 
     func testASearchTheBudgetCannotPayIsExplainedAndNotMade() throws {
-        try storeSearchedRelease()
+        try storeDiscogsRelease(Self.searchedRelease)
         let handler = try searchHandler(budget: 100)
         let track = TrackReference(releaseID: Self.searchedRelease, trackIndex: 0)
         guard case .unavailable(let reason)? = answer(perform(.searchTrack(requestID(), track, query: "Persuader Östermalm"),
@@ -106,7 +95,7 @@ final class SearchAgainLiveTests: LiveTestCase {
     }
 
     func testWithoutAKeyTheFormSaysHowToConfigureSearch() throws {
-        try storeSearchedRelease()
+        try storeDiscogsRelease(Self.searchedRelease)
         let handler = ServiceEffectHandler(settings: settings(), reviewer: Self.reviewer,
                                            searchConfiguration: { try YouTubeSearchConfiguration(environment: [:]) })
         guard case .unavailable(let reason)? = answer(perform(.prepareTrackSearch(requestID(),
@@ -121,5 +110,19 @@ final class SearchAgainLiveTests: LiveTestCase {
                                                                                   TrackReference(releaseID: Self.release, trackIndex: 1)),
                                                               with: handler)) else { return XCTFail() }
         XCTAssertTrue(reason.contains("no stored Discogs body"), reason)
+    }
+}
+
+extension LiveTestCase {
+    /// Stores fixture release `id`'s Discogs body and its `releases` row in the test store, for the search tests.
+    func storeDiscogsRelease(_ id: Int64) throws {
+        let body = try String(contentsOf: LiveServers.repositoryRoot.appendingPathComponent("Tests/Fixtures/discogs/releases/\(id).json"),
+                              encoding: .utf8)
+        try db.query("INSERT INTO discogs_release_bodies (discogs_id, body) VALUES ($1, $2)", id, PostgresJSON(body))
+        try db.query("""
+            INSERT INTO releases (discogs_id, store_username, title, artist, tracklist)
+            SELECT $1, $2, body->>'title', body->'artists'->0->>'name', body->'tracklist'
+            FROM discogs_release_bodies WHERE discogs_id = $1
+            """, id, Self.store)
     }
 }

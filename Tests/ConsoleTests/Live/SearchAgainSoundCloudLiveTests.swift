@@ -34,17 +34,6 @@ final class SearchAgainSoundCloudLiveTests: LiveTestCase {
         return fake.url
     }
 
-    private func storeSearchedRelease() throws {
-        let body = try String(contentsOf: LiveServers.repositoryRoot.appendingPathComponent("Tests/Fixtures/discogs/releases/1.json"),
-                              encoding: .utf8)
-        try db.query("INSERT INTO discogs_release_bodies (discogs_id, body) VALUES ($1, $2)", Self.searchedRelease, PostgresJSON(body))
-        try db.query("""
-            INSERT INTO releases (discogs_id, store_username, title, artist, tracklist)
-            SELECT $1, $2, body->>'title', body->'artists'->0->>'name', body->'tracklist'
-            FROM discogs_release_bodies WHERE discogs_id = $1
-            """, Self.searchedRelease, Self.store)
-    }
-
     /// A handler whose SoundCloud is the fake; YouTube is the fake YouTube with `youTube`, else not configured.
     private func handler(youTube: Bool) throws -> ServiceEffectHandler {
         let soundCloud = try startFakeSoundCloud()
@@ -73,7 +62,7 @@ final class SearchAgainSoundCloudLiveTests: LiveTestCase {
     }
 
     func testSoundCloudAloneIsOfferedSearchedAndItsPickReplacesTheMatch() throws {
-        try storeSearchedRelease()
+        try storeDiscogsRelease(Self.searchedRelease)
         let handler = try handler(youTube: false)
         let track = TrackReference(releaseID: Self.searchedRelease, trackIndex: 0)
 
@@ -104,7 +93,7 @@ final class SearchAgainSoundCloudLiveTests: LiveTestCase {
     }
 
     func testBothSitesAreOfferedYouTubeFirst() throws {
-        try storeSearchedRelease()
+        try storeDiscogsRelease(Self.searchedRelease)
         let handler = try handler(youTube: true)
         let track = TrackReference(releaseID: Self.searchedRelease, trackIndex: 0)
         XCTAssertEqual(answer(perform(.prepareTrackSearch(requestID(), track), with: handler)),
@@ -112,7 +101,7 @@ final class SearchAgainSoundCloudLiveTests: LiveTestCase {
     }
 
     func testRefusedCredentialsAreExplainedWithoutTheSecret() throws {
-        try storeSearchedRelease()
+        try storeDiscogsRelease(Self.searchedRelease)
         let soundCloud = try startFakeSoundCloud()
         let handler = ServiceEffectHandler(
             settings: settings(), reviewer: Self.reviewer,
@@ -130,7 +119,7 @@ final class SearchAgainSoundCloudLiveTests: LiveTestCase {
     }
 
     func testWithNeitherSiteTheFormSaysHowToConfigureEach() throws {
-        try storeSearchedRelease()
+        try storeDiscogsRelease(Self.searchedRelease)
         let handler = ServiceEffectHandler(
             settings: settings(), reviewer: Self.reviewer,
             searchConfiguration: { try YouTubeSearchConfiguration(environment: [:]) },
